@@ -1,0 +1,30 @@
+//! The body of every client crate's `build.rs`.
+
+use std::path::PathBuf;
+
+/// Generates `OUT_DIR/<crate_name>.rs` from `specs/<name>.yaml`.
+///
+/// On a bad spec it prints each problem as `specs/<name>.yaml:LINE:COLUMN: message` and exits
+/// with status 1: the build fails with the place to fix, not a panic backtrace.
+pub fn build_script(name: &str) {
+    let spec = crate::spec_path(name);
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let generated = match crate::generate(name) {
+        Ok(generated) => generated,
+        Err(errors) => {
+            for error in &errors.0 {
+                eprintln!("error: {error}");
+            }
+            std::process::exit(1);
+        }
+    };
+    let Some(out_dir) = std::env::var_os("OUT_DIR") else {
+        eprintln!("error: OUT_DIR is not set: build_script runs only from a build.rs");
+        std::process::exit(1);
+    };
+    let out = PathBuf::from(out_dir).join(format!("{}.rs", name.replace('-', "_")));
+    if let Err(e) = std::fs::write(&out, generated.code) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        std::process::exit(1);
+    }
+}

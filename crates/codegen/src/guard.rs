@@ -1,0 +1,80 @@
+//! Runs progenitor so that neither its errors nor its panics escape without naming the
+//! operation that caused them.
+//!
+//! Validation catches the shapes known to break progenitor 0.15; this is the net for the
+//! rest. When a whole-spec run fails, each operation is generated alone to find the culprits.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+
+use crate::load::{operations, retain_operations};
+use crate::{LoadedSpec, SpecError, SpecErrors};
+
+/// The panic hook is process-wide: runs that silence it must not interleave.
+static HOOK_LOCK: Mutex<()> = Mutex::new(());
+
+/// Generates the client tokens of `spec` (the loaded spec minus hand-written operations).
+pub(crate) fn generate_tokens(
+    loaded: &LoadedSpec,
+    spec: &OpenAPI,
+    settings: &progenitor::GenerationSettings,
+) -> Result<TokenStream, SpecErrors> {
+    let whole_failure = match run(spec, settings) {
+        Ok(tokens) => return Ok(tokens),
+        Err(failure) => failure,
+    };
+    let mut errors = Vec::new();
+    for op in operations(spec) {
+        let alone = only_operation(spec, op.path, op.method);
+        if let Err(failure) = run(&alone, settings) {
+            errors.push(loaded.error_at(
+                &["paths", op.path, op.method],
+                format!("{}: progenitor cannot generate it: {failure}", op.label()),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        errors.push(SpecError::without_location(
+            loaded.file.clone(),
+            format!("progenitor cannot generate the spec: {whole_failure}"),
+        ));
+    }
+    Err(SpecErrors(errors))
+}
+
+/// One progenitor run with panics caught and turned into their message.
+fn run(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> Result<TokenStream, String> {
+    let _serialized = HOOK_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        progenitor::Generator::new(settings).generate_tokens(spec)
+    }));
+    panic::set_hook(previous_hook);
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Err(format!("progenitor panicked: {}", first_line(&message)))
+        }
+    }
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message)
+}
+
+/// The spec with every operation but one removed; components stay whole.
+fn only_operation(spec: &OpenAPI, path: &str, method: &str) -> OpenAPI {
+    let mut alone = spec.clone();
+    retain_operations(&mut alone, |p, m, _| p == path && m == method);
+    alone
+}

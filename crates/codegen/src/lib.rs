@@ -1,0 +1,139 @@
+//! Code generation for the SDK's client crates.
+//!
+//! One library, used by every client crate's `build.rs`, by `xtask` and by the snapshot tests,
+//! so all three always see the same code. [`generate`] loads `specs/<name>.yaml`, validates it,
+//! applies the one set of progenitor settings ([`settings`]), makes every server-sent enum
+//! forward compatible ([`open_enum`]) and pretty-prints the result.
+//!
+//! Nothing in here panics on a bad spec: every problem is a [`SpecError`] naming the spec file
+//! and, where it can, the line, the path and the method.
+
+mod build_script;
+mod error;
+mod guard;
+mod load;
+pub mod open_enum;
+mod surface;
+mod surfaces;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use build_script::build_script;
+pub use error::{SpecError, SpecErrors};
+pub use load::LoadedSpec;
+pub use surfaces::{HandWritten, SURFACES, Surface};
+
+/// What one spec generates: the Rust code a crate `include!`s and the one-line-per-operation
+/// API summary reviewers read in the snapshots.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Pretty-printed Rust source of the client, its types and builders.
+    pub code: String,
+    /// One line per operation: `METHOD path → fn name(params) → success / error`.
+    pub surface: String,
+}
+
+/// The `specs/` folder of this workspace.
+pub fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs")
+}
+
+/// The path of `specs/<name>.yaml`.
+pub fn spec_path(name: &str) -> PathBuf {
+    specs_dir().join(format!("{name}.yaml"))
+}
+
+/// Looks up a surface by its spec name (`"cphub-core"`, …).
+pub fn surface(name: &str) -> Result<&'static Surface, SpecErrors> {
+    SURFACES.iter().find(|s| s.name == name).ok_or_else(|| {
+        SpecErrors::single(SpecError::without_location(
+            format!("specs/{name}.yaml"),
+            format!(
+                "unknown surface `{name}`; known surfaces: {}",
+                SURFACES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            ),
+        ))
+    })
+}
+
+/// Loads, validates and generates the client of `specs/<name>.yaml`.
+pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
+    let surface = surface(name)?;
+    let path = spec_path(name);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        SpecErrors::single(SpecError::without_location(
+            surface.display_path(),
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })?;
+    generate_from_str(surface, &text)
+}
+
+/// Generates from spec text already in memory; `surface` names the file in errors and
+/// says which operations are served by hand.
+pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, SpecErrors> {
+    let loaded = LoadedSpec::parse(surface.display_path(), text)?;
+    validate::validate(surface, &loaded)?;
+    let generated_spec = surface.without_hand_written(&loaded.spec);
+    let enums = open_enum::collect(&loaded, &generated_spec)?;
+    let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings(&enums))?;
+    let code = render(&loaded, tokens, &enums)?;
+    let surface_text = surface::describe(surface, &loaded.spec);
+    Ok(Generated {
+        code,
+        surface: surface_text,
+    })
+}
+
+/// The one set of progenitor settings every crate is generated with.
+pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        // Requests are bounded by the runtime's timeouts, not by the generated default.
+        .with_timeout(60);
+    for open in enums {
+        settings.with_replacement(
+            &open.schema_name,
+            format!("crate::types::{}", open.type_name),
+            open_enum::IMPLS.iter().cloned(),
+        );
+    }
+    settings
+}
+
+/// Puts the open enums into the generated `types` module and pretty-prints the file.
+fn render(
+    loaded: &LoadedSpec,
+    tokens: proc_macro2::TokenStream,
+    enums: &[open_enum::OpenEnum],
+) -> Result<String, SpecErrors> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        SpecErrors::single(SpecError::without_location(
+            loaded.file.clone(),
+            format!("progenitor produced code that does not parse: {e}"),
+        ))
+    })?;
+    let types = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    });
+    let Some((_, items)) = types else {
+        return Err(SpecErrors::single(SpecError::without_location(
+            loaded.file.clone(),
+            "progenitor produced no `types` module",
+        )));
+    };
+    for open in enums {
+        let item: syn::File = syn::parse2(open.to_tokens()).map_err(|e| {
+            SpecErrors::single(SpecError::without_location(
+                loaded.file.clone(),
+                format!("open enum `{}` does not parse: {e}", open.type_name),
+            ))
+        })?;
+        items.extend(item.items);
+    }
+    Ok(prettyplease::unparse(&file))
+}

@@ -1,0 +1,169 @@
+//! Reading a spec: YAML and OpenAPI structure errors become `file:line:column` errors, and
+//! later stages can find where in the file an operation or schema is written.
+
+use openapiv3::OpenAPI;
+
+use crate::{SpecError, SpecErrors};
+
+/// A parsed spec together with its text, so errors can point into the file.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// `specs/<name>.yaml`, as errors print it.
+    pub file: String,
+    /// The YAML as written.
+    pub text: String,
+    /// The parsed document.
+    pub spec: OpenAPI,
+}
+
+impl LoadedSpec {
+    /// Parses YAML text into an OpenAPI document; syntax and structure errors carry the line
+    /// and column that serde reports.
+    pub fn parse(file: impl Into<String>, text: &str) -> Result<Self, SpecErrors> {
+        let file = file.into();
+        let spec: OpenAPI = serde_norway::from_str(text).map_err(|e| {
+            let message = strip_location_suffix(&e.to_string());
+            SpecErrors::single(match e.location() {
+                Some(l) => SpecError::at(file.clone(), (l.line(), l.column()), message),
+                None => SpecError::without_location(file.clone(), message),
+            })
+        })?;
+        Ok(Self {
+            file,
+            text: text.to_owned(),
+            spec,
+        })
+    }
+
+    /// An error at the place `keys` leads to (`["paths", "/x", "get"]`), or at the deepest
+    /// key found on the way.
+    pub fn error_at(&self, keys: &[&str], message: impl Into<String>) -> SpecError {
+        match self.locate(keys) {
+            Some(location) => SpecError::at(self.file.clone(), location, message),
+            None => SpecError::without_location(self.file.clone(), message),
+        }
+    }
+
+    /// Finds the one-based line and column of a nested mapping key, following block-style
+    /// YAML indentation, which is how every spec here is written.
+    pub fn locate(&self, keys: &[&str]) -> Option<(usize, usize)> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut found: Option<(usize, usize)> = None;
+        let mut start = 0;
+        let mut parent_indent: Option<usize> = None;
+        for key in keys {
+            let mut hit = None;
+            for (index, line) in lines.iter().enumerate().skip(start) {
+                let trimmed = line.trim_start();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
+                let indent = line.len() - trimmed.len();
+                if parent_indent.is_some_and(|p| indent <= p) {
+                    break;
+                }
+                if is_key(trimmed, key) {
+                    hit = Some((index, indent));
+                    break;
+                }
+            }
+            let (index, indent) = hit?;
+            found = Some((index + 1, indent + 1));
+            start = index + 1;
+            parent_indent = Some(indent);
+        }
+        found
+    }
+}
+
+fn is_key(trimmed: &str, key: &str) -> bool {
+    [
+        format!("{key}:"),
+        format!("\"{key}\":"),
+        format!("'{key}':"),
+        format!("- {key}:"),
+    ]
+    .iter()
+    .any(|k| trimmed == k || trimmed.starts_with(&format!("{k} ")))
+}
+
+/// serde_norway appends " at line L column C"; the location is printed in front instead.
+fn strip_location_suffix(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// One operation of a spec with the path and method it is served at.
+pub(crate) struct OperationRef<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    pub operation: &'a openapiv3::Operation,
+    /// Parameters declared on the path item, shared by its operations.
+    pub path_parameters: &'a [openapiv3::ReferenceOr<openapiv3::Parameter>],
+}
+
+impl OperationRef<'_> {
+    /// The operationId, or a placeholder when it is missing (validation reports that).
+    pub fn id(&self) -> &str {
+        self.operation.operation_id.as_deref().unwrap_or("<no operationId>")
+    }
+
+    /// Path-item parameters, then the operation's own.
+    pub fn parameters(&self) -> impl Iterator<Item = &openapiv3::ReferenceOr<openapiv3::Parameter>> {
+        self.path_parameters.iter().chain(&self.operation.parameters)
+    }
+
+    /// `GET /path (operation_id)`, the way every message names an operation.
+    pub fn label(&self) -> String {
+        format!("{} {} ({})", self.method.to_uppercase(), self.path, self.id())
+    }
+}
+
+/// Every operation in document order; `$ref`'d path items are skipped (validation rejects them).
+pub(crate) fn operations(spec: &OpenAPI) -> Vec<OperationRef<'_>> {
+    spec.paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(method, operation)| OperationRef {
+                path,
+                method,
+                operation,
+                path_parameters: &item.parameters,
+            })
+        })
+        .collect()
+}
+
+/// Removes every operation for which `keep(path, method, operation)` is false, then every
+/// path left empty. Components stay whole.
+pub(crate) fn retain_operations(
+    spec: &mut OpenAPI,
+    keep: impl Fn(&str, &str, &openapiv3::Operation) -> bool,
+) {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, slot) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("options", &mut item.options),
+            ("head", &mut item.head),
+            ("patch", &mut item.patch),
+            ("trace", &mut item.trace),
+        ] {
+            if slot.as_ref().is_some_and(|op| !keep(path, method, op)) {
+                *slot = None;
+            }
+        }
+    }
+    spec.paths
+        .paths
+        .retain(|_, item| item.as_item().is_none_or(|item| item.iter().next().is_some()));
+}

@@ -1,0 +1,35 @@
+//! Typed client for Cloud Partner Navigator **tenant organization management**
+//! (`/cphub/api/core/v1`): create, list, read and update the tenants of a provider
+//! organization.
+//!
+//! The client, its request builders and its [`types`] are generated at build time from
+//! `specs/cphub-core.yaml`; that spec is the source of truth, and the generated code is
+//! reviewed as a snapshot under `tests/snapshots/`.
+//!
+//! ```no_run
+//! use cphub_core::{Client, types::{TenantCreate, TenantType}};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("https://console.navigator.vmware.com");
+//! let tenant = client
+//!     .create_tenant()
+//!     .org_id("9d9648a7-115a-4a06-a613-a0c4077469f7")
+//!     .body(
+//!         TenantCreate::builder()
+//!             .tenant_type(TenantType::Default)
+//!             .country("US")
+//!             .display_name("Lorem")
+//!             .company_name("Lorem Ipsum")
+//!             .city("Atlanta")
+//!             .state("Georgia")
+//!             .zip("30313")
+//!             .domain("lorem.com"),
+//!     )
+//!     .send()
+//!     .await?;
+//! println!("created tenant {:?}", tenant.id);
+//! # Ok(())
+//! # }
+//! ```
+
+include!(concat!(env!("OUT_DIR"), "/cphub_core.rs"));
