@@ -53,10 +53,16 @@ pub const SURFACES: &[Surface] = &[
     },
     Surface {
         name: "vcpp",
-        hand_written: &[HandWritten {
-            operation_id: "place_order",
-            reason: "request body in two media types (JSON and XML)",
-        }],
+        hand_written: &[
+            HandWritten {
+                operation_id: "get_token",
+                reason: "served from its own per-operation server (the m0 token root)",
+            },
+            HandWritten {
+                operation_id: "place_order",
+                reason: "request body in two media types (JSON and XML)",
+            },
+        ],
     },
 ];
 

@@ -1,1 +1,26 @@
+//! Typed client for Cloud Partner Navigator **usage reports and subscriptions**
+//! (`/cphub/api/billing/v1`): the raw usage report as JSON or as a CSV file.
+//!
+//! Generated at build time from `specs/cphub-billing.yaml`; the spec is the source of truth.
+//!
+//! ```no_run
+//! use cphub_billing::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("https://console.navigator.vmware.com");
+//! let report = client
+//!     .get_usage_report()
+//!     .org_id("00dcd47b-867d-46a1-b5ac-c9c22a4427cb")
+//!     .tenant_id("73338bcc-17e0-4480-9d25-f654532a1ee0")
+//!     .start_time(1536856769)
+//!     .end_time(1538411969)
+//!     .send()
+//!     .await?;
+//! for org in report.iter() {
+//!     println!("{:?}: {:?}", org.org_name, org.org_usage_amount);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+include!(concat!(env!("OUT_DIR"), "/cphub_billing.rs"));

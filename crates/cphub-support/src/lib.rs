@@ -1,1 +1,24 @@
+//! Typed client for Cloud Partner Navigator **support requests**
+//! (`/cphub/api/support/v1`): create, read and update tickets.
+//!
+//! Generated at build time from `specs/cphub-support.yaml`; the spec is the source of truth.
+//! The attachment upload (`upload_attachment`, `multipart/form-data`) is in the spec but not
+//! generated: progenitor cannot send multipart bodies, so this crate serves it by hand.
+//!
+//! ```no_run
+//! use cphub_support::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("https://console.navigator.vmware.com");
+//! let ticket = client
+//!     .get_support_request()
+//!     .org_id("00dcd47b-867d-46a1-b5ac-c9c22a4427cb")
+//!     .support_request_id("18625917011")
+//!     .send()
+//!     .await?;
+//! println!("{:?} is {:?}", ticket.case_id, ticket.status);
+//! # Ok(())
+//! # }
+//! ```
 
+include!(concat!(env!("OUT_DIR"), "/cphub_support.rs"));

@@ -1,1 +1,23 @@
+//! Typed client for the Cloud Partner Navigator **MSP API** (`/cphub/api/msp/v1`):
+//! subscriptions of a managed service provider organization.
+//!
+//! Generated at build time from `specs/navigator-msp.yaml`; the spec is the source of truth.
+//!
+//! ```no_run
+//! use navigator_msp::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("https://console.navigator.vmware.com");
+//! let subscription = client
+//!     .get_subscription()
+//!     .org_id("163739g-63hijgds-63840bn")
+//!     .subscription_id("33628-4637-267384")
+//!     .consolidate_offers(true)
+//!     .send()
+//!     .await?;
+//! println!("{:?}", subscription.status);
+//! # Ok(())
+//! # }
+//! ```
 
+include!(concat!(env!("OUT_DIR"), "/navigator_msp.rs"));
