@@ -1,8 +1,147 @@
-fn main() {
-    for name in std::env::args().skip(1) {
-        match codegen::generate(&name) {
-            Ok(g) => { println!("{}", g.surface); std::fs::write(format!("/tmp/{name}.rs"), g.code).unwrap(); }
-            Err(e) => eprintln!("{e}"),
+//! Workspace tasks.
+//!
+//! - `cargo xtask regen`: regenerate everything derived from the specs (the snapshots under
+//!   `tests/snapshots/`). A second run changes no file.
+//! - `cargo xtask check`: fail, naming each spec and what drifted, when a spec was edited
+//!   without `regen` or fails validation. CI runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use codegen::snapshot::{self, Snapshot};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("regen") => regen(),
+        Some("check") => check(),
+        _ => {
+            eprintln!("usage: cargo xtask <regen|check>");
+            eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
+            eprintln!("  check  fail when a spec is invalid or its snapshots are stale");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            eprintln!("{} problem(s) found", problems.len());
+            ExitCode::FAILURE
         }
     }
+}
+
+fn snapshot_dir() -> PathBuf {
+    codegen::workspace_root().join("tests/snapshots")
+}
+
+/// Generates every surface; a spec that fails keeps the others going.
+fn generate_all() -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
+    let mut generated = Vec::new();
+    let mut problems = unknown_specs();
+    for surface in codegen::SURFACES {
+        match codegen::generate(surface.name) {
+            Ok(g) => generated.push((
+                surface.name.to_owned(),
+                snapshot::snapshots(surface.name, &g),
+            )),
+            Err(errors) => problems.extend(errors.0.iter().map(ToString::to_string)),
+        }
+    }
+    (generated, problems)
+}
+
+/// A spec file that no surface generates would silently never reach a crate.
+fn unknown_specs() -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(codegen::specs_dir()) else {
+        return vec!["specs/: cannot read the folder".to_owned()];
+    };
+    let mut problems: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".yaml").map(str::to_owned))
+        .filter(|stem| codegen::SURFACES.iter().all(|s| s.name != stem))
+        .map(|stem| {
+            format!(
+                "specs/{stem}.yaml: no surface generates this spec; add it to \
+                 crates/codegen/src/surfaces.rs"
+            )
+        })
+        .collect();
+    problems.sort();
+    problems
+}
+
+fn regen() -> Result<(), Vec<String>> {
+    let (generated, problems) = generate_all();
+    let dir = snapshot_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| vec![format!("{}: {e}", dir.display())])?;
+    let mut written = 0;
+    for (_, snapshots) in &generated {
+        for snap in snapshots {
+            let path = dir.join(snap.file_name());
+            let rendered = snap.render();
+            if read(&path).as_deref() != Some(rendered.as_str()) {
+                std::fs::write(&path, rendered)
+                    .map_err(|e| vec![format!("{}: {e}", path.display())])?;
+                println!("wrote {}", relative(&path));
+                written += 1;
+            }
+        }
+    }
+    println!("{written} snapshot(s) updated");
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn check() -> Result<(), Vec<String>> {
+    let (generated, mut problems) = generate_all();
+    let dir = snapshot_dir();
+    for (name, snapshots) in &generated {
+        for snap in snapshots {
+            let path = dir.join(snap.file_name());
+            let drift = match read(&path) {
+                None => Some("snapshot missing".to_owned()),
+                Some(file) => match snapshot::parse_contents(&file) {
+                    None => Some("snapshot file has no insta header".to_owned()),
+                    Some(contents) => snapshot::first_difference(&snap.contents, contents),
+                },
+            };
+            if let Some(drift) = drift {
+                problems.push(format!(
+                    "specs/{name}.yaml: {} drifted from {} ({drift}); run `cargo xtask regen` \
+                     and review the diff",
+                    snap.kind,
+                    relative(&path)
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!(
+            "{} specs valid, their snapshots up to date",
+            codegen::SURFACES.len()
+        );
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+fn relative(path: &Path) -> String {
+    let root = codegen::workspace_root();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

@@ -13,6 +13,7 @@ mod error;
 mod guard;
 mod load;
 pub mod open_enum;
+pub mod snapshot;
 mod surface;
 mod surfaces;
 mod validate;
@@ -36,7 +37,12 @@ pub struct Generated {
 
 /// The `specs/` folder of this workspace.
 pub fn specs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs")
+    workspace_root().join("specs")
+}
+
+/// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The path of `specs/<name>.yaml`.
