@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-/// Generates `OUT_DIR/<crate_name>.rs` from `specs/<name>.yaml`.
+/// Generates `OUT_DIR/<crate_name>.rs` (the client) and `OUT_DIR/<crate_name>_examples.rs`
+/// (round-trip tests of the spec's examples) from `specs/<name>.yaml`.
 ///
 /// On a bad spec it prints each problem as `specs/<name>.yaml:LINE:COLUMN: message` and exits
 /// with status 1: the build fails with the place to fix, not a panic backtrace.
@@ -22,9 +23,16 @@ pub fn build_script(name: &str) {
         eprintln!("error: OUT_DIR is not set: build_script runs only from a build.rs");
         std::process::exit(1);
     };
-    let out = PathBuf::from(out_dir).join(format!("{}.rs", name.replace('-', "_")));
-    if let Err(e) = std::fs::write(&out, generated.code) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        std::process::exit(1);
+    let stem = name.replace('-', "_");
+    let out_dir = PathBuf::from(out_dir);
+    for (file, contents) in [
+        (format!("{stem}.rs"), &generated.code),
+        (format!("{stem}_examples.rs"), &generated.example_tests),
+    ] {
+        let out = out_dir.join(file);
+        if let Err(e) = std::fs::write(&out, contents) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            std::process::exit(1);
+        }
     }
 }

@@ -78,3 +78,52 @@ fn only_operation(spec: &OpenAPI, path: &str, method: &str) -> OpenAPI {
     retain_operations(&mut alone, |p, m, _| p == path && m == method);
     alone
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two request media types make progenitor 0.15 hit a `todo!`: the guard must turn that
+    /// panic into an error naming the operation, with no panic escaping.
+    #[test]
+    fn progenitor_panic_becomes_an_error_naming_the_operation() {
+        let text = "openapi: 3.0.3
+info:
+  title: t
+  version: '1'
+paths:
+  /ok:
+    get:
+      operationId: fine
+      responses:
+        '204':
+          description: ok
+  /orders:
+    post:
+      operationId: place_order
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+          application/xml:
+            schema:
+              type: string
+      responses:
+        '204':
+          description: ok
+";
+        let loaded = LoadedSpec::parse("specs/test.yaml", text).unwrap();
+        let settings = crate::settings(&[]);
+        let errors = generate_tokens(&loaded, &loaded.spec, &settings).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let message = errors.to_string();
+        assert!(
+            message.starts_with(
+                "specs/test.yaml:13:5: POST /orders (place_order): progenitor cannot generate \
+                 it: progenitor panicked: not yet implemented: more media types than expected"
+            ),
+            "{message}"
+        );
+    }
+}

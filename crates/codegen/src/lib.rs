@@ -10,6 +10,7 @@
 
 mod build_script;
 mod error;
+mod examples;
 mod guard;
 mod load;
 pub mod open_enum;
@@ -33,6 +34,8 @@ pub struct Generated {
     pub code: String,
     /// One line per operation: `METHOD path → fn name(params) → success / error`.
     pub surface: String,
+    /// A test module with one round-trip test per JSON example of the spec.
+    pub example_tests: String,
 }
 
 /// The `specs/` folder of this workspace.
@@ -86,9 +89,11 @@ pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, Spe
     let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings(&enums))?;
     let code = render(&loaded, tokens, &enums)?;
     let surface_text = surface::describe(surface, &loaded.spec);
+    let example_tests = examples::test_module(&examples::collect(&loaded, &generated_spec));
     Ok(Generated {
         code,
         surface: surface_text,
+        example_tests,
     })
 }
 

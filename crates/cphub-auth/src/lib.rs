@@ -21,3 +21,9 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/cphub_auth.rs"));
+
+/// Every JSON example of the spec round-trips through its generated type.
+#[cfg(test)]
+mod spec_examples {
+    include!(concat!(env!("OUT_DIR"), "/cphub_auth_examples.rs"));
+}

@@ -24,3 +24,9 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/cphub_billing.rs"));
+
+/// Every JSON example of the spec round-trips through its generated type.
+#[cfg(test)]
+mod spec_examples {
+    include!(concat!(env!("OUT_DIR"), "/cphub_billing_examples.rs"));
+}

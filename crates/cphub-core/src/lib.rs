@@ -33,3 +33,9 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/cphub_core.rs"));
+
+/// Every JSON example of the spec round-trips through its generated type.
+#[cfg(test)]
+mod spec_examples {
+    include!(concat!(env!("OUT_DIR"), "/cphub_core_examples.rs"));
+}

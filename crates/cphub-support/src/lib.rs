@@ -22,3 +22,9 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/cphub_support.rs"));
+
+/// Every JSON example of the spec round-trips through its generated type.
+#[cfg(test)]
+mod spec_examples {
+    include!(concat!(env!("OUT_DIR"), "/cphub_support_examples.rs"));
+}

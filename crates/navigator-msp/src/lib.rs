@@ -21,3 +21,9 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/navigator_msp.rs"));
+
+/// Every JSON example of the spec round-trips through its generated type.
+#[cfg(test)]
+mod spec_examples {
+    include!(concat!(env!("OUT_DIR"), "/navigator_msp_examples.rs"));
+}

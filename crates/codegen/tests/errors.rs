@@ -1,0 +1,210 @@
+//! A bad spec is an error naming the file and the place, never a panic.
+
+use codegen::{SURFACES, Surface, generate_from_str};
+
+fn surface(name: &str) -> &'static Surface {
+    SURFACES.iter().find(|s| s.name == name).unwrap()
+}
+
+fn core_spec() -> String {
+    std::fs::read_to_string(codegen::spec_path("cphub-core")).unwrap()
+}
+
+fn errors_of(surface_name: &str, text: &str) -> String {
+    match generate_from_str(surface(surface_name), text) {
+        Ok(_) => panic!("expected the spec to be rejected"),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+/// The one-based line of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn yaml_syntax_error_names_file_line_and_column() {
+    let text = core_spec().replacen(
+        "      summary: Create a tenant organization",
+        "      summary: Create: a tenant organization",
+        1,
+    );
+    let line = line_of(&text, "summary: Create: a tenant");
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.starts_with(&format!("specs/cphub-core.yaml:{line}:")),
+        "{message}"
+    );
+    assert!(message.contains("mapping values are not allowed"), "{message}");
+}
+
+#[test]
+fn structure_error_names_file_and_line() {
+    let text = core_spec().replacen("  version: \"1.0\"", "  version: [1, 0]", 1);
+    let line = line_of(&text, "version: [1, 0]");
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.starts_with(&format!("specs/cphub-core.yaml:{line}:")),
+        "{message}"
+    );
+}
+
+#[test]
+fn openapi_3_1_is_rejected_at_its_line() {
+    let text = core_spec().replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.starts_with("specs/cphub-core.yaml:1:1: OpenAPI 3.1.0 is not supported"),
+        "{message}"
+    );
+}
+
+/// A spec with one extra operation appended under `paths`.
+fn with_extra_operation(operation: &str) -> String {
+    let text = core_spec();
+    let at = text.find("components:\n").unwrap();
+    format!("{}{operation}{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn default_beside_success_is_rejected_naming_the_operation_and_line() {
+    let text = with_extra_operation(
+        "  /extra:
+    get:
+      operationId: get_extra
+      summary: x
+      responses:
+        \"200\":
+          description: ok
+        default:
+          description: anything else
+",
+    );
+    let line = line_of(&text, "        default:");
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.contains(&format!(
+            "specs/cphub-core.yaml:{line}:9: GET /extra (get_extra): a `default` response"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn two_request_media_types_are_rejected_with_the_way_out() {
+    let text = with_extra_operation(
+        "  /extra:
+    post:
+      operationId: post_extra
+      summary: x
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+          application/xml:
+            schema:
+              type: string
+      responses:
+        \"204\":
+          description: ok
+",
+    );
+    let message = errors_of("cphub-core", &text);
+    assert!(message.contains("POST /extra (post_extra): request body in 2 media types"), "{message}");
+    assert!(message.contains("surfaces.rs"), "{message}");
+}
+
+#[test]
+fn success_codes_with_different_bodies_are_rejected() {
+    let text = with_extra_operation(
+        "  /extra:
+    get:
+      operationId: get_extra
+      summary: x
+      responses:
+        \"200\":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: string
+        \"204\":
+          description: empty
+",
+    );
+    let message = errors_of("cphub-core", &text);
+    assert!(message.contains("GET /extra (get_extra): success responses have different bodies"), "{message}");
+}
+
+#[test]
+fn operation_id_rules() {
+    let text = with_extra_operation(
+        "  /extra:
+    get:
+      operationId: getExtra
+      responses:
+        \"204\":
+          description: ok
+    post:
+      operationId: list_tenants
+      responses:
+        \"204\":
+          description: ok
+    put:
+      responses:
+        \"204\":
+          description: ok
+",
+    );
+    let message = errors_of("cphub-core", &text);
+    assert!(message.contains("operationId `getExtra` is not snake_case"), "{message}");
+    assert!(message.contains("operationId `list_tenants` is used twice"), "{message}");
+    assert!(message.contains("PUT /extra (<no operationId>): operationId is missing"), "{message}");
+}
+
+#[test]
+fn inline_enum_is_rejected_at_its_place() {
+    let text = core_spec().replacen(
+        "        companyName:\n          type: string\n          description: The company the tenant",
+        "        companyName:\n          type: string\n          enum: [A, B]\n          description: The company the tenant",
+        1,
+    );
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.contains("inline enum at components > schemas > TenantCreate > properties > companyName"),
+        "{message}"
+    );
+    let line = line_of(&text, "enum: [A, B]") - 2;
+    assert!(message.starts_with(&format!("specs/cphub-core.yaml:{line}:")), "{message}");
+}
+
+#[test]
+fn hand_written_operation_missing_from_spec_is_an_error() {
+    let text = std::fs::read_to_string(codegen::spec_path("cphub-support"))
+        .unwrap()
+        .replace("operationId: upload_attachment", "operationId: upload_file");
+    let message = errors_of("cphub-support", &text);
+    assert!(
+        message.contains("operation `upload_attachment` is listed as hand-written"),
+        "{message}"
+    );
+}
+
+#[test]
+fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
+    let text = std::fs::read_to_string(codegen::spec_path("cphub-support")).unwrap();
+    let generated = generate_from_str(surface("cphub-support"), &text).unwrap();
+    assert!(generated.surface.contains(
+        "POST /cphub/api/support/v1/orgs/{orgId}/support-requests/{supportRequestId}/upload → upload_attachment("
+    ));
+    assert!(generated.surface.contains("hand-written (multipart/form-data request body)"));
+    assert!(!generated.code.contains("fn upload_attachment"));
+    assert!(generated.code.contains("fn get_support_request"));
+}
+
+#[test]
+fn unknown_surface_is_an_error() {
+    let message = codegen::generate("nope").unwrap_err().to_string();
+    assert!(message.starts_with("specs/nope.yaml: unknown surface `nope`"), "{message}");
+}
