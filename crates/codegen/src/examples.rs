@@ -23,10 +23,15 @@ pub(crate) fn collect(loaded: &LoadedSpec, spec: &openapiv3::OpenAPI) -> Vec<Exa
     let mut found = Vec::new();
     for op in operations(spec) {
         let id = op.id();
-        if let Some(ReferenceOr::Item(body)) = &op.operation.request_body {
-            if let Some(media) = body.content.get("application/json") {
-                push(&mut found, media, &format!("{id}_request"), &format!("{id}-body"));
-            }
+        if let Some(ReferenceOr::Item(body)) = &op.operation.request_body
+            && let Some(media) = body.content.get("application/json")
+        {
+            push(
+                &mut found,
+                media,
+                &format!("{id}_request"),
+                &format!("{id}-body"),
+            );
         }
         for (status, response) in &op.operation.responses.responses {
             let Some(response) = resolve_response(loaded, response) else {
@@ -53,13 +58,23 @@ fn resolve_response<'a>(
         ReferenceOr::Item(r) => Some(r),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/responses/")?;
-            loaded.spec.components.as_ref()?.responses.get(name)?.as_item()
+            loaded
+                .spec
+                .components
+                .as_ref()?
+                .responses
+                .get(name)?
+                .as_item()
         }
     }
 }
 
 fn push(found: &mut Vec<Example>, media: &MediaType, label: &str, inline_name: &str) {
-    let Some(rust_type) = media.schema.as_ref().and_then(|s| rust_type(s, inline_name)) else {
+    let Some(rust_type) = media
+        .schema
+        .as_ref()
+        .and_then(|s| rust_type(s, inline_name))
+    else {
         return;
     };
     let named = media
@@ -96,7 +111,10 @@ fn rust_type(schema: &ReferenceOr<Schema>, inline_name: &str) -> Option<String> 
                     },
                     ReferenceOr::Item(item) => ReferenceOr::Item(item.as_ref().clone()),
                 };
-                Some(format!("::std::vec::Vec<{}>", rust_type(&item, &format!("{inline_name}-item"))?))
+                Some(format!(
+                    "::std::vec::Vec<{}>",
+                    rust_type(&item, &format!("{inline_name}-item"))?
+                ))
             }
             SchemaKind::Type(Type::Object(_)) => {
                 Some(format!("types::{}", inline_name.to_upper_camel_case()))

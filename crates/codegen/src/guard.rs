@@ -47,7 +47,9 @@ pub(crate) fn generate_tokens(
 
 /// One progenitor run with panics caught and turned into their message.
 fn run(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> Result<TokenStream, String> {
-    let _serialized = HOOK_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _serialized = HOOK_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {

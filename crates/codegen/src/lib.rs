@@ -60,7 +60,11 @@ pub fn surface(name: &str) -> Result<&'static Surface, SpecErrors> {
             format!("specs/{name}.yaml"),
             format!(
                 "unknown surface `{name}`; known surfaces: {}",
-                SURFACES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                SURFACES
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ))
     })

@@ -107,17 +107,29 @@ pub(crate) struct OperationRef<'a> {
 impl OperationRef<'_> {
     /// The operationId, or a placeholder when it is missing (validation reports that).
     pub fn id(&self) -> &str {
-        self.operation.operation_id.as_deref().unwrap_or("<no operationId>")
+        self.operation
+            .operation_id
+            .as_deref()
+            .unwrap_or("<no operationId>")
     }
 
     /// Path-item parameters, then the operation's own.
-    pub fn parameters(&self) -> impl Iterator<Item = &openapiv3::ReferenceOr<openapiv3::Parameter>> {
-        self.path_parameters.iter().chain(&self.operation.parameters)
+    pub fn parameters(
+        &self,
+    ) -> impl Iterator<Item = &openapiv3::ReferenceOr<openapiv3::Parameter>> {
+        self.path_parameters
+            .iter()
+            .chain(&self.operation.parameters)
     }
 
     /// `GET /path (operation_id)`, the way every message names an operation.
     pub fn label(&self) -> String {
-        format!("{} {} ({})", self.method.to_uppercase(), self.path, self.id())
+        format!(
+            "{} {} ({})",
+            self.method.to_uppercase(),
+            self.path,
+            self.id()
+        )
     }
 }
 
@@ -163,7 +175,8 @@ pub(crate) fn retain_operations(
             }
         }
     }
-    spec.paths
-        .paths
-        .retain(|_, item| item.as_item().is_none_or(|item| item.iter().next().is_some()));
+    spec.paths.paths.retain(|_, item| {
+        item.as_item()
+            .is_none_or(|item| item.iter().next().is_some())
+    });
 }

@@ -149,10 +149,9 @@ fn find_inline_enums(
             }
             if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
                 &object.additional_properties
+                && let ReferenceOr::Item(extra) = extra.as_ref()
             {
-                if let ReferenceOr::Item(extra) = extra.as_ref() {
-                    check_inline(loaded, extra, child(&["additionalProperties"]), errors);
-                }
+                check_inline(loaded, extra, child(&["additionalProperties"]), errors);
             }
         }
         SchemaKind::Type(Type::Array(array)) => {

@@ -24,7 +24,11 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
                     ParameterSchemaOrContent::Schema(schema) => type_name(schema, id),
                     ParameterSchemaOrContent::Content(_) => "String".to_owned(),
                 };
-                let ty = if data.required { ty } else { format!("Option<{ty}>") };
+                let ty = if data.required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                };
                 let place = match p {
                     Parameter::Query { .. } => "query ",
                     Parameter::Header { .. } => "header ",
@@ -41,7 +45,11 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
                     .as_ref()
                     .map(|s| type_name(s, &format!("{id}_body")))
                     .unwrap_or_else(|| "ByteStream".to_owned());
-                let ty = if body.required { ty } else { format!("Option<{ty}>") };
+                let ty = if body.required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                };
                 params.push(format!("body {media}: {ty}"));
             }
         }
@@ -63,7 +71,10 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
     out
 }
 
-fn resolve_parameter<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    p: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
     match p {
         ReferenceOr::Item(p) => Some(p),
         ReferenceOr::Reference { reference } => {
@@ -109,7 +120,12 @@ fn response_type(
             (None, true) => "()".to_owned(),
             (None, false) => format!(
                 "ByteStream [{}]",
-                response.content.keys().cloned().collect::<Vec<_>>().join(", ")
+                response
+                    .content
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         if !types.contains(&ty) {

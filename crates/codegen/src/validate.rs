@@ -41,10 +41,9 @@ pub(crate) fn validate(surface: &Surface, loaded: &LoadedSpec) -> Result<(), Spe
     for op in operations(spec) {
         let at = op_keys(&op);
         match op.operation.operation_id.as_deref() {
-            None => errors.push(loaded.error_at(
-                &at,
-                format!("{}: operationId is missing", op.label()),
-            )),
+            None => {
+                errors.push(loaded.error_at(&at, format!("{}: operationId is missing", op.label())))
+            }
             Some(id) => {
                 if !is_snake_case(id) {
                     errors.push(loaded.error_at(
@@ -205,7 +204,11 @@ fn resolve_body<'a>(
         ReferenceOr::Item(body) => Some(body),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/requestBodies/")?;
-            spec.components.as_ref()?.request_bodies.get(name)?.as_item()
+            spec.components
+                .as_ref()?
+                .request_bodies
+                .get(name)?
+                .as_item()
         }
     }
 }
@@ -220,13 +223,18 @@ fn response_kind(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) ->
             spec.components.as_ref()?.responses.get(name)?.as_item()?
         }
     };
-    if let Some((_, json)) = response
-        .content
-        .iter()
-        .find(|(media, _)| media.as_str() == "application/json" || media.starts_with("application/json;"))
-    {
+    if let Some((_, json)) = response.content.iter().find(|(media, _)| {
+        media.as_str() == "application/json" || media.starts_with("application/json;")
+    }) {
         let schema = json.schema.as_ref()?;
         return Some(serde_json::to_string(schema).unwrap_or_default());
     }
-    Some(if response.content.is_empty() { "no body" } else { "raw bytes" }.to_owned())
+    Some(
+        if response.content.is_empty() {
+            "no body"
+        } else {
+            "raw bytes"
+        }
+        .to_owned(),
+    )
 }

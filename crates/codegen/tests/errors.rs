@@ -35,7 +35,10 @@ fn yaml_syntax_error_names_file_line_and_column() {
         message.starts_with(&format!("specs/cphub-core.yaml:{line}:")),
         "{message}"
     );
-    assert!(message.contains("mapping values are not allowed"), "{message}");
+    assert!(
+        message.contains("mapping values are not allowed"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -111,7 +114,10 @@ fn two_request_media_types_are_rejected_with_the_way_out() {
 ",
     );
     let message = errors_of("cphub-core", &text);
-    assert!(message.contains("POST /extra (post_extra): request body in 2 media types"), "{message}");
+    assert!(
+        message.contains("POST /extra (post_extra): request body in 2 media types"),
+        "{message}"
+    );
     assert!(message.contains("surfaces.rs"), "{message}");
 }
 
@@ -134,7 +140,10 @@ fn success_codes_with_different_bodies_are_rejected() {
 ",
     );
     let message = errors_of("cphub-core", &text);
-    assert!(message.contains("GET /extra (get_extra): success responses have different bodies"), "{message}");
+    assert!(
+        message.contains("GET /extra (get_extra): success responses have different bodies"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -158,9 +167,18 @@ fn operation_id_rules() {
 ",
     );
     let message = errors_of("cphub-core", &text);
-    assert!(message.contains("operationId `getExtra` is not snake_case"), "{message}");
-    assert!(message.contains("operationId `list_tenants` is used twice"), "{message}");
-    assert!(message.contains("PUT /extra (<no operationId>): operationId is missing"), "{message}");
+    assert!(
+        message.contains("operationId `getExtra` is not snake_case"),
+        "{message}"
+    );
+    assert!(
+        message.contains("operationId `list_tenants` is used twice"),
+        "{message}"
+    );
+    assert!(
+        message.contains("PUT /extra (<no operationId>): operationId is missing"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -172,11 +190,16 @@ fn inline_enum_is_rejected_at_its_place() {
     );
     let message = errors_of("cphub-core", &text);
     assert!(
-        message.contains("inline enum at components > schemas > TenantCreate > properties > companyName"),
+        message.contains(
+            "inline enum at components > schemas > TenantCreate > properties > companyName"
+        ),
         "{message}"
     );
     let line = line_of(&text, "enum: [A, B]") - 2;
-    assert!(message.starts_with(&format!("specs/cphub-core.yaml:{line}:")), "{message}");
+    assert!(
+        message.starts_with(&format!("specs/cphub-core.yaml:{line}:")),
+        "{message}"
+    );
 }
 
 #[test]
@@ -198,7 +221,11 @@ fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
     assert!(generated.surface.contains(
         "POST /cphub/api/support/v1/orgs/{orgId}/support-requests/{supportRequestId}/upload → upload_attachment("
     ));
-    assert!(generated.surface.contains("hand-written (multipart/form-data request body)"));
+    assert!(
+        generated
+            .surface
+            .contains("hand-written (multipart/form-data request body)")
+    );
     assert!(!generated.code.contains("fn upload_attachment"));
     assert!(generated.code.contains("fn get_support_request"));
 }
@@ -206,5 +233,8 @@ fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
 #[test]
 fn unknown_surface_is_an_error() {
     let message = codegen::generate("nope").unwrap_err().to_string();
-    assert!(message.starts_with("specs/nope.yaml: unknown surface `nope`"), "{message}");
+    assert!(
+        message.starts_with("specs/nope.yaml: unknown surface `nope`"),
+        "{message}"
+    );
 }

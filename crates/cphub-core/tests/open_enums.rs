@@ -12,7 +12,10 @@ fn unknown_enum_value_and_unknown_property_deserialize() {
         "featureFlags": {"new": true}
     });
     let org: Organization = serde_json::from_value(body).unwrap();
-    assert_eq!(org.tenant_type, Some(TenantType::Unknown("RESELLER".to_owned())));
+    assert_eq!(
+        org.tenant_type,
+        Some(TenantType::Unknown("RESELLER".to_owned()))
+    );
     assert!(org.tenant_type.as_ref().unwrap().is_unknown());
 
     let back = serde_json::to_value(&org).unwrap();
@@ -24,8 +27,14 @@ fn unknown_enum_value_and_unknown_property_deserialize() {
 fn known_values_map_to_their_variants_both_ways() {
     let t: TenantType = serde_json::from_str("\"INTERNAL\"").unwrap();
     assert_eq!(t, TenantType::Internal);
-    assert_eq!(serde_json::to_string(&TenantType::Default).unwrap(), "\"DEFAULT\"");
-    assert_eq!("DEFAULT".parse::<TenantType>().unwrap(), TenantType::Default);
+    assert_eq!(
+        serde_json::to_string(&TenantType::Default).unwrap(),
+        "\"DEFAULT\""
+    );
+    assert_eq!(
+        "DEFAULT".parse::<TenantType>().unwrap(),
+        TenantType::Default
+    );
     assert_eq!(TenantType::from("NEW".to_owned()).to_string(), "NEW");
     assert_eq!(TenantType::KNOWN, &["DEFAULT", "INTERNAL"]);
 }
