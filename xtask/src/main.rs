@@ -11,12 +11,21 @@ use std::process::ExitCode;
 use codegen::snapshot::{self, Snapshot};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--root DIR` works on a copy of the workspace (xtask's own tests use it).
+    let root = match args.iter().position(|a| a == "--root") {
+        Some(i) if i + 1 < args.len() => {
+            let dir = PathBuf::from(args.remove(i + 1));
+            args.remove(i);
+            dir
+        }
+        _ => codegen::workspace_root(),
+    };
     let outcome = match args.first().map(String::as_str) {
-        Some("regen") => regen(),
-        Some("check") => check(),
+        Some("regen") if args.len() == 1 => regen(&root),
+        Some("check") if args.len() == 1 => check(&root),
         _ => {
-            eprintln!("usage: cargo xtask <regen|check>");
+            eprintln!("usage: cargo xtask <regen|check> [--root DIR]");
             eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
             eprintln!("  check  fail when a spec is invalid or its snapshots are stale");
             return ExitCode::from(2);
@@ -34,16 +43,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn snapshot_dir() -> PathBuf {
-    codegen::workspace_root().join("tests/snapshots")
+fn snapshot_dir(root: &Path) -> PathBuf {
+    root.join("tests/snapshots")
 }
 
 /// Generates every surface; a spec that fails keeps the others going.
-fn generate_all() -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
+fn generate_all(root: &Path) -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
     let mut generated = Vec::new();
-    let mut problems = unknown_specs();
+    let mut problems = unknown_specs(root);
     for surface in codegen::SURFACES {
-        match codegen::generate(surface.name) {
+        match codegen::generate_in(root, surface.name) {
             Ok(g) => generated.push((
                 surface.name.to_owned(),
                 snapshot::snapshots(surface.name, &g),
@@ -55,8 +64,8 @@ fn generate_all() -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
 }
 
 /// A spec file that no surface generates would silently never reach a crate.
-fn unknown_specs() -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(codegen::specs_dir()) else {
+fn unknown_specs(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("specs")) else {
         return vec!["specs/: cannot read the folder".to_owned()];
     };
     let mut problems: Vec<String> = entries
@@ -75,9 +84,9 @@ fn unknown_specs() -> Vec<String> {
     problems
 }
 
-fn regen() -> Result<(), Vec<String>> {
-    let (generated, problems) = generate_all();
-    let dir = snapshot_dir();
+fn regen(root: &Path) -> Result<(), Vec<String>> {
+    let (generated, problems) = generate_all(root);
+    let dir = snapshot_dir(root);
     std::fs::create_dir_all(&dir).map_err(|e| vec![format!("{}: {e}", dir.display())])?;
     let mut written = 0;
     for (_, snapshots) in &generated {
@@ -87,7 +96,7 @@ fn regen() -> Result<(), Vec<String>> {
             if read(&path).as_deref() != Some(rendered.as_str()) {
                 std::fs::write(&path, rendered)
                     .map_err(|e| vec![format!("{}: {e}", path.display())])?;
-                println!("wrote {}", relative(&path));
+                println!("wrote {}", relative(root, &path));
                 written += 1;
             }
         }
@@ -100,9 +109,9 @@ fn regen() -> Result<(), Vec<String>> {
     }
 }
 
-fn check() -> Result<(), Vec<String>> {
-    let (generated, mut problems) = generate_all();
-    let dir = snapshot_dir();
+fn check(root: &Path) -> Result<(), Vec<String>> {
+    let (generated, mut problems) = generate_all(root);
+    let dir = snapshot_dir(root);
     for (name, snapshots) in &generated {
         for snap in snapshots {
             let path = dir.join(snap.file_name());
@@ -118,7 +127,7 @@ fn check() -> Result<(), Vec<String>> {
                     "specs/{name}.yaml: {} drifted from {} ({drift}); run `cargo xtask regen` \
                      and review the diff",
                     snap.kind,
-                    relative(&path)
+                    relative(root, &path)
                 ));
             }
         }
@@ -138,9 +147,8 @@ fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
 
-fn relative(path: &Path) -> String {
-    let root = codegen::workspace_root();
-    path.strip_prefix(&root)
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
         .unwrap_or(path)
         .display()
         .to_string()

@@ -45,7 +45,8 @@ pub fn specs_dir() -> PathBuf {
 
 /// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// The path of `specs/<name>.yaml`.
@@ -72,8 +73,13 @@ pub fn surface(name: &str) -> Result<&'static Surface, SpecErrors> {
 
 /// Loads, validates and generates the client of `specs/<name>.yaml`.
 pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
+    generate_in(&workspace_root(), name)
+}
+
+/// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
+pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
     let surface = surface(name)?;
-    let path = spec_path(name);
+    let path = root.join("specs").join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(&path).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
             surface.display_path(),

@@ -87,12 +87,19 @@ fn is_key(trimmed: &str, key: &str) -> bool {
     .any(|k| trimmed == k || trimmed.starts_with(&format!("{k} ")))
 }
 
-/// serde_norway appends " at line L column C"; the location is printed in front instead.
+/// serde_norway writes " at line L column C" into its messages; the location is printed in
+/// front instead.
 fn strip_location_suffix(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
+    let Some(start) = message.find(" at line ") else {
+        return message.to_owned();
+    };
+    let rest = &message[start + " at line ".len()..];
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let Some(rest) = rest.strip_prefix(" column ") else {
+        return message.to_owned();
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    format!("{}{rest}", &message[..start])
 }
 
 /// One operation of a spec with the path and method it is served at.

@@ -1,0 +1,110 @@
+//! `cargo xtask check` and `regen` on a copy of the workspace: an edited spec fails `check`
+//! naming that spec, `regen` repairs it, and a second `regen` changes nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn xtask(root: &Path, task: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([task, "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A copy of `specs/` and `tests/snapshots/` in a temporary folder.
+fn workspace_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = codegen::workspace_root();
+    for folder in ["specs", "tests/snapshots"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(source.join(folder)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(folder).join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn clean_copy_passes_check() {
+    let dir = workspace_copy();
+    let output = xtask(dir.path(), "check");
+    assert!(output.status.success(), "{}", text(&output));
+}
+
+#[test]
+fn appended_operation_fails_check_until_regen() {
+    for surface in codegen::SURFACES {
+        let dir = workspace_copy();
+        let spec = dir.path().join(format!("specs/{}.yaml", surface.name));
+        let original = std::fs::read_to_string(&spec).unwrap();
+        let at = original.find("\ncomponents:\n").unwrap() + 1;
+        let edited = format!(
+            "{}  /brand-new:\n    get:\n      operationId: brand_new\n      summary: New\n      \
+             responses:\n        \"204\":\n          description: done\n{}",
+            &original[..at],
+            &original[at..]
+        );
+        std::fs::write(&spec, edited).unwrap();
+
+        let output = xtask(dir.path(), "check");
+        let out = text(&output);
+        assert!(!output.status.success(), "{out}");
+        assert!(
+            out.contains(&format!("specs/{}.yaml: API surface drifted", surface.name)),
+            "{out}"
+        );
+        assert!(out.contains("brand_new"), "{out}");
+        assert!(
+            out.contains(&format!("specs/{}.yaml: generated code drifted", surface.name)),
+            "{out}"
+        );
+
+        let output = xtask(dir.path(), "regen");
+        assert!(output.status.success(), "{}", text(&output));
+        assert!(text(&output).contains("2 snapshot(s) updated"), "{}", text(&output));
+
+        let output = xtask(dir.path(), "check");
+        assert!(output.status.success(), "{}", text(&output));
+
+        let output = xtask(dir.path(), "regen");
+        assert!(text(&output).contains("0 snapshot(s) updated"), "{}", text(&output));
+    }
+}
+
+#[test]
+fn yaml_error_is_reported_with_file_and_line() {
+    let dir = workspace_copy();
+    let spec = dir.path().join("specs/cphub-billing.yaml");
+    let original = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, original.replacen("paths:\n", "paths:\n  bad: [\n", 1)).unwrap();
+    let output = xtask(dir.path(), "check");
+    let out = text(&output);
+    assert!(!output.status.success(), "{out}");
+    assert!(out.contains("specs/cphub-billing.yaml:"), "{out}");
+    let line = out
+        .split("specs/cphub-billing.yaml:")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert!(line.is_some(), "no line number in: {out}");
+}
+
+#[test]
+fn spec_that_no_surface_generates_is_reported() {
+    let dir = workspace_copy();
+    std::fs::write(dir.path().join("specs/stray.yaml"), "openapi: 3.0.3\n").unwrap();
+    let output = xtask(dir.path(), "check");
+    let out = text(&output);
+    assert!(!output.status.success());
+    assert!(out.contains("specs/stray.yaml: no surface generates this spec"), "{out}");
+}
