@@ -28,7 +28,11 @@ fn workspace_copy() -> tempfile::TempDir {
         std::fs::create_dir_all(dir.path().join(folder)).unwrap();
         for entry in std::fs::read_dir(source.join(folder)).unwrap() {
             let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(folder).join(entry.file_name())).unwrap();
+            std::fs::copy(
+                entry.path(),
+                dir.path().join(folder).join(entry.file_name()),
+            )
+            .unwrap();
         }
     }
     dir
@@ -65,19 +69,30 @@ fn appended_operation_fails_check_until_regen() {
         );
         assert!(out.contains("brand_new"), "{out}");
         assert!(
-            out.contains(&format!("specs/{}.yaml: generated code drifted", surface.name)),
+            out.contains(&format!(
+                "specs/{}.yaml: generated code drifted",
+                surface.name
+            )),
             "{out}"
         );
 
         let output = xtask(dir.path(), "regen");
         assert!(output.status.success(), "{}", text(&output));
-        assert!(text(&output).contains("2 snapshot(s) updated"), "{}", text(&output));
+        assert!(
+            text(&output).contains("2 snapshot(s) updated"),
+            "{}",
+            text(&output)
+        );
 
         let output = xtask(dir.path(), "check");
         assert!(output.status.success(), "{}", text(&output));
 
         let output = xtask(dir.path(), "regen");
-        assert!(text(&output).contains("0 snapshot(s) updated"), "{}", text(&output));
+        assert!(
+            text(&output).contains("0 snapshot(s) updated"),
+            "{}",
+            text(&output)
+        );
     }
 }
 
@@ -86,7 +101,11 @@ fn yaml_error_is_reported_with_file_and_line() {
     let dir = workspace_copy();
     let spec = dir.path().join("specs/cphub-billing.yaml");
     let original = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, original.replacen("paths:\n", "paths:\n  bad: [\n", 1)).unwrap();
+    std::fs::write(
+        &spec,
+        original.replacen("paths:\n", "paths:\n  bad: [\n", 1),
+    )
+    .unwrap();
     let output = xtask(dir.path(), "check");
     let out = text(&output);
     assert!(!output.status.success(), "{out}");
@@ -106,5 +125,8 @@ fn spec_that_no_surface_generates_is_reported() {
     let output = xtask(dir.path(), "check");
     let out = text(&output);
     assert!(!output.status.success());
-    assert!(out.contains("specs/stray.yaml: no surface generates this spec"), "{out}");
+    assert!(
+        out.contains("specs/stray.yaml: no surface generates this spec"),
+        "{out}"
+    );
 }
