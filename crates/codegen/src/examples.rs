@@ -5,7 +5,7 @@ use heck::ToUpperCamelCase;
 use openapiv3::{MediaType, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::LoadedSpec;
-use crate::load::operations;
+use crate::load::{operations, resolve_response};
 
 /// One example and the Rust type it must fit.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub(crate) fn collect(loaded: &LoadedSpec, spec: &openapiv3::OpenAPI) -> Vec<Exa
             );
         }
         for (status, response) in &op.operation.responses.responses {
-            let Some(response) = resolve_response(loaded, response) else {
+            let Some(response) = resolve_response(&loaded.spec, response) else {
                 continue;
             };
             if let Some(media) = response.content.get("application/json") {
@@ -48,25 +48,6 @@ pub(crate) fn collect(loaded: &LoadedSpec, spec: &openapiv3::OpenAPI) -> Vec<Exa
         }
     }
     found
-}
-
-fn resolve_response<'a>(
-    loaded: &'a LoadedSpec,
-    response: &'a ReferenceOr<openapiv3::Response>,
-) -> Option<&'a openapiv3::Response> {
-    match response {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            loaded
-                .spec
-                .components
-                .as_ref()?
-                .responses
-                .get(name)?
-                .as_item()
-        }
-    }
 }
 
 fn push(found: &mut Vec<Example>, media: &MediaType, label: &str, inline_name: &str) {

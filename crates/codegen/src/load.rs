@@ -187,3 +187,57 @@ pub(crate) fn retain_operations(
             .is_none_or(|item| item.iter().next().is_some())
     });
 }
+
+/// Resolves a response, following a `#/components/responses/…` reference.
+pub(crate) fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    response: &'a openapiv3::ReferenceOr<openapiv3::Response>,
+) -> Option<&'a openapiv3::Response> {
+    match response {
+        openapiv3::ReferenceOr::Item(r) => Some(r),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/")?;
+            spec.components.as_ref()?.responses.get(name)?.as_item()
+        }
+    }
+}
+
+/// Resolves a request body, following a `#/components/requestBodies/…` reference.
+pub(crate) fn resolve_body<'a>(
+    spec: &'a OpenAPI,
+    body: &'a openapiv3::ReferenceOr<openapiv3::RequestBody>,
+) -> Option<&'a openapiv3::RequestBody> {
+    match body {
+        openapiv3::ReferenceOr::Item(b) => Some(b),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            spec.components
+                .as_ref()?
+                .request_bodies
+                .get(name)?
+                .as_item()
+        }
+    }
+}
+
+/// Resolves a parameter, following a `#/components/parameters/…` reference.
+pub(crate) fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a openapiv3::ReferenceOr<openapiv3::Parameter>,
+) -> Option<&'a openapiv3::Parameter> {
+    match parameter {
+        openapiv3::ReferenceOr::Item(p) => Some(p),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            spec.components.as_ref()?.parameters.get(name)?.as_item()
+        }
+    }
+}
+
+/// Whether a status code or range is a success, as progenitor sorts them.
+pub(crate) fn is_success(status: &openapiv3::StatusCode) -> bool {
+    match status {
+        openapiv3::StatusCode::Code(code) => (200..300).contains(code) || *code == 101,
+        openapiv3::StatusCode::Range(range) => *range == 2,
+    }
+}

@@ -3,12 +3,12 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode,
-    Type, VariantOrUnknownOrEmpty,
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::Surface;
-use crate::load::operations;
+use crate::load::{is_success, operations, resolve_parameter, resolve_response};
 
 /// `METHOD path → fn name(params) → success type / error type`, one line per operation.
 pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
@@ -71,19 +71,6 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
     out
 }
 
-fn resolve_parameter<'a>(
-    spec: &'a OpenAPI,
-    p: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            spec.components.as_ref()?.parameters.get(name)?.as_item()
-        }
-    }
-}
-
 /// The success (`success = true`) or error body type, as the generated method returns it.
 fn response_type(
     spec: &OpenAPI,
@@ -93,20 +80,12 @@ fn response_type(
 ) -> String {
     let mut types: Vec<String> = Vec::new();
     for (status, response) in &operation.responses.responses {
-        let is_success = match status {
-            StatusCode::Code(c) => (200..300).contains(c),
-            StatusCode::Range(r) => *r == 2,
-        };
-        if is_success != success {
+        if is_success(status) != success {
             continue;
         }
-        let response = match response {
-            ReferenceOr::Item(r) => Some(r),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
+        let Some(response) = resolve_response(spec, response) else {
+            continue;
         };
-        let Some(response) = response else { continue };
         let json = response
             .content
             .iter()

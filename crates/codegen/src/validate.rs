@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::load::{OperationRef, operations};
+use crate::load::{OperationRef, is_success, operations, resolve_body, resolve_response};
 use crate::{LoadedSpec, SpecError, SpecErrors, Surface};
 
 /// Request media types progenitor 0.15 can generate a body for.
@@ -189,40 +189,10 @@ fn check_generatable(loaded: &LoadedSpec, op: &OperationRef<'_>) -> Vec<SpecErro
     errors
 }
 
-fn is_success(status: &StatusCode) -> bool {
-    match status {
-        StatusCode::Code(code) => (200..300).contains(code) || *code == 101,
-        StatusCode::Range(range) => *range == 2,
-    }
-}
-
-fn resolve_body<'a>(
-    spec: &'a OpenAPI,
-    body: &'a ReferenceOr<openapiv3::RequestBody>,
-) -> Option<&'a openapiv3::RequestBody> {
-    match body {
-        ReferenceOr::Item(body) => Some(body),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            spec.components
-                .as_ref()?
-                .request_bodies
-                .get(name)?
-                .as_item()
-        }
-    }
-}
-
 /// What progenitor would make of a response body: `none`, `raw`, or the JSON schema's text.
 /// `None` marks a JSON body without a schema, which panics progenitor.
 fn response_kind(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> Option<String> {
-    let response = match response {
-        ReferenceOr::Item(response) => response,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            spec.components.as_ref()?.responses.get(name)?.as_item()?
-        }
-    };
+    let response = resolve_response(spec, response)?;
     if let Some((_, json)) = response.content.iter().find(|(media, _)| {
         media.as_str() == "application/json" || media.starts_with("application/json;")
     }) {
