@@ -12,6 +12,7 @@ mod build_script;
 mod error;
 mod examples;
 mod guard;
+mod keep_unknown;
 mod load;
 pub mod open_enum;
 pub mod snapshot;
@@ -94,7 +95,8 @@ pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
 pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, SpecErrors> {
     let loaded = LoadedSpec::parse(surface.display_path(), text)?;
     validate::validate(surface, &loaded)?;
-    let generated_spec = surface.without_hand_written(&loaded.spec);
+    let mut generated_spec = surface.without_hand_written(&loaded.spec);
+    keep_unknown::keep_unknown_properties(&loaded, &mut generated_spec)?;
     let enums = open_enum::collect(&loaded, &generated_spec)?;
     let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings(&enums))?;
     let code = render(&loaded, tokens, &enums)?;
@@ -156,5 +158,10 @@ fn render(
         })?;
         items.extend(item.items);
     }
-    Ok(prettyplease::unparse(&file))
+    // The `extra` map of unknown properties (see keep_unknown) starts empty in builders
+    // instead of being a required field.
+    Ok(prettyplease::unparse(&file).replace(
+        r#"extra: Err("no value supplied for extra".to_string())"#,
+        "extra: Ok(Default::default())",
+    ))
 }

@@ -238,3 +238,17 @@ fn unknown_surface_is_an_error() {
         "{message}"
     );
 }
+
+#[test]
+fn property_named_extra_is_rejected() {
+    let text = core_spec().replacen(
+        "        tag:\n          type: string\n          description: A unique identifier",
+        "        extra:\n          type: string\n        tag:\n          type: string\n          description: A unique identifier",
+        1,
+    );
+    let message = errors_of("cphub-core", &text);
+    assert!(
+        message.contains("schema TenantCreate: a property named `extra` collides"),
+        "{message}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Server-sent enums are forward compatible: a value added later by the server deserializes
-//! and survives re-serialization, and unknown properties do not fail a response.
+//! and survives re-serialization; unknown properties are kept the same way.
 
 use cphub_core::types::{Organization, TenantType};
 
@@ -21,6 +21,9 @@ fn unknown_enum_value_and_unknown_property_deserialize() {
     let back = serde_json::to_value(&org).unwrap();
     assert_eq!(back["tenantType"], "RESELLER");
     assert_eq!(back["status"], "SUSPENDED");
+    // The property this SDK does not know is kept and written back.
+    assert_eq!(back["featureFlags"], serde_json::json!({"new": true}));
+    assert_eq!(org.extra["featureFlags"], serde_json::json!({"new": true}));
 }
 
 #[test]
