@@ -1,11 +1,11 @@
 //! Round-trip tests of the spec's examples, generated beside the client: each JSON example
 //! must deserialize into its generated type and serialize back without losing a field.
 
-use heck::ToUpperCamelCase;
-use openapiv3::{MediaType, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{MediaType, ReferenceOr, SchemaKind, Type};
 
 use crate::LoadedSpec;
 use crate::load::{operations, resolve_response};
+use crate::naming::{AsSchema, ref_type_name, type_name_of};
 
 /// One example and the Rust type it must fit.
 #[derive(Debug, Clone)]
@@ -77,28 +77,18 @@ fn push(found: &mut Vec<Example>, media: &MediaType, label: &str, inline_name: &
 }
 
 /// The generated Rust type of a body schema; `None` for bare scalars, which need no test.
-fn rust_type(schema: &ReferenceOr<Schema>, inline_name: &str) -> Option<String> {
+fn rust_type(schema: &ReferenceOr<impl AsSchema>, inline_name: &str) -> Option<String> {
     match schema {
-        ReferenceOr::Reference { reference } => Some(format!(
-            "types::{}",
-            reference.rsplit('/').next()?.to_upper_camel_case()
-        )),
-        ReferenceOr::Item(schema) => match &schema.schema_kind {
-            SchemaKind::Type(Type::Array(array)) => {
-                let items = array.items.as_ref()?;
-                let item = match items {
-                    ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                        reference: reference.clone(),
-                    },
-                    ReferenceOr::Item(item) => ReferenceOr::Item(item.as_ref().clone()),
-                };
-                Some(format!(
-                    "::std::vec::Vec<{}>",
-                    rust_type(&item, &format!("{inline_name}-item"))?
-                ))
-            }
+        ReferenceOr::Reference { reference } => {
+            Some(format!("types::{}", ref_type_name(reference)))
+        }
+        ReferenceOr::Item(schema) => match &schema.as_schema().schema_kind {
+            SchemaKind::Type(Type::Array(array)) => Some(format!(
+                "::std::vec::Vec<{}>",
+                rust_type(array.items.as_ref()?, &format!("{inline_name}-item"))?
+            )),
             SchemaKind::Type(Type::Object(_)) => {
-                Some(format!("types::{}", inline_name.to_upper_camel_case()))
+                Some(format!("types::{}", type_name_of(inline_name)))
             }
             _ => None,
         },

@@ -14,6 +14,7 @@ mod examples;
 mod guard;
 mod keep_unknown;
 mod load;
+mod naming;
 pub mod open_enum;
 pub mod snapshot;
 mod surface;
@@ -39,11 +40,6 @@ pub struct Generated {
     pub example_tests: String,
 }
 
-/// The `specs/` folder of this workspace.
-pub fn specs_dir() -> PathBuf {
-    workspace_root().join("specs")
-}
-
 /// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are).
 pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -52,7 +48,12 @@ pub fn workspace_root() -> PathBuf {
 
 /// The path of `specs/<name>.yaml`.
 pub fn spec_path(name: &str) -> PathBuf {
-    specs_dir().join(format!("{name}.yaml"))
+    spec_path_in(&workspace_root(), name)
+}
+
+/// The path of `<root>/specs/<name>.yaml`.
+pub fn spec_path_in(root: &Path, name: &str) -> PathBuf {
+    root.join("specs").join(format!("{name}.yaml"))
 }
 
 /// Looks up a surface by its spec name (`"cphub-core"`, …).
@@ -80,7 +81,7 @@ pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
 /// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
 pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
     let surface = surface(name)?;
-    let path = root.join("specs").join(format!("{name}.yaml"));
+    let path = spec_path_in(root, name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
             surface.display_path(),

@@ -193,7 +193,7 @@ fn open_enum(name: &str, schema: &Schema, values: Vec<String>) -> Result<OpenEnu
     }
     Ok(OpenEnum {
         schema_name: name.to_owned(),
-        type_name: name.to_upper_camel_case(),
+        type_name: crate::naming::type_name_of(name),
         description: schema.schema_data.description.clone(),
         variants,
     })

@@ -1,7 +1,7 @@
 //! The compact API surface: one line per operation, so a reviewer sees at a glance what a
 //! spec change does to the Rust API.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
@@ -9,6 +9,7 @@ use openapiv3::{
 
 use crate::Surface;
 use crate::load::{is_success, operations, resolve_parameter, resolve_response};
+use crate::naming::{AsSchema, ref_type_name, type_name_of};
 
 /// `METHOD path → fn name(params) → success type / error type`, one line per operation.
 pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
@@ -122,11 +123,7 @@ fn response_type(
 /// progenitor does.
 fn type_name(schema: &ReferenceOr<impl AsSchema>, inline_name: &str) -> String {
     match schema {
-        ReferenceOr::Reference { reference } => reference
-            .rsplit('/')
-            .next()
-            .unwrap_or(reference)
-            .to_upper_camel_case(),
+        ReferenceOr::Reference { reference } => ref_type_name(reference),
         ReferenceOr::Item(schema) => inline_type_name(schema.as_schema(), inline_name),
     }
 }
@@ -159,23 +156,6 @@ fn inline_type_name(schema: &Schema, inline_name: &str) -> String {
                 _ => "Map<String, Value>".to_owned(),
             }
         }
-        _ => inline_name.to_upper_camel_case(),
-    }
-}
-
-/// Lets `type_name` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
-trait AsSchema {
-    fn as_schema(&self) -> &Schema;
-}
-
-impl AsSchema for Schema {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-impl AsSchema for Box<Schema> {
-    fn as_schema(&self) -> &Schema {
-        self
+        _ => type_name_of(inline_name),
     }
 }
