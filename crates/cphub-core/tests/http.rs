@@ -2,11 +2,14 @@
 //! makes of success, declared errors and malformed answers.
 
 use cphub_core::Client;
-use cphub_core::types::{TenantCreate, TenantType};
+use cphub_core::types::{OrgStatus, OrgType, TenantCreate, TenantType};
 use httpmock::prelude::*;
 use serde_json::json;
+use test_support::{ORG, Spec, TOKEN, csp_http_client};
 
-const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+fn client(server: &MockServer) -> Client {
+    Client::new_with_client(&server.base_url(), csp_http_client())
+}
 
 #[tokio::test]
 async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
@@ -61,6 +64,103 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
     );
     assert_eq!(tenant.tenant_type, Some(TenantType::Default));
     assert_eq!(tenant.create_timestamp, Some(1557857413135));
+}
+
+#[tokio::test]
+async fn list_tenants_types_every_tenant() {
+    let spec = Spec::load("cphub-core");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"))
+                .header("csp-auth-token", TOKEN);
+            then.status(200)
+                .json_body(spec.response_example("list_tenants", "200"));
+        })
+        .await;
+
+    let tenants = client(&server)
+        .list_tenants()
+        .org_id(ORG)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(tenants.len(), 1);
+    assert_eq!(tenants[0].status, Some(OrgStatus::Active));
+    assert_eq!(tenants[0].org_type, Some(OrgType::Tenant));
+    assert_eq!(tenants[0].parent_org_id.as_deref(), Some(ORG));
+    assert_eq!(tenants[0].update_timestamp, Some(1557304298402));
+    assert_eq!(tenants[0].is_federated, Some(true));
+}
+
+#[tokio::test]
+async fn get_organization_types_the_organization() {
+    let spec = Spec::load("cphub-core");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}"))
+                .header("csp-auth-token", TOKEN);
+            then.status(200)
+                .json_body(spec.response_example("get_organization", "200"));
+        })
+        .await;
+
+    let organization = client(&server)
+        .get_organization()
+        .org_id(ORG)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(
+        organization.id.as_deref(),
+        Some("9fb942e0-3e93-49ce-8617-0eed023d9d25")
+    );
+    // Whitespace in the guide's sample is data, kept as sent.
+    assert_eq!(organization.tag.as_deref(), Some(" hightouchVMC "));
+}
+
+#[tokio::test]
+async fn update_tenant_sends_put_with_the_documented_body() {
+    let spec = Spec::load("cphub-core");
+    let server = MockServer::start_async().await;
+    let request = spec.request_example("update_tenant");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}"))
+                .header("csp-auth-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(request.clone());
+            then.status(200)
+                .json_body(spec.response_example("update_tenant", "200"));
+        })
+        .await;
+
+    let body: TenantCreate = serde_json::from_value(request).unwrap();
+    let updated = client(&server)
+        .update_tenant()
+        .org_id(ORG)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(
+        updated.id.as_deref(),
+        Some("534039c2-c11d-4725-b14c-bf7476fda4a8")
+    );
+    assert_eq!(updated.create_timestamp, Some(1565303037087));
 }
 
 #[tokio::test]

@@ -1,0 +1,125 @@
+//! Helpers for the client crates' loopback tests.
+//!
+//! Tests answer with the spec's own examples, read from `specs/<surface>.yaml` at run time, so
+//! a test checks the client against what the spec documents rather than against a copy of it
+//! that could drift.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// The organization id used across the tests (the CPHub guide's own).
+pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+
+/// The access token the tests authenticate with.
+pub const TOKEN: &str = "test-access-token";
+
+/// An HTTP client that sends `csp-auth-token` on every request, as CPHub and Navigator expect.
+pub fn csp_http_client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "csp-auth-token",
+        reqwest::header::HeaderValue::from_static(TOKEN),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a reqwest client with a static header builds")
+}
+
+/// An HTTP client that sends `authorization: Bearer …` on every request, as VCPP expects.
+pub fn bearer_http_client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {TOKEN}"))
+            .expect("the test token is a valid header value"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a reqwest client with a static header builds")
+}
+
+/// One spec, parsed as plain JSON values so examples can be taken out of it.
+pub struct Spec {
+    name: String,
+    document: Value,
+}
+
+impl Spec {
+    /// Loads `specs/<name>.yaml` from the workspace.
+    pub fn load(name: &str) -> Spec {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../specs")
+            .join(format!("{name}.yaml"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+        let document = serde_norway::from_str(&text)
+            .unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()));
+        Spec {
+            name: name.to_owned(),
+            document,
+        }
+    }
+
+    /// The example of the JSON request body of `operation_id` (the first in name order, if it has several).
+    pub fn request_example(&self, operation_id: &str) -> Value {
+        let body = &self.operation(operation_id)["requestBody"];
+        self.example_of(
+            &body["content"]["application/json"],
+            operation_id,
+            "request",
+        )
+    }
+
+    /// The example of the JSON answer of `operation_id` with `status` (the first in name order, if several).
+    pub fn response_example(&self, operation_id: &str, status: &str) -> Value {
+        let response = &self.operation(operation_id)["responses"][status];
+        self.example_of(
+            &response["content"]["application/json"],
+            operation_id,
+            status,
+        )
+    }
+
+    /// The named example `name` of the JSON request body of `operation_id`.
+    pub fn named_request_example(&self, operation_id: &str, name: &str) -> Value {
+        let body = &self.operation(operation_id)["requestBody"];
+        let value = &body["content"]["application/json"]["examples"][name]["value"];
+        if value.is_null() {
+            panic!(
+                "specs/{}.yaml: {operation_id} has no request example {name}",
+                self.name
+            );
+        }
+        value.clone()
+    }
+
+    fn operation(&self, operation_id: &str) -> &Value {
+        self.document["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+            .find(|operation| operation["operationId"] == operation_id)
+            .unwrap_or_else(|| panic!("specs/{}.yaml has no {operation_id}", self.name))
+    }
+
+    fn example_of(&self, media: &Value, operation_id: &str, what: &str) -> Value {
+        if let Some(example) = media.get("example") {
+            return example.clone();
+        }
+        media["examples"]
+            .as_object()
+            .and_then(|examples| examples.values().next())
+            .map(|named| named["value"].clone())
+            .unwrap_or_else(|| {
+                panic!(
+                    "specs/{}.yaml: {operation_id} has no JSON {what} example",
+                    self.name
+                )
+            })
+    }
+}
