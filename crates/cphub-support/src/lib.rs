@@ -2,8 +2,11 @@
 //! (`/cphub/api/support/v1`): create, read and update tickets.
 //!
 //! Generated at build time from `specs/cphub-support.yaml`; the spec is the source of truth.
-//! The attachment upload (`upload_attachment`, `multipart/form-data`) is in the spec but not
-//! generated: progenitor cannot send multipart bodies, so this crate serves it by hand.
+//! Two parts are written by hand, where the spec cannot say it all:
+//! - [`Client::upload_attachment`] streams a file as `multipart/form-data` (progenitor cannot
+//!   send multipart bodies), without reading it whole into memory;
+//! - [`builder::ListSupportRequests::stream`] walks every page of the ticket list
+//!   (`pageStart`/`pageLimit`).
 //!
 //! ```no_run
 //! use cphub_support::Client;
@@ -29,6 +32,12 @@ mod generated {
 }
 
 pub use generated::*;
+
+mod attachment;
+mod paging;
+
+pub use attachment::Attachment;
+pub use paging::DEFAULT_PAGE_LIMIT;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]
