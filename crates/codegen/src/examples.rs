@@ -3,9 +3,9 @@
 
 use openapiv3::{MediaType, ReferenceOr, SchemaKind, Type};
 
-use crate::LoadedSpec;
 use crate::load::{operations, resolve_response};
 use crate::naming::{AsSchema, ref_type_name, type_name_of};
+use crate::{LoadedSpec, Surface};
 
 /// One example and the Rust type it must fit.
 #[derive(Debug, Clone)]
@@ -18,11 +18,19 @@ pub struct Example {
     pub json: serde_json::Value,
 }
 
-/// Every JSON example of a request or response body of the generated operations.
-pub(crate) fn collect(loaded: &LoadedSpec, spec: &openapiv3::OpenAPI) -> Vec<Example> {
+/// Every JSON example of a request or response body. A hand-written operation's examples
+/// are tested too where its body is a component schema, whose type is generated all the same.
+pub(crate) fn collect(loaded: &LoadedSpec, surface: &Surface) -> Vec<Example> {
     let mut found = Vec::new();
-    for op in operations(spec) {
+    for op in operations(&loaded.spec) {
         let id = op.id();
+        let push = |found: &mut Vec<Example>, media: &MediaType, label: &str, inline: &str| {
+            let generated = surface.hand_written(id).is_none()
+                || matches!(media.schema, Some(ReferenceOr::Reference { .. }));
+            if generated {
+                push(found, media, label, inline);
+            }
+        };
         if let Some(ReferenceOr::Item(body)) = &op.operation.request_body
             && let Some(media) = body.content.get("application/json")
         {
@@ -125,11 +133,12 @@ const SUPPORT: &str = r#"fn normalized(value: &::serde_json::Value) -> ::serde_j
     use ::serde_json::Value;
     match value {
         Value::Object(map) => Value::Object(
+            // Children first, so an object of nulls counts as absent too.
             map.iter()
+                .map(|(k, v)| (k.clone(), normalized(v)))
                 .filter(|(_, v)| !matches!(v, Value::Null))
                 .filter(|(_, v)| !matches!(v, Value::Array(a) if a.is_empty()))
                 .filter(|(_, v)| !matches!(v, Value::Object(o) if o.is_empty()))
-                .map(|(k, v)| (k.clone(), normalized(v)))
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),

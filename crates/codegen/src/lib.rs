@@ -102,7 +102,7 @@ pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, Spe
     let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings(&enums))?;
     let code = render(&loaded, tokens, &enums)?;
     let surface_text = surface::describe(surface, &loaded.spec);
-    let example_tests = examples::test_module(&examples::collect(&loaded, &generated_spec));
+    let example_tests = examples::test_module(&examples::collect(&loaded, surface));
     Ok(Generated {
         code,
         surface: surface_text,

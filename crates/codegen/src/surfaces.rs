@@ -62,6 +62,10 @@ pub const SURFACES: &[Surface] = &[
                 operation_id: "place_order",
                 reason: "request body in two media types (JSON and XML)",
             },
+            HandWritten {
+                operation_id: "get_order_feed",
+                reason: "answer in two media types (Atom XML, parsed by hand, and JSON) and a bodiless 304",
+            },
         ],
     },
 ];

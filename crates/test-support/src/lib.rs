@@ -63,24 +63,33 @@ impl Spec {
         }
     }
 
-    /// The example of the JSON request body of `operation_id` (the first in name order, if it has several).
+    /// The example of the JSON request body of `operation_id` (the first in name order, if
+    /// it has several).
     pub fn request_example(&self, operation_id: &str) -> Value {
-        let body = &self.operation(operation_id)["requestBody"];
-        self.example_of(
-            &body["content"]["application/json"],
-            operation_id,
-            "request",
-        )
+        self.request_media_example(operation_id, "application/json")
     }
 
-    /// The example of the JSON answer of `operation_id` with `status` (the first in name order, if several).
+    /// The example of the request body of `operation_id` in `media_type`.
+    pub fn request_media_example(&self, operation_id: &str, media_type: &str) -> Value {
+        let body = &self.operation(operation_id)["requestBody"];
+        self.example_of(&body["content"][media_type], operation_id, "request")
+    }
+
+    /// The example of the JSON answer of `operation_id` with `status` (the first in name
+    /// order, if several).
     pub fn response_example(&self, operation_id: &str, status: &str) -> Value {
+        self.response_media_example(operation_id, status, "application/json")
+    }
+
+    /// The example of the answer of `operation_id` with `status` in `media_type`.
+    pub fn response_media_example(
+        &self,
+        operation_id: &str,
+        status: &str,
+        media_type: &str,
+    ) -> Value {
         let response = &self.operation(operation_id)["responses"][status];
-        self.example_of(
-            &response["content"]["application/json"],
-            operation_id,
-            status,
-        )
+        self.example_of(&response["content"][media_type], operation_id, status)
     }
 
     /// The named example `name` of the JSON request body of `operation_id`.

@@ -2,16 +2,20 @@
 //! service instances, subscription products, orders and the order feed.
 //!
 //! Generated at build time from `specs/vcpp.yaml`; the spec is the source of truth. The base
-//! URL is the API root, production `https://vconnect.vmware.com/v1/m3/api/vcpp` or
-//! development `https://apigw-test.vmware.com/cd/v1/m3/api/vcpp`. Two operations are in the
-//! spec but served by hand: the token exchange (it lives under the separate m0 root) and
-//! placing an order (its body is JSON or XML).
+//! URL is the API root, production [`PRODUCTION`] or development [`DEVELOPMENT`]. Three
+//! operations are in the spec but served by hand:
+//! - [`Client::get_token`]: the token exchange lives under the separate m0 root, derived from
+//!   the API root ([`token_url`]);
+//! - [`Client::place_order`] and [`Client::place_order_xml`]: the body is JSON, or the guide's
+//!   XML ([`order_to_xml`]);
+//! - [`Client::get_order_feed`]: the Atom feed, parsed into typed [`OrderFeedEntry`]s
+//!   ([`Client::get_order_feed_json`] for the JSON form).
 //!
 //! ```no_run
 //! use vcpp::Client;
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://vconnect.vmware.com/v1/m3/api/vcpp");
+//! let client = Client::new(vcpp::PRODUCTION);
 //! let contracts = client.list_commit_contracts().send().await?;
 //! for contract in &contracts.contract_list {
 //!     println!("{:?}: balance {:?}", contract.contract_number, contract.contract_balance);
@@ -28,6 +32,19 @@ mod generated {
 }
 
 pub use generated::*;
+
+mod calls;
+mod order_feed;
+mod order_xml;
+
+pub use calls::{OrderFeedError, OrderFeedQuery, token_url};
+pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry};
+pub use order_xml::{OrderXmlError, order_to_xml};
+
+/// The production API root.
+pub const PRODUCTION: &str = "https://vconnect.vmware.com/v1/m3/api/vcpp";
+/// The development (sandbox) API root.
+pub const DEVELOPMENT: &str = "https://apigw-test.vmware.com/cd/v1/m3/api/vcpp";
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

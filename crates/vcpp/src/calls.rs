@@ -1,0 +1,243 @@
+//! The vcpp operations progenitor cannot generate (`get_token`, `place_order`,
+//! `get_order_feed`), served by hand through the same hooks as the generated ones.
+
+use chrono::{DateTime, Utc};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, IF_MODIFIED_SINCE};
+
+use crate::Client;
+use crate::order_feed::{AtomError, OrderFeed};
+use crate::order_xml::order_to_xml;
+use crate::types::{
+    ErrorResponse, OrderFeedJson, OrderRequestEnvelope, OrderResponse, TokenResponse,
+};
+
+/// The API root every preset ends in, and the token endpoint beside it (the guide's m3 and
+/// m0 middleware stacks on the same host).
+const API_ROOT: &str = "/v1/m3/api/vcpp";
+const TOKEN_PATH: &str = "/v1/m0/api/token/oauth";
+
+/// The token endpoint of the environment whose API root is `base_url`: production, the
+/// development gateway, or a mock serving both roots.
+pub fn token_url(base_url: &str) -> Option<String> {
+    let host = base_url.trim_end_matches('/').strip_suffix(API_ROOT)?;
+    Some(format!("{host}{TOKEN_PATH}"))
+}
+
+/// Filters of the order feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderFeedQuery {
+    /// Only orders changed since then (`If-Modified-Since`); the service answers `304` when
+    /// none did.
+    pub if_modified_since: Option<DateTime<Utc>>,
+    /// Only the order placed with this `requestId` (from the order answer).
+    pub request_id: Option<String>,
+}
+
+/// What can go wrong reading the Atom order feed.
+#[derive(Debug)]
+pub enum OrderFeedError {
+    /// The request failed, or the service answered with an error.
+    Request(Error<ErrorResponse>),
+    /// The service answered, but not with an Atom order feed: its status and body are kept.
+    Malformed {
+        /// The answer's status.
+        status: reqwest::StatusCode,
+        /// The answer's body, as received.
+        body: bytes::Bytes,
+        /// Where and why parsing failed.
+        error: AtomError,
+    },
+}
+
+impl std::fmt::Display for OrderFeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OrderFeedError::Request(error) => write!(f, "{error}"),
+            OrderFeedError::Malformed { status, error, .. } => {
+                write!(f, "{error} (HTTP {status})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OrderFeedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OrderFeedError::Request(error) => Some(error),
+            OrderFeedError::Malformed { error, .. } => Some(error),
+        }
+    }
+}
+
+impl From<Error<ErrorResponse>> for OrderFeedError {
+    fn from(error: Error<ErrorResponse>) -> Self {
+        OrderFeedError::Request(error)
+    }
+}
+
+impl Client {
+    /// Exchanges the Anypoint Client ID and Client Secret (HTTP Basic) for a bearer token,
+    /// valid 20 minutes, at the token endpoint beside this client's API root.
+    pub async fn get_token(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<ResponseValue<TokenResponse>, Error<ErrorResponse>> {
+        let url = token_url(self.baseurl()).ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "cannot derive the token endpoint from {}: it does not end in {API_ROOT}; \
+                 use get_token_at",
+                self.baseurl()
+            ))
+        })?;
+        self.get_token_at(&url, client_id, client_secret).await
+    }
+
+    /// As [`get_token`](Self::get_token), at an explicit token endpoint URL.
+    pub async fn get_token_at(
+        &self,
+        token_url: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<ResponseValue<TokenResponse>, Error<ErrorResponse>> {
+        let request = self
+            .client()
+            .post(token_url)
+            .header(ACCEPT, "application/json")
+            .basic_auth(client_id, Some(client_secret))
+            .build()?;
+        let response = self.run(request, "get_token").await?;
+        json_answer(response).await
+    }
+
+    /// Places an order, sent as JSON. Never retried: an order must not be placed twice.
+    pub async fn place_order(
+        &self,
+        order: &OrderRequestEnvelope,
+    ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
+        let request = self
+            .client()
+            .post(format!("{}/order", self.baseurl()))
+            .header(ACCEPT, "application/json")
+            .json(order)
+            .build()?;
+        json_answer(self.run(request, "place_order").await?).await
+    }
+
+    /// Places an order, sent in the guide's XML form ([`order_to_xml`]); the answer is asked
+    /// for as JSON. Never retried.
+    pub async fn place_order_xml(
+        &self,
+        order: &OrderRequestEnvelope,
+    ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
+        let xml = order_to_xml(order).map_err(|e| Error::InvalidRequest(e.message))?;
+        let request = self
+            .client()
+            .post(format!("{}/order", self.baseurl()))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/xml")
+            .body(xml)
+            .build()?;
+        json_answer(self.run(request, "place_order").await?).await
+    }
+
+    /// The order feed in its default Atom form, parsed. `None` when the service answers
+    /// `304 Not Modified` to [`OrderFeedQuery::if_modified_since`].
+    pub async fn get_order_feed(
+        &self,
+        query: &OrderFeedQuery,
+    ) -> Result<ResponseValue<Option<OrderFeed>>, OrderFeedError> {
+        let response = self.order_feed(query, "application/atom+xml").await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(ResponseValue::new(None, status, headers));
+        }
+        if !status.is_success() {
+            return Err(error_answer(response).await.into());
+        }
+        let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+        match OrderFeed::from_atom(&body) {
+            Ok(feed) => Ok(ResponseValue::new(Some(feed), status, headers)),
+            Err(error) => Err(OrderFeedError::Malformed {
+                status,
+                body,
+                error,
+            }),
+        }
+    }
+
+    /// The order feed asked for as `application/json`, kept as the JSON the service sends.
+    /// `None` on `304 Not Modified`.
+    pub async fn get_order_feed_json(
+        &self,
+        query: &OrderFeedQuery,
+    ) -> Result<ResponseValue<Option<OrderFeedJson>>, Error<ErrorResponse>> {
+        let response = self.order_feed(query, "application/json").await?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            let headers = response.headers().clone();
+            return Ok(ResponseValue::new(None, response.status(), headers));
+        }
+        let answer: ResponseValue<OrderFeedJson> = json_answer(response).await?;
+        let (status, headers) = (answer.status(), answer.headers().clone());
+        Ok(ResponseValue::new(
+            Some(answer.into_inner()),
+            status,
+            headers,
+        ))
+    }
+
+    async fn order_feed(
+        &self,
+        query: &OrderFeedQuery,
+        accept: &'static str,
+    ) -> Result<reqwest::Response, Error<ErrorResponse>> {
+        let mut request = self
+            .client()
+            .get(format!("{}/orderfeed", self.baseurl()))
+            .header(ACCEPT, accept);
+        if let Some(since) = query.if_modified_since {
+            let http_date = since.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            request = request.header(IF_MODIFIED_SINCE, http_date);
+        }
+        if let Some(request_id) = &query.request_id {
+            request = request.query(&[("requestId", request_id)]);
+        }
+        self.run(request.build()?, "get_order_feed").await
+    }
+
+    /// Sends `request` through the client's hooks, as generated operations do.
+    async fn run(
+        &self,
+        mut request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<reqwest::Response, Error<ErrorResponse>> {
+        let info = OperationInfo { operation_id };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        Ok(result?)
+    }
+}
+
+/// A JSON answer: typed on success, the typed `ErrorResponse` on 4XX/5XX.
+async fn json_answer<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<ErrorResponse>> {
+    if response.status().is_success() {
+        ResponseValue::from_response(response).await
+    } else {
+        Err(error_answer(response).await)
+    }
+}
+
+async fn error_answer(response: reqwest::Response) -> Error<ErrorResponse> {
+    match response.status().as_u16() {
+        400..=599 => match ResponseValue::from_response(response).await {
+            Ok(body) => Error::ErrorResponse(body),
+            Err(error) => error,
+        },
+        _ => Error::UnexpectedResponse(response),
+    }
+}
