@@ -252,3 +252,20 @@ fn property_named_extra_is_rejected() {
         "{message}"
     );
 }
+
+#[test]
+fn property_named_extra_in_an_inline_object_is_rejected_at_its_place() {
+    let text = std::fs::read_to_string(codegen::spec_path("vcpp"))
+        .unwrap()
+        .replacen(
+            "            ID:\n              type: string\n",
+            "            ID:\n              type: string\n            extra:\n              type: string\n",
+            1,
+        );
+    let message = errors_of("vcpp", &text);
+    assert!(
+        message.contains("schema Order.properties.resellerInfo: a property named `extra`"),
+        "{message}"
+    );
+    assert!(message.starts_with("specs/vcpp.yaml:"), "{message}");
+}

@@ -243,7 +243,7 @@ async fn list_addon_products_without_its_required_parameter_is_a_request_error()
 }
 
 #[test]
-fn a_po_type_and_a_property_added_later_survive() {
+fn a_po_type_and_properties_added_later_survive_even_in_inline_objects() {
     let body = serde_json::json!({
         "OrderRequest": {
             "source": "VSPP-EXT-API",
@@ -251,7 +251,10 @@ fn a_po_type_and_a_property_added_later_survive() {
                 "originalOrderNumber": "12611521",
                 "resellerInfo": {"ID": "1349347"},
                 "poType": "TRANSFER_REQUEST",
-                "orderContactList": {"orderContact": {"emailAddress": "jdoe@vmware.com"}},
+                "orderContactList": {
+                    "orderContact": {"emailAddress": "jdoe@vmware.com"},
+                    "billingContact": {"emailAddress": "ap@example.com"}
+                },
                 "orderLineList": {"orderLineItem": [
                     {"partNumber": "X", "quantity": "1", "discountCode": "D1"}
                 ]}
