@@ -16,6 +16,7 @@ mod keep_unknown;
 mod load;
 mod naming;
 pub mod open_enum;
+mod runtime_glue;
 pub mod snapshot;
 mod surface;
 mod surfaces;
@@ -117,7 +118,19 @@ pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
         // Requests are bounded by the runtime's timeouts, not by the generated default.
-        .with_timeout(60);
+        .with_timeout(60)
+        .with_inner_type(runtime_glue::inner_type())
+        .with_hooks(progenitor::HooksMode::Expected);
+    // `format: password` strings (tokens, secrets) never show in Debug output or logs.
+    settings.with_conversion(
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("password".to_owned()),
+            ..Default::default()
+        },
+        "::sdk_runtime::Secret",
+        std::iter::empty(),
+    );
     for open in enums {
         settings.with_replacement(
             &open.schema_name,
@@ -128,7 +141,8 @@ pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings
     settings
 }
 
-/// Puts the open enums into the generated `types` module and pretty-prints the file.
+/// Adds the runtime glue, puts the open enums into the generated `types` module and
+/// pretty-prints the file.
 fn render(
     loaded: &LoadedSpec,
     tokens: proc_macro2::TokenStream,
@@ -140,6 +154,13 @@ fn render(
             format!("progenitor produced code that does not parse: {e}"),
         ))
     })?;
+    let glue: syn::File = syn::parse2(runtime_glue::tokens(loaded)).map_err(|e| {
+        SpecErrors::single(SpecError::without_location(
+            loaded.file.clone(),
+            format!("the runtime glue does not parse: {e}"),
+        ))
+    })?;
+    file.items.extend(glue.items);
     let types = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,

@@ -5,17 +5,18 @@
 //! Generated at build time from `specs/cphub-auth.yaml`; the spec is the source of truth.
 //!
 //! ```no_run
-//! use cphub_auth::{Client, types::AccessTokenRequest};
+//! use cphub_auth::Client;
+//! use sdk_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://console.navigator.vmware.com");
-//! let token = client
-//!     .get_access_token()
-//!     .body(AccessTokenRequest::builder().refresh_token("your_api_token"))
-//!     .send()
-//!     .await?;
-//! // Every other call sends this as the `csp-auth-token` header.
-//! let _access_token = &token.access_token;
+//! // The runtime exchanges the API token (`get_access_token`) itself, and again before the
+//! // access token expires: calls need no token handling.
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::NAVIGATOR, runtime);
+//! let users = client.list_users().org_id("9d9648a7-115a-4a06-a613-a0c4077469f7").send().await?;
+//! println!("{} users", users.len());
 //! # Ok(())
 //! # }
 //! ```
@@ -28,6 +29,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -8,14 +8,14 @@ use cphub_auth::types::{
     OrgRoleName, ResultStatus, UserRolesUpdate,
 };
 use httpmock::prelude::*;
-use test_support::{ORG, Spec, TOKEN, csp_http_client};
+use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
 fn spec() -> Spec {
     Spec::load("cphub-auth")
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), csp_http_client())
+    Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
 #[tokio::test]
@@ -35,7 +35,7 @@ async fn get_access_token_exchanges_the_api_token_without_a_csp_header() {
         .await;
 
     // The exchange is the one call made before there is a token to send.
-    let client = Client::new(&server.base_url());
+    let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let answer = client
         .get_access_token()
         .body(AccessTokenRequest::builder().refresh_token("your_api_token"))
@@ -46,9 +46,11 @@ async fn get_access_token_exchanges_the_api_token_without_a_csp_header() {
 
     mock.assert_async().await;
     assert_eq!(
-        answer.access_token,
+        answer.access_token.expose(),
         "eyJhbGciOiJSUzI1NiJ9.example.signature"
     );
+    // The access token is a secret: it never shows in Debug output.
+    assert!(!format!("{answer:?}").contains("eyJ"), "{answer:?}");
     assert_eq!(answer.expires_in, None);
 }
 

@@ -5,9 +5,13 @@
 //!
 //! ```no_run
 //! use cphub_billing::Client;
+//! use sdk_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://console.navigator.vmware.com");
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::NAVIGATOR, runtime);
 //! let report = client
 //!     .get_usage_report()
 //!     .org_id("00dcd47b-867d-46a1-b5ac-c9c22a4427cb")
@@ -31,6 +35,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

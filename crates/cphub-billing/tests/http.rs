@@ -6,12 +6,12 @@ use cphub_billing::Client;
 use cphub_billing::types::{SubscriptionStatus, SubscriptionType};
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use test_support::{ORG, Spec, TOKEN, csp_http_client};
+use test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const TENANT: &str = "73338bcc-17e0-4480-9d25-f654532a1ee0";
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), csp_http_client())
+    Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
 #[tokio::test]

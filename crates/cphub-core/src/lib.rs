@@ -8,9 +8,13 @@
 //!
 //! ```no_run
 //! use cphub_core::{Client, types::{TenantCreate, TenantType}};
+//! use sdk_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://console.navigator.vmware.com");
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::NAVIGATOR, runtime);
 //! let tenant = client
 //!     .create_tenant()
 //!     .org_id("9d9648a7-115a-4a06-a613-a0c4077469f7")
@@ -40,6 +44,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -5,10 +5,10 @@ use cphub_core::Client;
 use cphub_core::types::{OrgStatus, OrgType, TenantCreate, TenantType};
 use httpmock::prelude::*;
 use serde_json::json;
-use test_support::{ORG, Spec, TOKEN, csp_http_client};
+use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), csp_http_client())
+    Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
 #[tokio::test]
@@ -38,7 +38,7 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
         })
         .await;
 
-    let client = Client::new(&server.base_url());
+    let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let tenant = client
         .create_tenant()
         .org_id(ORG)
@@ -178,7 +178,7 @@ async fn declared_error_keeps_status_and_typed_body() {
         })
         .await;
 
-    let client = Client::new(&server.base_url());
+    let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let error = client
         .get_organization()
         .org_id(ORG)
@@ -206,7 +206,7 @@ async fn malformed_answer_is_an_error_that_keeps_the_body() {
         })
         .await;
 
-    let client = Client::new(&server.base_url());
+    let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let error = client.list_tenants().org_id(ORG).send().await.unwrap_err();
     match error {
         cphub_core::Error::InvalidResponsePayload(bytes, _) => {

@@ -10,9 +10,13 @@
 //!
 //! ```no_run
 //! use cphub_support::Client;
+//! use sdk_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://console.navigator.vmware.com");
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::NAVIGATOR, runtime);
 //! let ticket = client
 //!     .get_support_request()
 //!     .org_id("00dcd47b-867d-46a1-b5ac-c9c22a4427cb")
@@ -32,6 +36,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 mod attachment;
 mod paging;

@@ -8,7 +8,7 @@ use cphub_support::types::{
 };
 use httpmock::prelude::*;
 use serde_json::json;
-use test_support::{ORG, Spec, TOKEN, csp_http_client};
+use test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const TICKET: &str = "18625917011";
 
@@ -17,7 +17,7 @@ fn spec() -> Spec {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), csp_http_client())
+    Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use cphub_support::Client;
 use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
 use serde_json::{Value, json};
-use test_support::{ORG, TOKEN, csp_http_client};
+use test_support::{ORG, TOKEN, csp_runtime};
 
 fn tickets(first: usize, count: usize) -> Value {
     Value::Array(
@@ -38,7 +38,7 @@ async fn reads_every_page_and_stops_after_a_short_one() {
         );
     }
 
-    let client = Client::new_with_client(&server.base_url(), csp_http_client());
+    let client = Client::with_runtime(&server.base_url(), csp_runtime());
     let all: Vec<_> = client
         .list_support_requests()
         .org_id(ORG)
@@ -76,7 +76,7 @@ async fn an_empty_page_ends_the_stream() {
         })
         .await;
 
-    let client = Client::new_with_client(&server.base_url(), csp_http_client());
+    let client = Client::with_runtime(&server.base_url(), csp_runtime());
     let count = client
         .list_support_requests()
         .org_id(ORG)
@@ -111,7 +111,7 @@ async fn a_failing_page_is_an_error_item_and_the_end() {
         })
         .await;
 
-    let client = Client::new_with_client(&server.base_url(), csp_http_client());
+    let client = Client::with_runtime(&server.base_url(), csp_runtime());
     let items: Vec<_> = client
         .list_support_requests()
         .org_id(ORG)

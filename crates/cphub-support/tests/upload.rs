@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use cphub_support::{Attachment, Client};
-use test_support::{ORG, TOKEN, csp_http_client};
+use test_support::{ORG, TOKEN, anonymous_runtime, csp_runtime};
 
 /// One form field as the server received it.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +86,7 @@ async fn a_file_from_disk_arrives_byte_identical_with_its_name() {
     let contents = sample_bytes(3 * 1024 * 1024 + 17);
     std::fs::write(&path, &contents).unwrap();
 
-    let client = Client::new_with_client(&base_url, csp_http_client());
+    let client = Client::with_runtime(&base_url, csp_runtime());
     let attachment = Attachment::from_path(&path).await.unwrap();
     let response = client
         .upload_attachment(ORG, "18625917011", attachment)
@@ -124,7 +124,7 @@ async fn a_byte_stream_of_unknown_length_arrives_byte_identical() {
 
     let attachment = Attachment::from_stream("log.txt", None, futures::stream::iter(chunks));
     assert_eq!(attachment.file_name(), "log.txt");
-    Client::new_with_client(&base_url, csp_http_client())
+    Client::with_runtime(&base_url, csp_runtime())
         .upload_attachment(ORG, "1", attachment)
         .await
         .unwrap();
@@ -151,7 +151,7 @@ async fn a_rejected_upload_is_a_typed_error_with_its_status() {
         })
         .await;
 
-    let error = Client::new(&server.base_url())
+    let error = Client::with_runtime(&server.base_url(), anonymous_runtime())
         .upload_attachment(ORG, "1", Attachment::from_bytes("a.txt", "hello"))
         .await
         .unwrap_err();
@@ -168,7 +168,7 @@ async fn a_rejected_upload_is_a_typed_error_with_its_status() {
 #[tokio::test]
 async fn an_invalid_media_type_is_a_request_error_not_a_panic() {
     let attachment = Attachment::from_bytes("a.txt", "hello").content_type("not a type");
-    let error = Client::new("http://127.0.0.1:9")
+    let error = Client::with_runtime("http://127.0.0.1:9", anonymous_runtime())
         .upload_attachment(ORG, "1", attachment)
         .await
         .unwrap_err();

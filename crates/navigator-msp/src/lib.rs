@@ -5,9 +5,13 @@
 //!
 //! ```no_run
 //! use navigator_msp::Client;
+//! use sdk_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://console.navigator.vmware.com");
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::NAVIGATOR, runtime);
 //! let subscription = client
 //!     .get_subscription()
 //!     .org_id("163739g-63hijgds-63840bn")
@@ -28,6 +32,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

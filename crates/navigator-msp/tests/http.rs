@@ -6,7 +6,7 @@ use navigator_msp::Client;
 use navigator_msp::types::{
     BillingFrequency, MspSubscriptionDetails, MspSubscriptionStatus, RenewalPreference,
 };
-use test_support::{ORG, Spec, TOKEN, csp_http_client};
+use test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const SUBSCRIPTION: &str = "33628-4637-267384";
 
@@ -27,7 +27,7 @@ async fn get_subscription_sends_consolidate_offers_and_types_the_details() {
         })
         .await;
 
-    let details = Client::new_with_client(&server.base_url(), csp_http_client())
+    let details = Client::with_runtime(&server.base_url(), csp_runtime())
         .get_subscription()
         .org_id(ORG)
         .subscription_id(SUBSCRIPTION)
@@ -77,7 +77,7 @@ async fn forbidden_is_a_typed_error_with_its_status() {
         })
         .await;
 
-    let error = Client::new_with_client(&server.base_url(), csp_http_client())
+    let error = Client::with_runtime(&server.base_url(), csp_runtime())
         .get_subscription()
         .org_id(ORG)
         .subscription_id(SUBSCRIPTION)

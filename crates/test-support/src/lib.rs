@@ -1,11 +1,14 @@
 //! Helpers for the client crates' loopback tests.
 //!
+//! Clients are built on runtimes that authenticate like a real caller and do not retry.
+//!
 //! Tests answer with the spec's own examples, read from `specs/<surface>.yaml` at run time, so
 //! a test checks the client against what the spec documents rather than against a copy of it
 //! that could drift.
 
 use std::path::PathBuf;
 
+use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use serde_json::Value;
 
 /// The organization id used across the tests (the CPHub guide's own).
@@ -14,31 +17,28 @@ pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
 /// The access token the tests authenticate with.
 pub const TOKEN: &str = "test-access-token";
 
-/// An HTTP client that sends `csp-auth-token` on every request, as CPHub and Navigator expect.
-pub fn csp_http_client() -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "csp-auth-token",
-        reqwest::header::HeaderValue::from_static(TOKEN),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("a reqwest client with a static header builds")
+/// A runtime that sends [`TOKEN`] as `csp-auth-token`, as CPHub and Navigator expect, and
+/// never retries, so each test sees exactly the requests it makes.
+pub fn csp_runtime() -> Runtime {
+    runtime(Auth::csp_access_token(TOKEN))
 }
 
-/// An HTTP client that sends `authorization: Bearer …` on every request, as VCPP expects.
-pub fn bearer_http_client() -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Bearer {TOKEN}"))
-            .expect("the test token is a valid header value"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
+/// A runtime that sends [`TOKEN`] as `authorization: bearer …`, as VCPP expects; no retries.
+pub fn bearer_runtime() -> Runtime {
+    runtime(Auth::bearer_token(TOKEN))
+}
+
+/// A runtime that sends no credentials; no retries.
+pub fn anonymous_runtime() -> Runtime {
+    runtime(Auth::none())
+}
+
+fn runtime(auth: Auth) -> Runtime {
+    Runtime::builder()
+        .auth(auth)
+        .retry(RetryPolicy::none())
         .build()
-        .expect("a reqwest client with a static header builds")
+        .expect("an HTTP client with default settings builds")
 }
 
 /// One spec, parsed as plain JSON values so examples can be taken out of it.

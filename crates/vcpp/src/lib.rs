@@ -12,10 +12,19 @@
 //!   ([`Client::get_order_feed_json`] for the JSON form).
 //!
 //! ```no_run
+//! use sdk_runtime::{Auth, Runtime, presets};
 //! use vcpp::Client;
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new(vcpp::PRODUCTION);
+//! // Bearer tokens are exchanged for the client credentials as needed (20-minute lifetime).
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::vcpp_client_credentials(
+//!         presets::VCPP_PRODUCTION_TOKEN,
+//!         std::env::var("VCPP_CLIENT_ID")?,
+//!         std::env::var("VCPP_CLIENT_SECRET")?,
+//!     ))
+//!     .build()?;
+//! let client = Client::with_runtime(presets::VCPP_PRODUCTION, runtime);
 //! let contracts = client.list_commit_contracts().send().await?;
 //! for contract in &contracts.contract_list {
 //!     println!("{:?}: balance {:?}", contract.contract_number, contract.contract_balance);
@@ -32,6 +41,8 @@ mod generated {
 }
 
 pub use generated::*;
+/// The runtime the client is built on: authentication, retries, timeouts, tracing.
+pub use sdk_runtime;
 
 mod calls;
 mod order_feed;
@@ -41,10 +52,8 @@ pub use calls::{OrderFeedError, OrderFeedQuery, token_url};
 pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry};
 pub use order_xml::{OrderXmlError, order_to_xml};
 
-/// The production API root.
-pub const PRODUCTION: &str = "https://vconnect.vmware.com/v1/m3/api/vcpp";
-/// The development (sandbox) API root.
-pub const DEVELOPMENT: &str = "https://apigw-test.vmware.com/cd/v1/m3/api/vcpp";
+/// The production and development (sandbox) API roots.
+pub use sdk_runtime::presets::{VCPP_DEVELOPMENT as DEVELOPMENT, VCPP_PRODUCTION as PRODUCTION};
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! guide's example answer comes back typed.
 
 use httpmock::prelude::*;
-use test_support::{Spec, TOKEN, bearer_http_client};
+use test_support::{Spec, TOKEN, bearer_runtime};
 use vcpp::Client;
 use vcpp::types::CommitContractList;
 
@@ -24,7 +24,7 @@ async fn serve_example<'a>(
             let when = when
                 .method(GET)
                 .path(format!("{ROOT}{path}"))
-                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("authorization", format!("bearer {TOKEN}"))
                 .header("accept", "application/json");
             if let Some((name, value)) = query {
                 when.query_param(name, value);
@@ -36,7 +36,7 @@ async fn serve_example<'a>(
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.url(ROOT), bearer_http_client())
+    Client::with_runtime(&server.url(ROOT), bearer_runtime())
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use chrono::DateTime;
 use httpmock::prelude::*;
-use test_support::{Spec, TOKEN, bearer_http_client};
+use test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
 use vcpp::types::OrderFeedStatus;
 use vcpp::{AtomLink, Client, OrderFeed, OrderFeedError, OrderFeedQuery};
 
@@ -132,7 +132,7 @@ async fn get_order_feed_sends_if_modified_since_and_request_id() {
         .mock_async(|when, then| {
             when.method(GET)
                 .path(format!("{ROOT}/orderfeed"))
-                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("authorization", format!("bearer {TOKEN}"))
                 .header("accept", "application/atom+xml")
                 .header("if-modified-since", "Fri, 11 Nov 2016 20:34:35 GMT")
                 .query_param("requestId", "29013");
@@ -146,7 +146,7 @@ async fn get_order_feed_sends_if_modified_since_and_request_id() {
         if_modified_since: Some("2016-11-11T20:34:35Z".parse().unwrap()),
         request_id: Some("29013".into()),
     };
-    let feed = Client::new_with_client(&server.url(ROOT), bearer_http_client())
+    let feed = Client::with_runtime(&server.url(ROOT), bearer_runtime())
         .get_order_feed(&query)
         .await
         .unwrap()
@@ -176,7 +176,7 @@ async fn not_modified_is_none_and_a_malformed_feed_keeps_status_and_body() {
             then.status(200).body("<feed>truncated");
         })
         .await;
-    let client = Client::new(&server.url(ROOT));
+    let client = Client::with_runtime(&server.url(ROOT), anonymous_runtime());
 
     let since = OrderFeedQuery {
         if_modified_since: Some(chrono::Utc::now()),
@@ -214,7 +214,7 @@ async fn an_error_answer_is_the_typed_gateway_error() {
         })
         .await;
 
-    let error = Client::new(&server.url(ROOT))
+    let error = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
         .get_order_feed(&OrderFeedQuery::default())
         .await
         .unwrap_err();
@@ -240,7 +240,7 @@ async fn get_order_feed_json_asks_for_json_and_keeps_it() {
         })
         .await;
 
-    let feed = Client::new(&server.url(ROOT))
+    let feed = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
         .get_order_feed_json(&OrderFeedQuery::default())
         .await
         .unwrap()

@@ -1,0 +1,89 @@
+//! Wires each generated client to the SDK's runtime (`sdk_runtime::Runtime`, the client's
+//! inner type): the hooks that hand it every request, the table that tells it each operation's
+//! method, path template and whether it takes the provider's token, and `with_runtime`.
+
+use openapiv3::{OpenAPI, SecurityRequirement, SecurityScheme};
+use quote::quote;
+
+use crate::LoadedSpec;
+use crate::load::operations;
+
+/// The inner type every client is generated with.
+pub(crate) fn inner_type() -> proc_macro2::TokenStream {
+    quote!(::sdk_runtime::Runtime)
+}
+
+/// Items added to the generated file, beside the client.
+pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
+    let spec = &loaded.spec;
+    let entries = operations(spec).into_iter().map(|op| {
+        let id = op.id();
+        let method = op.method.to_uppercase();
+        let path = op.path;
+        let authenticated = takes_token(
+            spec,
+            op.operation.security.as_ref().or(spec.security.as_ref()),
+        );
+        quote! {
+            ::sdk_runtime::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                authenticated: #authenticated,
+            }
+        }
+    });
+    quote! {
+        /// Every operation of the spec, hand-written ones included, as the runtime sees them.
+        pub const OPERATIONS: &[::sdk_runtime::Operation] = &[#(#entries),*];
+
+        fn operation(id: &'static str) -> ::sdk_runtime::Operation {
+            OPERATIONS
+                .iter()
+                .find(|operation| operation.id == id)
+                .copied()
+                .unwrap_or(::sdk_runtime::Operation::unlisted(id))
+        }
+
+        impl ClientHooks<::sdk_runtime::Runtime> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                self.inner.pre(request, &operation(info.operation_id)).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.exec(request, &operation(info.operation_id)).await
+            }
+        }
+
+        impl Client {
+            /// A client for `baseurl` (see `sdk_runtime::presets`) that sends every request
+            /// through `runtime`: its HTTP client, authentication, retries and tracing.
+            pub fn with_runtime(baseurl: &str, runtime: ::sdk_runtime::Runtime) -> Self {
+                Self::new_with_client(baseurl, runtime.http_client().clone(), runtime)
+            }
+        }
+    }
+}
+
+/// Whether a security requirement asks for the provider's token: any scheme but HTTP Basic
+/// (the VCPP token exchange's client credentials). An empty requirement (`security: []`, the
+/// CSP token exchange) asks for none.
+fn takes_token(spec: &OpenAPI, requirements: Option<&Vec<SecurityRequirement>>) -> bool {
+    let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
+    requirements.is_some_and(|requirements| {
+        requirements.iter().flat_map(|r| r.keys()).any(|name| {
+            let scheme = schemes
+                .and_then(|schemes| schemes.get(name))
+                .and_then(|scheme| scheme.as_item());
+            !matches!(scheme, Some(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("basic"))
+        })
+    })
+}

@@ -1,0 +1,383 @@
+//! Authentication providers: a token exchanged for a refresh token or client credentials,
+//! cached and refreshed ahead of expiry by one exchange at a time; or a fixed token.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+use crate::secret::Secret;
+
+/// How long a CSP access token lives when the exchange does not say.
+pub const CSP_DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// How long a VCPP bearer token lives when the exchange does not say (the guide's 20 minutes).
+pub const VCPP_DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
+/// How long before expiry a cached token is replaced.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+const CSP_TOKEN_HEADER: HeaderName = HeaderName::from_static("csp-auth-token");
+const CSP_EXCHANGE_PATH: &str = "/cphub/api/auth/v1/authn/accesstoken";
+
+/// How requests are authenticated.
+#[derive(Clone, Debug)]
+pub struct Auth(AuthKind);
+
+#[derive(Clone, Debug)]
+enum AuthKind {
+    None,
+    Fixed { scheme: Scheme, token: Secret },
+    Refreshing(Arc<TokenCache>),
+}
+
+/// Where a token goes in a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    /// `csp-auth-token: <token>` (CPHub and Navigator).
+    CspHeader,
+    /// `authorization: bearer <token>` (VCPP; the guide writes the prefix in lower case).
+    Bearer,
+}
+
+impl Scheme {
+    fn header(self, token: &Secret) -> Result<(HeaderName, HeaderValue), AuthError> {
+        let (name, value) = match self {
+            Scheme::CspHeader => (CSP_TOKEN_HEADER, token.expose().to_owned()),
+            Scheme::Bearer => (AUTHORIZATION, format!("bearer {}", token.expose())),
+        };
+        let mut value = HeaderValue::from_str(&value).map_err(|_| AuthError {
+            credential: "access token",
+            status: None,
+            message: "the token is not a valid HTTP header value".into(),
+        })?;
+        value.set_sensitive(true);
+        Ok((name, value))
+    }
+}
+
+impl Auth {
+    /// No authentication (the token exchanges themselves, or a mock that needs none).
+    pub fn none() -> Auth {
+        Auth(AuthKind::None)
+    }
+
+    /// A CSP access token managed by the caller, sent as `csp-auth-token`.
+    pub fn csp_access_token(token: impl Into<Secret>) -> Auth {
+        Auth(AuthKind::Fixed {
+            scheme: Scheme::CspHeader,
+            token: token.into(),
+        })
+    }
+
+    /// A VCPP bearer token managed by the caller, sent as `authorization: bearer …`.
+    pub fn bearer_token(token: impl Into<Secret>) -> Auth {
+        Auth(AuthKind::Fixed {
+            scheme: Scheme::Bearer,
+            token: token.into(),
+        })
+    }
+
+    /// An API (refresh) token of a CPHub/Navigator organization, exchanged at
+    /// `{base_url}/cphub/api/auth/v1/authn/accesstoken` for access tokens as needed.
+    pub fn csp_refresh_token(base_url: &str, refresh_token: impl Into<Secret>) -> Auth {
+        Auth::refreshing(Exchange::Csp {
+            url: format!("{}{CSP_EXCHANGE_PATH}", base_url.trim_end_matches('/')),
+            refresh_token: refresh_token.into(),
+        })
+    }
+
+    /// VCPP client credentials, exchanged with HTTP Basic at `token_url` (the m0
+    /// `…/token/oauth` endpoint) for bearer tokens as needed.
+    pub fn vcpp_client_credentials(
+        token_url: &str,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Auth {
+        Auth::refreshing(Exchange::Vcpp {
+            url: token_url.to_owned(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        })
+    }
+
+    fn refreshing(exchange: Exchange) -> Auth {
+        Auth(AuthKind::Refreshing(Arc::new(TokenCache {
+            exchange,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            state: tokio::sync::Mutex::new(None),
+            exchanges: AtomicU64::new(0),
+        })))
+    }
+
+    /// Replaces a cached token this long before it expires (default one minute). Has no
+    /// effect on a fixed token.
+    pub fn refresh_margin(self, margin: Duration) -> Auth {
+        match self.0 {
+            AuthKind::Refreshing(cache) => {
+                let cache = Arc::try_unwrap(cache).unwrap_or_else(|shared| shared.fresh_copy());
+                Auth(AuthKind::Refreshing(Arc::new(TokenCache {
+                    refresh_margin: margin,
+                    ..cache
+                })))
+            }
+            other => Auth(other),
+        }
+    }
+
+    /// How many token exchanges this provider has made (shared by every clone).
+    pub fn exchange_count(&self) -> u64 {
+        match &self.0 {
+            AuthKind::Refreshing(cache) => cache.exchanges.load(Ordering::Relaxed),
+            _ => 0,
+        }
+    }
+
+    /// The header that authenticates a request now, exchanging a token first if the cache
+    /// holds none that is fresh. `None` without authentication.
+    pub(crate) async fn header(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<Option<(HeaderName, HeaderValue)>, AuthError> {
+        match &self.0 {
+            AuthKind::None => Ok(None),
+            AuthKind::Fixed { scheme, token } => scheme.header(token).map(Some),
+            AuthKind::Refreshing(cache) => {
+                let token = cache.current(http).await?;
+                cache.exchange.scheme().header(&token).map(Some)
+            }
+        }
+    }
+
+    /// After a `401` to a request sent with `sent`: drops that token and returns the header
+    /// of a new one. `None` when this provider cannot refresh.
+    pub(crate) async fn refresh_after_rejection(
+        &self,
+        http: &reqwest::Client,
+        sent: Option<&HeaderValue>,
+    ) -> Option<Result<(HeaderName, HeaderValue), AuthError>> {
+        let AuthKind::Refreshing(cache) = &self.0 else {
+            return None;
+        };
+        cache.invalidate(sent).await;
+        Some(match cache.current(http).await {
+            Ok(token) => cache.exchange.scheme().header(&token),
+            Err(error) => Err(error),
+        })
+    }
+}
+
+/// A failed token exchange: which credential, and what the server said. Never the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError {
+    /// The credential that failed: `CSP refresh token`, `VCPP client credentials`, ….
+    pub credential: &'static str,
+    /// The exchange's HTTP status, when the server answered.
+    pub status: Option<reqwest::StatusCode>,
+    /// What went wrong, secrets removed.
+    pub message: String,
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            Some(status) => write!(
+                f,
+                "the {} was refused (HTTP {status}): {}",
+                self.credential, self.message
+            ),
+            None => write!(
+                f,
+                "the {} could not be used: {}",
+                self.credential, self.message
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// A token exchange and the credential it spends.
+#[derive(Clone)]
+enum Exchange {
+    Csp {
+        url: String,
+        refresh_token: Secret,
+    },
+    Vcpp {
+        url: String,
+        client_id: String,
+        client_secret: Secret,
+    },
+}
+
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exchange::Csp { url, .. } => f
+                .debug_struct("CspRefreshToken")
+                .field("url", url)
+                .field("refresh_token", &"[REDACTED]")
+                .finish(),
+            Exchange::Vcpp { url, client_id, .. } => f
+                .debug_struct("VcppClientCredentials")
+                .field("url", url)
+                .field("client_id", client_id)
+                .field("client_secret", &"[REDACTED]")
+                .finish(),
+        }
+    }
+}
+
+/// What either exchange answers; both spellings are accepted, since CPHub documents
+/// camelCase and OAuth gateways send snake_case.
+#[derive(serde::Deserialize)]
+struct IssuedToken {
+    #[serde(alias = "accessToken")]
+    access_token: Secret,
+    #[serde(alias = "expiresIn")]
+    expires_in: Option<u64>,
+}
+
+impl Exchange {
+    fn credential(&self) -> &'static str {
+        match self {
+            Exchange::Csp { .. } => "CSP refresh token",
+            Exchange::Vcpp { .. } => "VCPP client credentials",
+        }
+    }
+
+    fn scheme(&self) -> Scheme {
+        match self {
+            Exchange::Csp { .. } => Scheme::CspHeader,
+            Exchange::Vcpp { .. } => Scheme::Bearer,
+        }
+    }
+
+    fn secret(&self) -> &Secret {
+        match self {
+            Exchange::Csp { refresh_token, .. } => refresh_token,
+            Exchange::Vcpp { client_secret, .. } => client_secret,
+        }
+    }
+
+    async fn run(&self, http: &reqwest::Client) -> Result<(Secret, Duration), AuthError> {
+        let fail = |status, message: String| AuthError {
+            credential: self.credential(),
+            status,
+            // A server that echoes the credential must not put it in our error.
+            message: message.replace(self.secret().expose(), "[REDACTED]"),
+        };
+        let (request, default_lifetime) = match self {
+            Exchange::Csp { url, refresh_token } => (
+                http.post(url)
+                    .json(&serde_json::json!({ "refreshToken": refresh_token })),
+                CSP_DEFAULT_LIFETIME,
+            ),
+            Exchange::Vcpp {
+                url,
+                client_id,
+                client_secret,
+            } => (
+                http.post(url)
+                    .basic_auth(client_id, Some(client_secret.expose())),
+                VCPP_DEFAULT_LIFETIME,
+            ),
+        };
+        let response = request
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| fail(None, without_url(e).to_string()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| fail(Some(status), without_url(e).to_string()))?;
+        if !status.is_success() {
+            let text = String::from_utf8_lossy(&body);
+            return Err(fail(Some(status), text.chars().take(500).collect()));
+        }
+        let issued: IssuedToken = serde_json::from_slice(&body).map_err(|e| {
+            fail(
+                Some(status),
+                format!("the answer holds no access token: {e}"),
+            )
+        })?;
+        let lifetime = issued
+            .expires_in
+            .map_or(default_lifetime, Duration::from_secs);
+        Ok((issued.access_token, lifetime))
+    }
+}
+
+/// The URL is kept out of transport errors: it is known, and keeps them short.
+fn without_url(error: reqwest::Error) -> reqwest::Error {
+    error.without_url()
+}
+
+/// A cached token and the exchange that renews it. The async mutex is held across an
+/// exchange, so concurrent callers on a cold or stale cache wait for one exchange and share
+/// its token.
+struct TokenCache {
+    exchange: Exchange,
+    refresh_margin: Duration,
+    state: tokio::sync::Mutex<Option<Cached>>,
+    exchanges: AtomicU64,
+}
+
+struct Cached {
+    token: Secret,
+    refresh_at: Instant,
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("exchange", &self.exchange)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("exchanges", &self.exchanges.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    fn fresh_copy(&self) -> TokenCache {
+        TokenCache {
+            exchange: self.exchange.clone(),
+            refresh_margin: self.refresh_margin,
+            state: tokio::sync::Mutex::new(None),
+            exchanges: AtomicU64::new(0),
+        }
+    }
+
+    async fn current(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+        let mut state = self.state.lock().await;
+        if let Some(cached) = state.as_ref()
+            && Instant::now() < cached.refresh_at
+        {
+            return Ok(cached.token.clone());
+        }
+        self.exchanges.fetch_add(1, Ordering::Relaxed);
+        let (token, lifetime) = self.exchange.run(http).await?;
+        // Refresh `refresh_margin` ahead, but never sooner than halfway through a short life.
+        let ahead = self.refresh_margin.min(lifetime / 2);
+        *state = Some(Cached {
+            token: token.clone(),
+            refresh_at: Instant::now() + (lifetime - ahead),
+        });
+        Ok(token)
+    }
+
+    /// Forgets the cached token if it is the one a rejected request carried; a token another
+    /// task already renewed is kept.
+    async fn invalidate(&self, sent: Option<&HeaderValue>) {
+        let mut state = self.state.lock().await;
+        let Some(cached) = state.as_ref() else {
+            return;
+        };
+        let current = self.exchange.scheme().header(&cached.token).ok();
+        if sent.is_none() || current.map(|(_, value)| value).as_ref() == sent {
+            *state = None;
+        }
+    }
+}

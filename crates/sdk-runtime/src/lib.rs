@@ -1,0 +1,41 @@
+//! The runtime every generated client of this SDK runs on.
+//!
+//! Each client crate is generated with this crate's [`Runtime`] as its inner type, and its
+//! progenitor hooks hand every request to it with the operation's id, method and path:
+//! - **authentication** ([`Auth`]): a CSP refresh token or VCPP client credentials exchanged
+//!   for access tokens, cached, renewed ahead of expiry by one exchange however many
+//!   requests wait, and renewed once more after a `401`; or a fixed token;
+//! - **retries** ([`RetryPolicy`]): connection failures, `429`, `502`, `503` and `504`, with
+//!   exponential backoff, jitter and `Retry-After`, bounded in attempts and time, and only
+//!   for GET, HEAD, PUT and DELETE: a POST or PATCH is never sent twice;
+//! - **timeouts**, per request and per connection;
+//! - a **tracing** span per call (`api_call`: operation, method, path, status, attempt,
+//!   latency), with no token and no body.
+//!
+//! Secrets are [`Secret`]s: no `Debug`, `Display` or error of this crate shows one.
+//!
+//! ```no_run
+//! use sdk_runtime::{Auth, Runtime, presets};
+//!
+//! # fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(presets::NAVIGATOR, std::env::var("CSP_API_TOKEN")?))
+//!     .build()?;
+//! // Every CPHub/Navigator client built from `runtime` shares its login and its connections:
+//! // cphub_core::Client::with_runtime(presets::NAVIGATOR, runtime.clone())
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+pub mod presets;
+mod retry;
+mod runtime;
+mod secret;
+
+pub use auth::{
+    Auth, AuthError, CSP_DEFAULT_LIFETIME, DEFAULT_REFRESH_MARGIN, VCPP_DEFAULT_LIFETIME,
+};
+pub use retry::{RetryPolicy, retry_after};
+pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder};
+pub use secret::Secret;

@@ -1,0 +1,293 @@
+//! The runtime behind every generated client: one HTTP client, one token cache and one retry
+//! policy, applied to each request by the client's progenitor hooks.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::Error;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::auth::Auth;
+use crate::retry::{RetryPolicy, retry_after};
+
+/// Default time for a whole request, answer included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the runtime knows of an operation: generated from the spec beside each client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, such as `/cphub/api/core/v1/mgmt/orgs/{orgId}`.
+    pub path: &'static str,
+    /// Whether the operation takes the provider's token (not so the token exchanges).
+    pub authenticated: bool,
+}
+
+impl Operation {
+    /// The entry for an operation id a client does not list: authenticated, path unknown.
+    pub const fn unlisted(id: &'static str) -> Operation {
+        Operation {
+            id,
+            method: "",
+            path: "",
+            authenticated: true,
+        }
+    }
+}
+
+/// Shared by every client built from it: cloning is cheap, and clones share the HTTP
+/// connection pool and the token cache, so one login serves every surface.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    http: reqwest::Client,
+    auth: Auth,
+    retry: RetryPolicy,
+}
+
+/// Builds a [`Runtime`].
+#[derive(Debug)]
+pub struct RuntimeBuilder {
+    auth: Auth,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl Runtime {
+    /// A runtime with the given authentication and the default timeouts and retries.
+    pub fn builder() -> RuntimeBuilder {
+        RuntimeBuilder {
+            auth: Auth::none(),
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http: None,
+        }
+    }
+
+    /// The HTTP client every request goes through.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.shared.http
+    }
+
+    /// The authentication provider.
+    pub fn auth(&self) -> &Auth {
+        &self.shared.auth
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    /// The same HTTP client and retry policy with another authentication, such as VCPP
+    /// client credentials beside a CPHub refresh token.
+    pub fn with_auth(&self, auth: Auth) -> Runtime {
+        Runtime {
+            shared: Arc::new(Shared {
+                http: self.shared.http.clone(),
+                auth,
+                retry: self.shared.retry.clone(),
+            }),
+        }
+    }
+
+    /// Before a request is sent: authenticates it, exchanging a token first when needed. A
+    /// failed exchange becomes `Error::Custom`, naming the credential and never its value.
+    pub async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &Operation,
+    ) -> Result<(), Error<E>> {
+        if !operation.authenticated {
+            return Ok(());
+        }
+        let header = self
+            .shared
+            .auth
+            .header(&self.shared.http)
+            .await
+            .map_err(|error| Error::Custom(error.to_string()))?;
+        if let Some((name, value)) = header {
+            request.headers_mut().insert(name, value);
+        }
+        Ok(())
+    }
+
+    /// Sends a request: once more with a renewed token after a `401`, and again after
+    /// retryable failures when the method is idempotent, within the retry policy's bounds.
+    pub async fn exec(
+        &self,
+        request: reqwest::Request,
+        operation: &Operation,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "api_call",
+            operation = operation.id,
+            method = %request.method(),
+            path = operation.path,
+            status = Empty,
+            attempt = Empty,
+            latency_ms = Empty,
+        );
+        self.send_with_retries(request, operation)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_retries(
+        &self,
+        mut request: reqwest::Request,
+        operation: &Operation,
+    ) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let policy = &self.shared.retry;
+        let idempotent = RetryPolicy::method_is_retryable(request.method());
+        let mut attempt = 1;
+        let mut refreshed = false;
+        loop {
+            let spare = request.try_clone();
+            let sent_token = self.sent_token(&request);
+            let result = self.shared.http.execute(request).await;
+
+            if !refreshed
+                && operation.authenticated
+                && let Ok(response) = &result
+                && response.status() == reqwest::StatusCode::UNAUTHORIZED
+                && let Some(mut again) = spare.as_ref().and_then(reqwest::Request::try_clone)
+                && let Some(Ok((name, value))) = self
+                    .shared
+                    .auth
+                    .refresh_after_rejection(&self.shared.http, sent_token.as_ref())
+                    .await
+            {
+                // One renewed token, one more try: a second 401 is the answer.
+                refreshed = true;
+                tracing::debug!(attempt, "401: retrying once with a renewed token");
+                again.headers_mut().insert(name, value);
+                request = again;
+                continue;
+            }
+
+            let wait = match &result {
+                Ok(response) if RetryPolicy::status_is_retryable(response.status()) => {
+                    Some(retry_after(response.headers()))
+                }
+                Err(error) if RetryPolicy::error_is_retryable(error) => Some(None),
+                _ => None,
+            };
+            let retry = match (wait, spare) {
+                (Some(asked), Some(spare)) if idempotent && attempt < policy.max_attempts => {
+                    let delay = asked.unwrap_or_else(|| policy.backoff(attempt + 1));
+                    (started.elapsed() + delay <= policy.max_elapsed).then_some((delay, spare))
+                }
+                _ => None,
+            };
+            let Some((delay, spare)) = retry else {
+                record(&result, attempt, started);
+                return result;
+            };
+            tracing::debug!(
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                outcome = %describe(&result),
+                "retrying",
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            request = spare;
+        }
+    }
+
+    /// The auth header value a request carries, to tell a stale token from a renewed one.
+    fn sent_token(&self, request: &reqwest::Request) -> Option<reqwest::header::HeaderValue> {
+        let headers = request.headers();
+        headers
+            .get("csp-auth-token")
+            .or_else(|| headers.get(reqwest::header::AUTHORIZATION))
+            .cloned()
+    }
+}
+
+fn describe(result: &reqwest::Result<reqwest::Response>) -> String {
+    match result {
+        Ok(response) => format!("HTTP {}", response.status()),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn record(result: &reqwest::Result<reqwest::Response>, attempt: u32, started: Instant) {
+    let span = tracing::Span::current();
+    if let Ok(response) = result {
+        span.record("status", response.status().as_u16());
+    }
+    span.record("attempt", attempt);
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+}
+
+impl RuntimeBuilder {
+    /// How requests are authenticated (default: not at all).
+    pub fn auth(mut self, auth: Auth) -> RuntimeBuilder {
+        self.auth = auth;
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> RuntimeBuilder {
+        self.retry = retry;
+        self
+    }
+
+    /// Time for a whole request, answer included (default one minute).
+    pub fn timeout(mut self, timeout: Duration) -> RuntimeBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time to open a connection (default ten seconds).
+    pub fn connect_timeout(mut self, timeout: Duration) -> RuntimeBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sends through this HTTP client instead of building one; the timeouts set here are
+    /// then the client's own.
+    pub fn http_client(mut self, http: reqwest::Client) -> RuntimeBuilder {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the runtime; fails only if the HTTP client cannot be built (TLS set-up).
+    pub fn build(self) -> Result<Runtime, reqwest::Error> {
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(concat!(
+                    "vmware-partner-sdk-rust/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .build()?,
+        };
+        Ok(Runtime {
+            shared: Arc::new(Shared {
+                http,
+                auth: self.auth,
+                retry: self.retry,
+            }),
+        })
+    }
+}
