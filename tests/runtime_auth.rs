@@ -221,3 +221,22 @@ async fn no_secret_reaches_debug_of_config_provider_runtime_or_client() {
         "non-secret identity stays visible: {text}"
     );
 }
+
+#[tokio::test]
+async fn the_token_exchange_operation_itself_carries_no_token() {
+    let (base, fake) = fake_service::start().await;
+    let runtime = runtime(Auth::csp_refresh_token(&base, REFRESH_TOKEN));
+    let client = cphub_auth::Client::with_runtime(&base, runtime.clone());
+
+    let answer = client
+        .get_access_token()
+        .body(cphub_auth::types::AccessTokenRequest::builder().refresh_token(REFRESH_TOKEN))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.access_token.expose(), "access-1");
+    // `security: []` in the spec: the runtime made no exchange of its own for this call.
+    assert_eq!(runtime.auth().exchange_count(), 0);
+    assert_eq!(fake.exchanges.load(Ordering::SeqCst), 1);
+}
