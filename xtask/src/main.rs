@@ -3,12 +3,16 @@
 //! - `cargo xtask regen`: regenerate everything derived from the specs (the snapshots under
 //!   `tests/snapshots/`). A second run changes no file.
 //! - `cargo xtask check`: fail, naming each spec and what drifted, when a spec was edited
-//!   without `regen` or fails validation. CI runs it.
+//!   without `regen`, fails validation or breaks a house rule. CI runs it.
+//! - `cargo xtask lint`: the house rules alone, one finding per line.
+//! - `cargo xtask diff [BASE_REF]`: what the specs' changes since `BASE_REF` do to the crates.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::snapshot::{self, Snapshot};
+
+mod diff;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,10 +28,19 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("regen") if args.len() == 1 => regen(&root),
         Some("check") if args.len() == 1 => check(&root),
+        Some("lint") if args.len() == 1 => lint(&root),
+        Some("diff") => return diff::run(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <regen|check> [--root DIR]");
+            eprintln!("usage: cargo xtask <regen|check|lint|diff> [--root DIR]");
             eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
-            eprintln!("  check  fail when a spec is invalid or its snapshots are stale");
+            eprintln!(
+                "  check  fail when a spec is invalid, breaks a house rule or its snapshots are stale"
+            );
+            eprintln!("  lint   report every broken house rule as FILE:LINE:COLUMN: rule: message");
+            eprintln!("  diff [BASE_REF] [--json] [--fail-on-breaking]");
+            eprintln!(
+                "         report every API change since BASE_REF (default: merge-base with main)"
+            );
             return ExitCode::from(2);
         }
     };
@@ -109,8 +122,41 @@ fn regen(root: &Path) -> Result<(), Vec<String>> {
     }
 }
 
+/// Every house-rule finding of every spec that parses; a spec that does not parse is one.
+fn lint_findings(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for surface in codegen::SURFACES {
+        let path = codegen::spec_path_in(root, surface.name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(format!("{}: {e}", surface.display_path()));
+                continue;
+            }
+        };
+        match codegen::LoadedSpec::parse(surface.display_path(), &text) {
+            Ok(loaded) => {
+                problems.extend(codegen::lint::lint(&loaded).iter().map(ToString::to_string))
+            }
+            Err(errors) => problems.extend(errors.0.iter().map(ToString::to_string)),
+        }
+    }
+    problems
+}
+
+fn lint(root: &Path) -> Result<(), Vec<String>> {
+    let problems = lint_findings(root);
+    if problems.is_empty() {
+        println!("{} specs follow the house rules", codegen::SURFACES.len());
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 fn check(root: &Path) -> Result<(), Vec<String>> {
     let (generated, mut problems) = generate_all(root);
+    problems.extend(lint_findings(root));
     let dir = snapshot_dir(root);
     for (name, snapshots) in &generated {
         for snap in snapshots {

@@ -3,7 +3,9 @@
 
 use openapiv3::{MediaType, ReferenceOr, SchemaKind, Type};
 
-use crate::load::{operations, resolve_response};
+use heck::ToSnakeCase;
+
+use crate::load::operations;
 use crate::naming::{AsSchema, ref_type_name, type_name_of};
 use crate::{LoadedSpec, Surface};
 
@@ -42,7 +44,8 @@ pub(crate) fn collect(loaded: &LoadedSpec, surface: &Surface) -> Vec<Example> {
             );
         }
         for (status, response) in &op.operation.responses.responses {
-            let Some(response) = resolve_response(&loaded.spec, response) else {
+            // A shared response's examples are tested once, below.
+            let ReferenceOr::Item(response) = response else {
                 continue;
             };
             if let Some(media) = response.content.get("application/json") {
@@ -53,6 +56,16 @@ pub(crate) fn collect(loaded: &LoadedSpec, surface: &Surface) -> Vec<Example> {
                     &format!("{id}-response"),
                 );
             }
+        }
+    }
+    let shared = loaded.spec.components.iter().flat_map(|c| &c.responses);
+    for (name, response) in shared {
+        if let ReferenceOr::Item(response) = response
+            && let Some(media) = response.content.get("application/json")
+            && matches!(media.schema, Some(ReferenceOr::Reference { .. }))
+        {
+            let label = format!("shared_{}_response", name.to_snake_case());
+            push(&mut found, media, &label, &label);
         }
     }
     found
@@ -77,7 +90,9 @@ fn push(found: &mut Vec<Example>, media: &MediaType, label: &str, inline_name: &
         .chain(named.map(|(name, json)| (format!("_{name}"), json)))
     {
         found.push(Example {
-            label: format!("{label}{suffix}").replace(['-', ' '], "_"),
+            label: format!("{label}{suffix}")
+                .replace(['-', ' '], "_")
+                .to_lowercase(),
             rust_type: rust_type.clone(),
             json,
         });

@@ -10,9 +10,11 @@
 
 mod build_script;
 mod error;
+mod example_check;
 mod examples;
 mod guard;
 mod keep_unknown;
+pub mod lint;
 mod load;
 mod naming;
 pub mod open_enum;

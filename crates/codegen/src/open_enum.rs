@@ -234,6 +234,9 @@ impl OpenEnum {
             ///
             #[doc = #doc_forward]
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            // A value the spec adds later becomes a variant; matches outside the crate keep
+            // compiling because they already need a wildcard arm.
+            #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #idents, )*
                 #[doc = #doc_unknown]

@@ -82,7 +82,7 @@ fn op_keys<'a>(op: &OperationRef<'a>) -> [&'a str; 3] {
     ["paths", op.path, op.method]
 }
 
-fn is_snake_case(id: &str) -> bool {
+pub(crate) fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
         && id
             .chars()

@@ -49,7 +49,7 @@ mod order_feed;
 mod order_xml;
 
 pub use calls::{OrderFeedError, OrderFeedQuery, token_url};
-pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry};
+pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry, OrderFeedStatus};
 pub use order_xml::{OrderXmlError, order_to_xml};
 
 /// The production and development (sandbox) API roots.

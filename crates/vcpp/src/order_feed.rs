@@ -11,8 +11,6 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 
-use crate::types::OrderFeedStatus;
-
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
 const ORDER: &[u8] = b"http://www.vmware.com/orderfeed";
 
@@ -71,6 +69,48 @@ pub struct OrderFeedEntry {
     pub commit_end_date: Option<DateTime<FixedOffset>>,
     /// Every other `order:key`/`order:value` pair, as sent.
     pub other: BTreeMap<String, String>,
+}
+
+/// The `order:status` of an entry. The guide shows `success`; a value the service adds later
+/// is kept as `Unknown`, as every enum of this SDK does. (Hand-written: the Atom feed has no
+/// JSON schema for codegen to make it from.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderFeedStatus {
+    /// `success`
+    Success,
+    /// A value this SDK does not know yet, as sent.
+    Unknown(String),
+}
+
+impl OrderFeedStatus {
+    /// The value as the feed writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderFeedStatus::Success => "success",
+            OrderFeedStatus::Unknown(value) => value,
+        }
+    }
+
+    /// Whether this SDK does not know the value.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, OrderFeedStatus::Unknown(_))
+    }
+}
+
+impl From<String> for OrderFeedStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "success" => OrderFeedStatus::Success,
+            _ => OrderFeedStatus::Unknown(value),
+        }
+    }
+}
+
+impl std::fmt::Display for OrderFeedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Why a body is not an order feed: where, and what was wrong.

@@ -4,8 +4,7 @@
 use chrono::DateTime;
 use httpmock::prelude::*;
 use test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
-use vcpp::types::OrderFeedStatus;
-use vcpp::{AtomLink, Client, OrderFeed, OrderFeedError, OrderFeedQuery};
+use vcpp::{AtomLink, Client, OrderFeed, OrderFeedError, OrderFeedQuery, OrderFeedStatus};
 
 const ROOT: &str = "/v1/m3/api/vcpp";
 
