@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use codegen::snapshot::{self, Snapshot};
 
-mod diff;
+use xtask::diff;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,105 @@
+//! The diff as Markdown for a pull-request comment, or as JSON.
+
+use serde::Serialize;
+
+use super::model::{Bump, Change};
+
+/// The workspace's version, which every client crate shares.
+const CRATE_VERSION: &str = "0.1.0";
+
+/// The changes to one spec and what they mean for its crate.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecReport {
+    pub spec: String,
+    /// The crate generated from it (same name as the spec).
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    pub bump: Bump,
+    pub next_version: String,
+    pub changes: Vec<Change>,
+}
+
+impl SpecReport {
+    pub fn new(spec: &str, changes: Vec<Change>) -> SpecReport {
+        let bump = Bump::of(&changes);
+        SpecReport {
+            spec: spec.to_owned(),
+            crate_name: spec.to_owned(),
+            bump,
+            next_version: bump.next_version(CRATE_VERSION),
+            changes,
+        }
+    }
+}
+
+pub fn json(base: &str, reports: &[SpecReport]) -> String {
+    let breaking = reports.iter().any(|r| r.changes.iter().any(|c| c.breaking));
+    serde_json::to_string_pretty(&serde_json::json!({
+        "base": base,
+        "breaking": breaking,
+        "specs": reports,
+    }))
+    .unwrap_or_default()
+}
+
+pub fn markdown(base: &str, reports: &[SpecReport]) -> String {
+    let mut out = format!("## API changes since `{base}`\n\n");
+    let changed: Vec<&SpecReport> = reports.iter().filter(|r| !r.changes.is_empty()).collect();
+    if changed.is_empty() {
+        out.push_str("No spec changes the API of any crate.\n");
+        return out;
+    }
+    out.push_str("| crate | breaking | non-breaking | bump |\n| --- | ---: | ---: | --- |\n");
+    for report in &changed {
+        let breaking = report.changes.iter().filter(|c| c.breaking).count();
+        out.push_str(&format!(
+            "| `{}` | {breaking} | {} | {} → {} |\n",
+            report.crate_name,
+            report.changes.len() - breaking,
+            bump_word(report.bump),
+            report.next_version
+        ));
+    }
+    for report in changed {
+        out.push_str(&format!(
+            "\n### `{}` (specs/{}.yaml)\n\n",
+            report.crate_name, report.spec
+        ));
+        out.push_str("| | change | operation | where | why |\n| --- | --- | --- | --- | --- |\n");
+        let mut changes: Vec<&Change> = report.changes.iter().collect();
+        changes.sort_by_key(|c| !c.breaking);
+        for change in changes {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                if change.breaking {
+                    "**breaking**"
+                } else {
+                    "non-breaking"
+                },
+                cell(&change.detail),
+                change
+                    .operation
+                    .as_deref()
+                    .map(|o| format!("`{}`", cell(o)))
+                    .unwrap_or_default(),
+                cell(&change.place),
+                cell(change.reason.unwrap_or("")),
+            ));
+        }
+    }
+    out
+}
+
+fn bump_word(bump: Bump) -> &'static str {
+    match bump {
+        Bump::Major => "breaking",
+        Bump::Minor => "additive",
+        Bump::Patch => "patch",
+        Bump::None => "none",
+    }
+}
+
+/// Table cells cannot hold `|` or line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

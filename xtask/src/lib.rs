@@ -1,0 +1,4 @@
+//! Workspace tasks, as a library so their tests can call them directly; `main.rs` is the
+//! command line.
+
+pub mod diff;
