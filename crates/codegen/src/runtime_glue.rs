@@ -6,7 +6,7 @@ use openapiv3::{OpenAPI, SecurityRequirement, SecurityScheme};
 use quote::quote;
 
 use crate::LoadedSpec;
-use crate::load::operations;
+use crate::load::{is_success, operations, resolve_response};
 
 /// The inner type every client is generated with.
 pub(crate) fn inner_type() -> proc_macro2::TokenStream {
@@ -24,12 +24,17 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
             spec,
             op.operation.security.as_ref().or(spec.security.as_ref()),
         );
+        let accept = match non_json_answer(spec, op.operation) {
+            Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
             ::sdk_runtime::Operation {
                 id: #id,
                 method: #method,
                 path: #path,
                 authenticated: #authenticated,
+                accept: #accept,
             }
         }
     });
@@ -71,6 +76,20 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
             }
         }
     }
+}
+
+/// The media type of the success answer when it is one, and not JSON.
+fn non_json_answer(spec: &OpenAPI, operation: &openapiv3::Operation) -> Option<String> {
+    let mut media_types = operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| is_success(status))
+        .filter_map(|(_, response)| resolve_response(spec, response))
+        .flat_map(|response| response.content.keys());
+    let first = media_types.next()?;
+    let single = media_types.all(|other| other == first);
+    (single && first != "application/json").then(|| first.clone())
 }
 
 /// Whether a security requirement asks for the provider's token: any scheme but HTTP Basic

@@ -27,6 +27,9 @@ pub struct Operation {
     pub path: &'static str,
     /// Whether the operation takes the provider's token (not so the token exchanges).
     pub authenticated: bool,
+    /// The media type of a success answer that is not JSON (`text/csv`), sent as `Accept`
+    /// when the request names none: progenitor asks only for JSON.
+    pub accept: Option<&'static str>,
 }
 
 impl Operation {
@@ -37,6 +40,7 @@ impl Operation {
             method: "",
             path: "",
             authenticated: true,
+            accept: None,
         }
     }
 }
@@ -104,13 +108,20 @@ impl Runtime {
         }
     }
 
-    /// Before a request is sent: authenticates it, exchanging a token first when needed. A
+    /// Before a request is sent: asks for the operation's media type, and authenticates the
+    /// request, exchanging a token first when needed. A
     /// failed exchange becomes `Error::Custom`, naming the credential and never its value.
     pub async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         operation: &Operation,
     ) -> Result<(), Error<E>> {
+        if let Some(accept) = operation.accept {
+            request
+                .headers_mut()
+                .entry(reqwest::header::ACCEPT)
+                .or_insert(reqwest::header::HeaderValue::from_static(accept));
+        }
         if !operation.authenticated {
             return Ok(());
         }
