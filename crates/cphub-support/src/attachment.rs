@@ -6,10 +6,9 @@
 use std::path::Path;
 
 use futures::TryStream;
-use progenitor_client::{
-    ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue, encode_path,
-};
+use progenitor_client::{ClientInfo, Error, ResponseValue, encode_path};
 use reqwest::multipart::{Form, Part};
+use sdk_runtime::hand_written;
 
 use crate::Client;
 use crate::types::ErrorResponse;
@@ -152,29 +151,13 @@ impl Client {
             encode_path(org_id),
             encode_path(support_request_id),
         );
-        let mut request = self
+        let request = self
             .client()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .multipart(attachment.into_form().map_err(Error::InvalidRequest)?)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::new(
-                (),
-                response.status(),
-                response.headers().clone(),
-            )),
-            400..=599 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = hand_written::execute(self, request, "upload_attachment").await?;
+        hand_written::empty_answer(response).await
     }
 }

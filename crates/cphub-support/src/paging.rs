@@ -1,8 +1,9 @@
-//! Every support request, page after page: the list operation pages with
-//! `pageStart`/`pageLimit` offsets, which progenitor only pages for Dropshot's token scheme.
+//! Every support request, page after page: the list pages with `pageStart`/`pageLimit`
+//! offsets, walked by the runtime's offset-paging stream.
 
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures::{Stream, StreamExt};
 use progenitor_client::Error;
+use sdk_runtime::paging::offset_pages;
 
 use crate::builder::ListSupportRequests;
 use crate::types::{ErrorResponse, SupportRequest};
@@ -29,28 +30,10 @@ impl<'a> ListSupportRequests<'a> {
         self,
         page_limit: i32,
     ) -> impl Stream<Item = Result<SupportRequest, Error<ErrorResponse>>> + Unpin + 'a {
-        let page_limit = page_limit.max(1);
-        let pages = stream::try_unfold(Some(1_i32), move |page_start| {
-            let request = self.clone();
-            async move {
-                let Some(page_start) = page_start else {
-                    return Ok::<_, Error<ErrorResponse>>(None);
-                };
-                let page = request
-                    .page_start(page_start)
-                    .page_limit(page_limit)
-                    .send()
-                    .await?
-                    .into_inner();
-                let received = i32::try_from(page.len()).unwrap_or(i32::MAX);
-                let next = if received < page_limit {
-                    None
-                } else {
-                    page_start.checked_add(received)
-                };
-                Ok(Some((stream::iter(page.into_iter().map(Ok)), next)))
-            }
-        });
-        pages.try_flatten().boxed()
+        offset_pages(page_limit, move |start, limit| {
+            let page = self.clone().page_start(start).page_limit(limit).send();
+            async move { page.await.map(|answer| answer.into_inner()) }
+        })
+        .boxed()
     }
 }

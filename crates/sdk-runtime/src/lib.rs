@@ -12,6 +12,9 @@
 //! - a **tracing** span per call (`api_call`: operation, method, path, status, attempt,
 //!   latency), with no token and no body.
 //!
+//! It also holds what the crates' hand-written operations share ([`hand_written`]: sending
+//! through the hooks, typed answers) and offset paging as a stream ([`paging`]).
+//!
 //! Secrets are [`Secret`]s: no `Debug`, `Display` or error of this crate shows one.
 //!
 //! ```no_run
@@ -28,6 +31,8 @@
 //! ```
 
 mod auth;
+pub mod hand_written;
+pub mod paging;
 pub mod presets;
 mod retry;
 mod runtime;

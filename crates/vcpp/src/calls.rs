@@ -2,8 +2,9 @@
 //! `get_order_feed`), served by hand through the same hooks as the generated ones.
 
 use chrono::{DateTime, Utc};
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+use progenitor_client::{ClientInfo, Error, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, IF_MODIFIED_SINCE};
+use sdk_runtime::hand_written;
 
 use crate::Client;
 use crate::order_feed::{AtomError, OrderFeed};
@@ -107,8 +108,8 @@ impl Client {
             .header(ACCEPT, "application/json")
             .basic_auth(client_id, Some(client_secret))
             .build()?;
-        let response = self.run(request, "get_token").await?;
-        json_answer(response).await
+        let response = hand_written::execute(self, request, "get_token").await?;
+        hand_written::json_answer(response).await
     }
 
     /// Places an order, sent as JSON. Never retried: an order must not be placed twice.
@@ -122,7 +123,7 @@ impl Client {
             .header(ACCEPT, "application/json")
             .json(order)
             .build()?;
-        json_answer(self.run(request, "place_order").await?).await
+        hand_written::json_answer(hand_written::execute(self, request, "place_order").await?).await
     }
 
     /// Places an order, sent in the guide's XML form ([`order_to_xml`]); the answer is asked
@@ -139,7 +140,7 @@ impl Client {
             .header(CONTENT_TYPE, "application/xml")
             .body(xml)
             .build()?;
-        json_answer(self.run(request, "place_order").await?).await
+        hand_written::json_answer(hand_written::execute(self, request, "place_order").await?).await
     }
 
     /// The order feed in its default Atom form, parsed. `None` when the service answers
@@ -155,7 +156,7 @@ impl Client {
             return Ok(ResponseValue::new(None, status, headers));
         }
         if !status.is_success() {
-            return Err(error_answer(response).await.into());
+            return Err(hand_written::error_answer(response).await.into());
         }
         let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
         match OrderFeed::from_atom(&body) {
@@ -179,7 +180,7 @@ impl Client {
             let headers = response.headers().clone();
             return Ok(ResponseValue::new(None, response.status(), headers));
         }
-        let answer: ResponseValue<OrderFeedJson> = json_answer(response).await?;
+        let answer: ResponseValue<OrderFeedJson> = hand_written::json_answer(response).await?;
         let (status, headers) = (answer.status(), answer.headers().clone());
         Ok(ResponseValue::new(
             Some(answer.into_inner()),
@@ -204,40 +205,6 @@ impl Client {
         if let Some(request_id) = &query.request_id {
             request = request.query(&[("requestId", request_id)]);
         }
-        self.run(request.build()?, "get_order_feed").await
-    }
-
-    /// Sends `request` through the client's hooks, as generated operations do.
-    async fn run(
-        &self,
-        mut request: reqwest::Request,
-        operation_id: &'static str,
-    ) -> Result<reqwest::Response, Error<ErrorResponse>> {
-        let info = OperationInfo { operation_id };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        Ok(result?)
-    }
-}
-
-/// A JSON answer: typed on success, the typed `ErrorResponse` on 4XX/5XX.
-async fn json_answer<T: serde::de::DeserializeOwned>(
-    response: reqwest::Response,
-) -> Result<ResponseValue<T>, Error<ErrorResponse>> {
-    if response.status().is_success() {
-        ResponseValue::from_response(response).await
-    } else {
-        Err(error_answer(response).await)
-    }
-}
-
-async fn error_answer(response: reqwest::Response) -> Error<ErrorResponse> {
-    match response.status().as_u16() {
-        400..=599 => match ResponseValue::from_response(response).await {
-            Ok(body) => Error::ErrorResponse(body),
-            Err(error) => error,
-        },
-        _ => Error::UnexpectedResponse(response),
+        hand_written::execute(self, request.build()?, "get_order_feed").await
     }
 }
