@@ -62,16 +62,16 @@ async fn clients_of_every_surface_share_one_login() {
 #[tokio::test]
 async fn a_token_is_renewed_ahead_of_its_expiry() {
     let (base, fake) = fake_service::start().await;
-    fake.lifetime_seconds.store(2, Ordering::SeqCst);
-    let auth = Auth::csp_refresh_token(&base, REFRESH_TOKEN).refresh_margin(Duration::from_secs(1));
+    fake.lifetime_seconds.store(4, Ordering::SeqCst);
+    let auth = Auth::csp_refresh_token(&base, REFRESH_TOKEN).refresh_margin(Duration::from_secs(2));
     let client = cphub_core::Client::with_runtime(&base, runtime(auth));
 
     client.list_tenants().org_id(ORG).send().await.unwrap();
     client.list_tenants().org_id(ORG).send().await.unwrap();
     assert_eq!(fake.exchanges.load(Ordering::SeqCst), 1, "fresh: reused");
 
-    // Past lifetime minus margin (1 s of 2 s), but before expiry.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Past lifetime minus margin (2 s of 4 s), but well before expiry.
+    tokio::time::sleep(Duration::from_millis(2300)).await;
     client.list_tenants().org_id(ORG).send().await.unwrap();
     assert_eq!(fake.exchanges.load(Ordering::SeqCst), 2, "renewed ahead");
     assert_eq!(
