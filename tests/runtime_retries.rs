@@ -22,6 +22,19 @@ fn quick_retries() -> RetryPolicy {
     }
 }
 
+/// A tenant to create: the guide's example.
+fn tenant() -> cphub_core::types::builder::TenantCreate {
+    cphub_core::types::TenantCreate::builder()
+        .tenant_type(cphub_core::types::TenantType::Default)
+        .country("US")
+        .display_name("Lorem")
+        .company_name("Lorem Ipsum")
+        .city("Atlanta")
+        .state("GA")
+        .zip("30313")
+        .domain("lorem.com")
+}
+
 fn client(base: &str, retry: RetryPolicy) -> cphub_core::Client {
     let runtime = Runtime::builder()
         .auth(Auth::csp_access_token("access-1"))
@@ -74,20 +87,11 @@ async fn a_post_is_never_retried() {
         Scripted::Status(503, Some("0")),
         Scripted::Status(503, None),
     ]);
-    let body = cphub_core::types::TenantCreate::builder()
-        .tenant_type(cphub_core::types::TenantType::Default)
-        .country("US")
-        .display_name("Lorem")
-        .company_name("Lorem Ipsum")
-        .city("Atlanta")
-        .state("GA")
-        .zip("30313")
-        .domain("lorem.com");
 
     let error = client(&base, quick_retries())
         .create_tenant()
         .org_id(ORG)
-        .body(body)
+        .body(tenant())
         .send()
         .await
         .unwrap_err();
@@ -210,20 +214,11 @@ async fn a_dropped_connection_is_retried_for_a_get() {
 #[tokio::test]
 async fn a_dropped_connection_is_not_retried_for_a_post() {
     let (base, connections) = dropping_server(1).await;
-    let body = cphub_core::types::TenantCreate::builder()
-        .tenant_type(cphub_core::types::TenantType::Default)
-        .country("US")
-        .display_name("d")
-        .company_name("c")
-        .city("c")
-        .state("s")
-        .zip("z")
-        .domain("d.com");
 
     let error = client(&base, quick_retries())
         .create_tenant()
         .org_id(ORG)
-        .body(body)
+        .body(tenant())
         .send()
         .await
         .unwrap_err();
