@@ -126,15 +126,7 @@ fn regen(root: &Path) -> Result<(), Vec<String>> {
 fn lint_findings(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for surface in codegen::SURFACES {
-        let path = codegen::spec_path_in(root, surface.name);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(format!("{}: {e}", surface.display_path()));
-                continue;
-            }
-        };
-        match codegen::LoadedSpec::parse(surface.display_path(), &text) {
+        match codegen::load_in(root, surface.name) {
             Ok(loaded) => {
                 problems.extend(codegen::lint::lint(&loaded).iter().map(ToString::to_string))
             }

@@ -8,7 +8,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::naming::AsSchema;
+use crate::load::{AsSchema, resolve_schema};
 
 /// Every way `value` departs from `schema`, each starting with the JSON pointer of the place.
 pub(crate) fn problems(
@@ -21,26 +21,13 @@ pub(crate) fn problems(
         spec,
         found: &mut found,
     }
-    .check(schema_of(spec, schema), value, "");
+    .check(resolve_schema(spec, schema), value, "");
     found
 }
 
 struct Checker<'a, 'f> {
     spec: &'a OpenAPI,
     found: &'f mut Vec<String>,
-}
-
-fn schema_of<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<impl AsSchema>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema.as_schema()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            match spec.components.as_ref()?.schemas.get(name)? {
-                ReferenceOr::Item(schema) => Some(schema),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
-    }
 }
 
 impl Checker<'_, '_> {
@@ -101,7 +88,10 @@ impl Checker<'_, '_> {
                 None => self.fail(pointer, format!("{} is not an array", kind(value))),
                 Some(items) => {
                     for (index, item) in items.iter().enumerate() {
-                        let schema = array.items.as_ref().and_then(|s| schema_of(self.spec, s));
+                        let schema = array
+                            .items
+                            .as_ref()
+                            .and_then(|s| resolve_schema(self.spec, s));
                         if array.items.is_some() {
                             self.check(schema, item, &format!("{pointer}/{index}"));
                         }
@@ -124,12 +114,12 @@ impl Checker<'_, '_> {
                     let place = format!("{pointer}/{name}");
                     match (object.properties.get(name), &object.additional_properties) {
                         (Some(property), _) => {
-                            let schema = schema_of(self.spec, property);
+                            let schema = resolve_schema(self.spec, property);
                             self.check(schema, item, &place);
                         }
                         (None, Some(AdditionalProperties::Any(true))) => {}
                         (None, Some(AdditionalProperties::Schema(extra))) => {
-                            let schema = schema_of(self.spec, extra.as_ref());
+                            let schema = resolve_schema(self.spec, extra.as_ref());
                             self.check(schema, item, &place);
                         }
                         (None, _) => {
@@ -140,7 +130,7 @@ impl Checker<'_, '_> {
             }
             SchemaKind::AllOf { all_of } => {
                 for part in all_of {
-                    self.check(schema_of(self.spec, part), value, pointer);
+                    self.check(resolve_schema(self.spec, part), value, pointer);
                 }
             }
             SchemaKind::OneOf { one_of: options } | SchemaKind::AnyOf { any_of: options } => {
@@ -150,7 +140,7 @@ impl Checker<'_, '_> {
                         spec: self.spec,
                         found: &mut trial,
                     }
-                    .check(schema_of(self.spec, option), value, pointer);
+                    .check(resolve_schema(self.spec, option), value, pointer);
                     trial.is_empty()
                 });
                 if !fits {

@@ -15,7 +15,7 @@ mod examples;
 mod guard;
 mod keep_unknown;
 pub mod lint;
-mod load;
+pub mod load;
 mod naming;
 pub mod open_enum;
 mod runtime_glue;
@@ -84,14 +84,23 @@ pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
 /// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
 pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
     let surface = surface(name)?;
-    let path = spec_path_in(root, name);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    generate_from_str(surface, &read_in(root, surface)?)
+}
+
+/// Reads and parses `<root>/specs/<name>.yaml`, without validating or generating it.
+pub fn load_in(root: &Path, name: &str) -> Result<LoadedSpec, SpecErrors> {
+    let surface = surface(name)?;
+    LoadedSpec::parse(surface.display_path(), &read_in(root, surface)?)
+}
+
+fn read_in(root: &Path, surface: &Surface) -> Result<String, SpecErrors> {
+    let path = spec_path_in(root, surface.name);
+    std::fs::read_to_string(&path).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
             surface.display_path(),
             format!("cannot read {}: {e}", path.display()),
         ))
-    })?;
-    generate_from_str(surface, &text)
+    })
 }
 
 /// Generates from spec text already in memory; `surface` names the file in errors and

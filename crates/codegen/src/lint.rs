@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{Content, OpenAPI, ReferenceOr, Response, StatusCode};
 
 use crate::example_check;
-use crate::load::{is_success, operations, resolve_response};
+use crate::load::{is_success, operations, resolve_response, resolve_schema};
 use crate::validate::is_snake_case;
 use crate::{LoadedSpec, SpecError};
 
@@ -329,14 +329,8 @@ fn is_error(status: &StatusCode) -> bool {
 
 /// A free-form object (no declared properties) has no shape for an example to document.
 fn is_free_form(spec: &OpenAPI, schema: &ReferenceOr<openapiv3::Schema>) -> bool {
-    let schema = match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item()),
-    };
     matches!(
-        schema.map(|s| &s.schema_kind),
+        resolve_schema(spec, schema).map(|s| &s.schema_kind),
         Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) if object.properties.is_empty()
     )
 }

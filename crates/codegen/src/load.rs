@@ -3,6 +3,7 @@
 
 use openapiv3::OpenAPI;
 
+pub use crate::naming::AsSchema;
 use crate::{SpecError, SpecErrors};
 
 /// A parsed spec together with its text, so errors can point into the file.
@@ -103,9 +104,12 @@ fn strip_location_suffix(message: &str) -> String {
 }
 
 /// One operation of a spec with the path and method it is served at.
-pub(crate) struct OperationRef<'a> {
+pub struct OperationRef<'a> {
+    /// The path template.
     pub path: &'a str,
+    /// The method, lower case as the spec writes it.
     pub method: &'a str,
+    /// The operation.
     pub operation: &'a openapiv3::Operation,
     /// Parameters declared on the path item, shared by its operations.
     pub path_parameters: &'a [openapiv3::ReferenceOr<openapiv3::Parameter>],
@@ -141,7 +145,7 @@ impl OperationRef<'_> {
 }
 
 /// Every operation in document order; `$ref`'d path items are skipped (validation rejects them).
-pub(crate) fn operations(spec: &OpenAPI) -> Vec<OperationRef<'_>> {
+pub fn operations(spec: &OpenAPI) -> Vec<OperationRef<'_>> {
     spec.paths
         .paths
         .iter()
@@ -189,7 +193,7 @@ pub(crate) fn retain_operations(
 }
 
 /// Resolves a response, following a `#/components/responses/…` reference.
-pub(crate) fn resolve_response<'a>(
+pub fn resolve_response<'a>(
     spec: &'a OpenAPI,
     response: &'a openapiv3::ReferenceOr<openapiv3::Response>,
 ) -> Option<&'a openapiv3::Response> {
@@ -203,7 +207,7 @@ pub(crate) fn resolve_response<'a>(
 }
 
 /// Resolves a request body, following a `#/components/requestBodies/…` reference.
-pub(crate) fn resolve_body<'a>(
+pub fn resolve_body<'a>(
     spec: &'a OpenAPI,
     body: &'a openapiv3::ReferenceOr<openapiv3::RequestBody>,
 ) -> Option<&'a openapiv3::RequestBody> {
@@ -221,7 +225,7 @@ pub(crate) fn resolve_body<'a>(
 }
 
 /// Resolves a parameter, following a `#/components/parameters/…` reference.
-pub(crate) fn resolve_parameter<'a>(
+pub fn resolve_parameter<'a>(
     spec: &'a OpenAPI,
     parameter: &'a openapiv3::ReferenceOr<openapiv3::Parameter>,
 ) -> Option<&'a openapiv3::Parameter> {
@@ -235,9 +239,24 @@ pub(crate) fn resolve_parameter<'a>(
 }
 
 /// Whether a status code or range is a success, as progenitor sorts them.
-pub(crate) fn is_success(status: &openapiv3::StatusCode) -> bool {
+pub fn is_success(status: &openapiv3::StatusCode) -> bool {
     match status {
         openapiv3::StatusCode::Code(code) => (200..300).contains(code) || *code == 101,
         openapiv3::StatusCode::Range(range) => *range == 2,
+    }
+}
+
+/// Resolves a schema, following a `#/components/schemas/…` reference; takes the
+/// `ReferenceOr<Box<Schema>>` of properties and items too.
+pub fn resolve_schema<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a openapiv3::ReferenceOr<impl AsSchema>,
+) -> Option<&'a openapiv3::Schema> {
+    match schema {
+        openapiv3::ReferenceOr::Item(schema) => Some(schema.as_schema()),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            spec.components.as_ref()?.schemas.get(name)?.as_item()
+        }
     }
 }

@@ -16,7 +16,8 @@ pub(crate) fn ref_type_name(reference: &str) -> String {
 
 /// Lets one function take both `ReferenceOr<Schema>` and the `ReferenceOr<Box<Schema>>` of
 /// array items and maps.
-pub(crate) trait AsSchema {
+pub trait AsSchema {
+    /// The schema itself.
     fn as_schema(&self) -> &Schema;
 }
 

@@ -40,10 +40,17 @@ enum Scheme {
 }
 
 impl Scheme {
+    fn header_name(self) -> HeaderName {
+        match self {
+            Scheme::CspHeader => CSP_TOKEN_HEADER,
+            Scheme::Bearer => AUTHORIZATION,
+        }
+    }
+
     fn header(self, token: &Secret) -> Result<(HeaderName, HeaderValue), AuthError> {
-        let (name, value) = match self {
-            Scheme::CspHeader => (CSP_TOKEN_HEADER, token.expose().to_owned()),
-            Scheme::Bearer => (AUTHORIZATION, format!("bearer {}", token.expose())),
+        let value = match self {
+            Scheme::CspHeader => token.expose().to_owned(),
+            Scheme::Bearer => format!("bearer {}", token.expose()),
         };
         let mut value = HeaderValue::from_str(&value).map_err(|_| AuthError {
             credential: "access token",
@@ -51,7 +58,7 @@ impl Scheme {
             message: "the token is not a valid HTTP header value".into(),
         })?;
         value.set_sensitive(true);
-        Ok((name, value))
+        Ok((self.header_name(), value))
     }
 }
 
@@ -101,24 +108,25 @@ impl Auth {
     }
 
     fn refreshing(exchange: Exchange) -> Auth {
+        Auth::refreshing_with_margin(exchange, DEFAULT_REFRESH_MARGIN)
+    }
+
+    fn refreshing_with_margin(exchange: Exchange, refresh_margin: Duration) -> Auth {
         Auth(AuthKind::Refreshing(Arc::new(TokenCache {
             exchange,
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            refresh_margin,
             state: tokio::sync::Mutex::new(None),
             exchanges: AtomicU64::new(0),
         })))
     }
 
-    /// Replaces a cached token this long before it expires (default one minute). Has no
-    /// effect on a fixed token.
+    /// Replaces a cached token this long before it expires (default one minute). A setting
+    /// made while building: the result is a new provider with an empty cache. Has no effect
+    /// on a fixed token.
     pub fn refresh_margin(self, margin: Duration) -> Auth {
         match self.0 {
             AuthKind::Refreshing(cache) => {
-                let cache = Arc::try_unwrap(cache).unwrap_or_else(|shared| shared.fresh_copy());
-                Auth(AuthKind::Refreshing(Arc::new(TokenCache {
-                    refresh_margin: margin,
-                    ..cache
-                })))
+                Auth::refreshing_with_margin(cache.exchange.clone(), margin)
             }
             other => Auth(other),
         }
@@ -145,6 +153,17 @@ impl Auth {
                 let token = cache.current(http).await?;
                 cache.exchange.scheme().header(&token).map(Some)
             }
+        }
+    }
+
+    /// The token header a request carries, as this provider writes it; what
+    /// [`refresh_after_rejection`](Self::refresh_after_rejection) takes.
+    pub(crate) fn sent_token(&self, headers: &reqwest::header::HeaderMap) -> Option<HeaderValue> {
+        match &self.0 {
+            AuthKind::Refreshing(cache) => {
+                headers.get(cache.exchange.scheme().header_name()).cloned()
+            }
+            _ => None,
         }
     }
 
@@ -341,15 +360,6 @@ impl std::fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    fn fresh_copy(&self) -> TokenCache {
-        TokenCache {
-            exchange: self.exchange.clone(),
-            refresh_margin: self.refresh_margin,
-            state: tokio::sync::Mutex::new(None),
-            exchanges: AtomicU64::new(0),
-        }
-    }
-
     async fn current(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
         let mut state = self.state.lock().await;
         if let Some(cached) = state.as_ref()

@@ -170,7 +170,7 @@ impl Runtime {
         let mut refreshed = false;
         loop {
             let spare = request.try_clone();
-            let sent_token = self.sent_token(&request);
+            let sent_token = self.shared.auth.sent_token(request.headers());
             let result = self.shared.http.execute(request).await;
 
             if !refreshed
@@ -220,15 +220,6 @@ impl Runtime {
             attempt += 1;
             request = spare;
         }
-    }
-
-    /// The auth header value a request carries, to tell a stale token from a renewed one.
-    fn sent_token(&self, request: &reqwest::Request) -> Option<reqwest::header::HeaderValue> {
-        let headers = request.headers();
-        headers
-            .get("csp-auth-token")
-            .or_else(|| headers.get(reqwest::header::AUTHORIZATION))
-            .cloned()
     }
 }
 

@@ -6,8 +6,8 @@
 //! a test checks the client against what the spec documents rather than against a copy of it
 //! that could drift.
 
-use std::path::PathBuf;
-
+use codegen::{LoadedSpec, load};
+use openapiv3::MediaType;
 use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use serde_json::Value;
 
@@ -33,7 +33,8 @@ pub fn anonymous_runtime() -> Runtime {
     runtime(Auth::none())
 }
 
-fn runtime(auth: Auth) -> Runtime {
+/// A runtime with `auth` that never retries.
+pub fn runtime(auth: Auth) -> Runtime {
     Runtime::builder()
         .auth(auth)
         .retry(RetryPolicy::none())
@@ -41,29 +42,20 @@ fn runtime(auth: Auth) -> Runtime {
         .expect("an HTTP client with default settings builds")
 }
 
-/// One spec, parsed as plain JSON values so examples can be taken out of it.
+/// One spec, loaded by codegen's loader, so examples can be taken out of it.
 pub struct Spec {
-    name: String,
-    document: Value,
+    loaded: LoadedSpec,
 }
 
 impl Spec {
     /// Loads `specs/<name>.yaml` from the workspace.
     pub fn load(name: &str) -> Spec {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../specs")
-            .join(format!("{name}.yaml"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-        let document = serde_norway::from_str(&text)
-            .unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()));
-        Spec {
-            name: name.to_owned(),
-            document,
-        }
+        let loaded = codegen::load_in(&codegen::workspace_root(), name)
+            .unwrap_or_else(|errors| panic!("{errors}"));
+        Spec { loaded }
     }
 
-    /// The example of the JSON request body of `operation_id` (the first in name order, if
+    /// The example of the JSON request body of `operation_id` (the first in file order, if
     /// it has several).
     pub fn request_example(&self, operation_id: &str) -> Value {
         self.request_media_example(operation_id, "application/json")
@@ -71,11 +63,11 @@ impl Spec {
 
     /// The example of the request body of `operation_id` in `media_type`.
     pub fn request_media_example(&self, operation_id: &str, media_type: &str) -> Value {
-        let body = &self.operation(operation_id)["requestBody"];
-        self.example_of(&body["content"][media_type], operation_id, "request")
+        let media = self.request_media(operation_id, media_type);
+        self.example_of(media, operation_id, "request")
     }
 
-    /// The example of the JSON answer of `operation_id` with `status` (the first in name
+    /// The example of the JSON answer of `operation_id` with `status` (the first in file
     /// order, if several).
     pub fn response_example(&self, operation_id: &str, status: &str) -> Value {
         self.response_media_example(operation_id, status, "application/json")
@@ -88,47 +80,58 @@ impl Spec {
         status: &str,
         media_type: &str,
     ) -> Value {
-        let response = &self.operation(operation_id)["responses"][status];
-        self.example_of(&response["content"][media_type], operation_id, status)
+        let spec = &self.loaded.spec;
+        let media = self
+            .operation(operation_id)
+            .operation
+            .responses
+            .responses
+            .iter()
+            .find(|(code, _)| code.to_string() == status)
+            .and_then(|(_, response)| load::resolve_response(spec, response))
+            .and_then(|response| response.content.get(media_type));
+        self.example_of(media, operation_id, status)
     }
 
     /// The named example `name` of the JSON request body of `operation_id`.
     pub fn named_request_example(&self, operation_id: &str, name: &str) -> Value {
-        let body = &self.operation(operation_id)["requestBody"];
-        let value = &body["content"]["application/json"]["examples"][name]["value"];
-        if value.is_null() {
-            panic!(
-                "specs/{}.yaml: {operation_id} has no request example {name}",
-                self.name
-            );
-        }
-        value.clone()
-    }
-
-    fn operation(&self, operation_id: &str) -> &Value {
-        self.document["paths"]
-            .as_object()
-            .into_iter()
-            .flat_map(|paths| paths.values())
-            .filter_map(Value::as_object)
-            .flat_map(|item| item.values())
-            .find(|operation| operation["operationId"] == operation_id)
-            .unwrap_or_else(|| panic!("specs/{}.yaml has no {operation_id}", self.name))
-    }
-
-    fn example_of(&self, media: &Value, operation_id: &str, what: &str) -> Value {
-        if let Some(example) = media.get("example") {
-            return example.clone();
-        }
-        media["examples"]
-            .as_object()
-            .and_then(|examples| examples.values().next())
-            .map(|named| named["value"].clone())
+        self.request_media(operation_id, "application/json")
+            .and_then(|media| media.examples.get(name))
+            .and_then(|example| example.as_item()?.value.clone())
             .unwrap_or_else(|| {
                 panic!(
-                    "specs/{}.yaml: {operation_id} has no JSON {what} example",
-                    self.name
+                    "{}: {operation_id} has no request example {name}",
+                    self.loaded.file
                 )
             })
+    }
+
+    fn operation(&self, operation_id: &str) -> load::OperationRef<'_> {
+        load::operations(&self.loaded.spec)
+            .into_iter()
+            .find(|op| op.operation.operation_id.as_deref() == Some(operation_id))
+            .unwrap_or_else(|| panic!("{} has no {operation_id}", self.loaded.file))
+    }
+
+    fn request_media(&self, operation_id: &str, media_type: &str) -> Option<&MediaType> {
+        let body = self
+            .operation(operation_id)
+            .operation
+            .request_body
+            .as_ref()?;
+        load::resolve_body(&self.loaded.spec, body)?
+            .content
+            .get(media_type)
+    }
+
+    fn example_of(&self, media: Option<&MediaType>, operation_id: &str, what: &str) -> Value {
+        media
+            .and_then(|media| {
+                media.example.clone().or_else(|| {
+                    // Named examples are kept in file order; the first one stands for all.
+                    media.examples.values().next()?.as_item()?.value.clone()
+                })
+            })
+            .unwrap_or_else(|| panic!("{}: {operation_id} has no {what} example", self.loaded.file))
     }
 }

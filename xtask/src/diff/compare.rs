@@ -2,54 +2,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
-    StatusCode,
+use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent};
+
+use codegen::load::{
+    OperationRef, is_success, operations, resolve_body, resolve_parameter, resolve_response,
 };
 
 use super::model::{Change, Direction};
 use super::schema::{SchemaDiff, Sides};
 
-/// One operation of a document, with where it is served.
-struct Op<'a> {
-    path: &'a str,
-    method: &'a str,
-    operation: &'a Operation,
-    path_parameters: &'a [ReferenceOr<Parameter>],
-}
-
-impl Op<'_> {
-    fn id(&self) -> String {
-        self.operation
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
-    }
-
-    fn label(&self) -> String {
-        format!(
-            "{} ({} {})",
-            self.id(),
-            self.method.to_uppercase(),
-            self.path
-        )
-    }
-}
-
-fn operations(spec: &OpenAPI) -> Vec<Op<'_>> {
-    spec.paths
-        .paths
-        .iter()
-        .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
-        .flat_map(|(path, item)| {
-            item.iter().map(move |(method, operation)| Op {
-                path,
-                method,
-                operation,
-                path_parameters: &item.parameters,
-            })
-        })
-        .collect()
+/// `list_tenants (GET /path)`: how the report names an operation.
+fn label(op: &OperationRef<'_>) -> String {
+    format!("{} ({} {})", op.id(), op.method.to_uppercase(), op.path)
 }
 
 /// Every change from `before` to `after`.
@@ -73,13 +37,9 @@ pub fn compare(before: &OpenAPI, after: &OpenAPI) -> Vec<Change> {
         };
         let Some(index) = by_id.or_else(by_place).filter(|i| !matched_new.contains(i)) else {
             changes.push(
-                Change::new(
-                    "operation-removed",
-                    true,
-                    format!("{} removed", old.label()),
-                )
-                .because("its method disappears from the client")
-                .with_operation(old.label()),
+                Change::new("operation-removed", true, format!("{} removed", label(old)))
+                    .because("its method disappears from the client")
+                    .with_operation(label(old)),
             );
             continue;
         };
@@ -87,17 +47,13 @@ pub fn compare(before: &OpenAPI, after: &OpenAPI) -> Vec<Change> {
         let new = &new_ops[index];
         let mut op_changes = Vec::new();
         compare_operation(Sides { before, after }, old, new, &mut op_changes);
-        changes.extend(
-            op_changes
-                .into_iter()
-                .map(|c| c.with_operation(new.label())),
-        );
+        changes.extend(op_changes.into_iter().map(|c| c.with_operation(label(new))));
     }
     for (index, new) in new_ops.iter().enumerate() {
         if !matched_new.contains(&index) {
             changes.push(
-                Change::new("operation-added", false, format!("{} added", new.label()))
-                    .with_operation(new.label()),
+                Change::new("operation-added", false, format!("{} added", label(new)))
+                    .with_operation(label(new)),
             );
         }
     }
@@ -111,7 +67,12 @@ impl Change {
     }
 }
 
-fn compare_operation(sides: Sides<'_>, old: &Op<'_>, new: &Op<'_>, changes: &mut Vec<Change>) {
+fn compare_operation(
+    sides: Sides<'_>,
+    old: &OperationRef<'_>,
+    new: &OperationRef<'_>,
+    changes: &mut Vec<Change>,
+) {
     if old.operation.operation_id != new.operation.operation_id {
         changes.push(
             Change::new(
@@ -162,24 +123,12 @@ fn compare_operation(sides: Sides<'_>, old: &Op<'_>, new: &Op<'_>, changes: &mut
     responses(&sides, old.operation, new.operation, changes);
 }
 
-fn resolve_parameter<'a>(
-    spec: &'a OpenAPI,
-    p: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            spec.components.as_ref()?.parameters.get(name)?.as_item()
-        }
-    }
-}
-
 /// The parameters of an operation by name, with where they go (`query`, `header`, …).
 fn parameter_map<'a>(
     spec: &'a OpenAPI,
-    op: &Op<'a>,
+    op: &OperationRef<'a>,
 ) -> BTreeMap<String, (&'static str, &'a Parameter)> {
+    // The fields, not `parameters()`: their borrows outlive `op`.
     op.path_parameters
         .iter()
         .chain(&op.operation.parameters)
@@ -196,7 +145,12 @@ fn parameter_map<'a>(
         .collect()
 }
 
-fn parameters(sides: &Sides<'_>, old: &Op<'_>, new: &Op<'_>, changes: &mut Vec<Change>) {
+fn parameters(
+    sides: &Sides<'_>,
+    old: &OperationRef<'_>,
+    new: &OperationRef<'_>,
+    changes: &mut Vec<Change>,
+) {
     let before = parameter_map(sides.before, old);
     let after = parameter_map(sides.after, new);
     for (name, (location, parameter)) in &after {
@@ -267,24 +221,12 @@ fn parameters(sides: &Sides<'_>, old: &Op<'_>, new: &Op<'_>, changes: &mut Vec<C
     }
 }
 
-fn resolve_body<'a>(
-    spec: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
-) -> Option<&'a RequestBody> {
-    match body {
-        ReferenceOr::Item(b) => Some(b),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            spec.components
-                .as_ref()?
-                .request_bodies
-                .get(name)?
-                .as_item()
-        }
-    }
-}
-
-fn request_body(sides: &Sides<'_>, old: &Op<'_>, new: &Op<'_>, changes: &mut Vec<Change>) {
+fn request_body(
+    sides: &Sides<'_>,
+    old: &OperationRef<'_>,
+    new: &OperationRef<'_>,
+    changes: &mut Vec<Change>,
+) {
     let before = old
         .operation
         .request_body
@@ -372,23 +314,6 @@ fn content(
             )
             .compare(b, a, place);
         }
-    }
-}
-
-fn resolve_response<'a>(spec: &'a OpenAPI, r: &'a ReferenceOr<Response>) -> Option<&'a Response> {
-    match r {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            spec.components.as_ref()?.responses.get(name)?.as_item()
-        }
-    }
-}
-
-fn is_success(status: &StatusCode) -> bool {
-    match status {
-        StatusCode::Code(code) => (200..300).contains(code),
-        StatusCode::Range(range) => *range == 2,
     }
 }
 

@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use super::model::{Bump, Change};
 
-/// The workspace's version, which every client crate shares.
-const CRATE_VERSION: &str = "0.1.0";
+/// The workspace's version, which every client crate shares (xtask's own, by
+/// `version.workspace = true`).
+const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The changes to one spec and what they mean for its crate.
 #[derive(Debug, Clone, Serialize)]

@@ -5,35 +5,14 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
+use codegen::load::resolve_schema;
+
 use super::model::{Change, Direction};
 
 /// Both documents, for resolving references.
 pub struct Sides<'a> {
     pub before: &'a OpenAPI,
     pub after: &'a OpenAPI,
-}
-
-pub fn resolve<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            spec.components.as_ref()?.schemas.get(name)?.as_item()
-        }
-    }
-}
-
-fn resolve_boxed<'a>(
-    spec: &'a OpenAPI,
-    schema: &'a ReferenceOr<Box<Schema>>,
-) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            spec.components.as_ref()?.schemas.get(name)?.as_item()
-        }
-    }
 }
 
 /// The shape of a schema in one word, with its format: `string`, `integer(int64)`, ….
@@ -90,8 +69,8 @@ impl<'a, 'c> SchemaDiff<'a, 'c> {
         after: &'a ReferenceOr<Schema>,
         place: &str,
     ) {
-        let before = resolve(self.sides.before, before);
-        let after = resolve(self.sides.after, after);
+        let before = resolve_schema(self.sides.before, before);
+        let after = resolve_schema(self.sides.after, after);
         self.compare_resolved(before, after, place);
     }
 
@@ -154,8 +133,8 @@ impl<'a, 'c> SchemaDiff<'a, 'c> {
             }
             (SchemaKind::Type(Type::Array(b)), SchemaKind::Type(Type::Array(a))) => {
                 if let (Some(b), Some(a)) = (&b.items, &a.items) {
-                    let before = resolve_boxed(self.sides.before, b);
-                    let after = resolve_boxed(self.sides.after, a);
+                    let before = resolve_schema(self.sides.before, b);
+                    let after = resolve_schema(self.sides.after, a);
                     self.compare_resolved(before, after, &format!("{place}[]"));
                 }
             }
@@ -198,8 +177,8 @@ impl<'a, 'c> SchemaDiff<'a, 'c> {
                         let detail = if required { format!("{name} made required") } else { format!("{name} made optional") };
                         self.changes.push(Change::new(kind, breaking, detail).at(at.clone()).because(reason));
                     }
-                    let before = resolve_boxed(self.sides.before, old);
-                    let after = resolve_boxed(self.sides.after, schema);
+                    let before = resolve_schema(self.sides.before, old);
+                    let after = resolve_schema(self.sides.after, schema);
                     self.compare_resolved(before, after, &at);
                 }
             }
