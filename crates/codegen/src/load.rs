@@ -260,3 +260,84 @@ pub fn resolve_schema<'a>(
         }
     }
 }
+
+/// Which body of an operation an example is read from.
+#[derive(Debug, Clone, Copy)]
+pub enum BodyOf<'a> {
+    /// The request body in this media type.
+    Request {
+        /// For example `application/json`.
+        media_type: &'a str,
+    },
+    /// The answer with this status (as the spec writes it: `"200"`) in this media type.
+    Response {
+        /// For example `"200"`.
+        status: &'a str,
+        /// For example `application/json`.
+        media_type: &'a str,
+    },
+}
+
+impl LoadedSpec {
+    /// The operation with this `operationId`.
+    pub fn operation(&self, operation_id: &str) -> Option<OperationRef<'_>> {
+        operations(&self.spec)
+            .into_iter()
+            .find(|op| op.operation.operation_id.as_deref() == Some(operation_id))
+    }
+
+    /// The media type `body` of `operation_id` names, with its schema and examples.
+    pub fn media(&self, operation_id: &str, body: BodyOf<'_>) -> Option<&openapiv3::MediaType> {
+        let operation = self.operation(operation_id)?.operation;
+        match body {
+            BodyOf::Request { media_type } => {
+                resolve_body(&self.spec, operation.request_body.as_ref()?)?
+                    .content
+                    .get(media_type)
+            }
+            BodyOf::Response { status, media_type } => operation
+                .responses
+                .responses
+                .iter()
+                .find(|(code, _)| code.to_string() == status)
+                .and_then(|(_, response)| resolve_response(&self.spec, response))?
+                .content
+                .get(media_type),
+        }
+    }
+
+    /// The example of `body`: its `example`, else the first of its named `examples` in file
+    /// order, which stands for all of them.
+    pub fn example(&self, operation_id: &str, body: BodyOf<'_>) -> Option<serde_json::Value> {
+        let media = self.media(operation_id, body)?;
+        media.example.clone().or_else(|| {
+            let first = media.examples.values().next()?;
+            self.resolve_example(first)
+        })
+    }
+
+    /// The named example `name` of `body`.
+    pub fn named_example(
+        &self,
+        operation_id: &str,
+        body: BodyOf<'_>,
+        name: &str,
+    ) -> Option<serde_json::Value> {
+        let example = self.media(operation_id, body)?.examples.get(name)?;
+        self.resolve_example(example)
+    }
+
+    fn resolve_example(
+        &self,
+        example: &openapiv3::ReferenceOr<openapiv3::Example>,
+    ) -> Option<serde_json::Value> {
+        match example {
+            openapiv3::ReferenceOr::Item(example) => example.value.clone(),
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/examples/")?;
+                let components = self.spec.components.as_ref()?;
+                components.examples.get(name)?.as_item()?.value.clone()
+            }
+        }
+    }
+}

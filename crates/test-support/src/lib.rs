@@ -6,8 +6,8 @@
 //! a test checks the client against what the spec documents rather than against a copy of it
 //! that could drift.
 
-use codegen::{LoadedSpec, load};
-use openapiv3::MediaType;
+use codegen::LoadedSpec;
+use codegen::load::BodyOf;
 use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use serde_json::Value;
 
@@ -63,8 +63,7 @@ impl Spec {
 
     /// The example of the request body of `operation_id` in `media_type`.
     pub fn request_media_example(&self, operation_id: &str, media_type: &str) -> Value {
-        let media = self.request_media(operation_id, media_type);
-        self.example_of(media, operation_id, "request")
+        self.example(operation_id, BodyOf::Request { media_type })
     }
 
     /// The example of the JSON answer of `operation_id` with `status` (the first in file
@@ -80,24 +79,16 @@ impl Spec {
         status: &str,
         media_type: &str,
     ) -> Value {
-        let spec = &self.loaded.spec;
-        let media = self
-            .operation(operation_id)
-            .operation
-            .responses
-            .responses
-            .iter()
-            .find(|(code, _)| code.to_string() == status)
-            .and_then(|(_, response)| load::resolve_response(spec, response))
-            .and_then(|response| response.content.get(media_type));
-        self.example_of(media, operation_id, status)
+        self.example(operation_id, BodyOf::Response { status, media_type })
     }
 
     /// The named example `name` of the JSON request body of `operation_id`.
     pub fn named_request_example(&self, operation_id: &str, name: &str) -> Value {
-        self.request_media(operation_id, "application/json")
-            .and_then(|media| media.examples.get(name))
-            .and_then(|example| example.as_item()?.value.clone())
+        let body = BodyOf::Request {
+            media_type: "application/json",
+        };
+        self.loaded
+            .named_example(operation_id, body, name)
             .unwrap_or_else(|| {
                 panic!(
                     "{}: {operation_id} has no request example {name}",
@@ -106,32 +97,12 @@ impl Spec {
             })
     }
 
-    fn operation(&self, operation_id: &str) -> load::OperationRef<'_> {
-        load::operations(&self.loaded.spec)
-            .into_iter()
-            .find(|op| op.operation.operation_id.as_deref() == Some(operation_id))
-            .unwrap_or_else(|| panic!("{} has no {operation_id}", self.loaded.file))
-    }
-
-    fn request_media(&self, operation_id: &str, media_type: &str) -> Option<&MediaType> {
-        let body = self
-            .operation(operation_id)
-            .operation
-            .request_body
-            .as_ref()?;
-        load::resolve_body(&self.loaded.spec, body)?
-            .content
-            .get(media_type)
-    }
-
-    fn example_of(&self, media: Option<&MediaType>, operation_id: &str, what: &str) -> Value {
-        media
-            .and_then(|media| {
-                media.example.clone().or_else(|| {
-                    // Named examples are kept in file order; the first one stands for all.
-                    media.examples.values().next()?.as_item()?.value.clone()
-                })
-            })
-            .unwrap_or_else(|| panic!("{}: {operation_id} has no {what} example", self.loaded.file))
+    fn example(&self, operation_id: &str, body: BodyOf<'_>) -> Value {
+        self.loaded.example(operation_id, body).unwrap_or_else(|| {
+            panic!(
+                "{}: {operation_id} has no {body:?} example",
+                self.loaded.file
+            )
+        })
     }
 }

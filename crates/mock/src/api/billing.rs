@@ -1,0 +1,172 @@
+//! cphub-billing: the usage report (JSON, and CSV from the same records) and subscriptions.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::known_org;
+use crate::App;
+use crate::call::{Call, Reply, ok};
+
+/// The usage report's columns, as the spec's CSV example heads them.
+const CSV_COLUMNS: [&str; 18] = [
+    "Org Id",
+    "Org Name",
+    "Org Status",
+    "Tag",
+    "Service Id",
+    "Service Name",
+    "Subscription Id",
+    "Sku Name",
+    "Sku Description",
+    "Datacenter",
+    "Billable Usage Timestamp",
+    "Price ()",
+    "Usage Qty",
+    "Commit Qty",
+    "Billable Qty",
+    "Product Family",
+    "Customer Segment",
+    "Cross Reference Sku",
+];
+
+/// The filters both forms of the usage report take.
+struct UsageFilter {
+    tenant_id: Option<String>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    service_ids: Option<Vec<String>>,
+}
+
+impl UsageFilter {
+    fn from_call(call: &Call) -> Result<UsageFilter, Response> {
+        // Flags the mock does not act on are still checked, as the service would.
+        call.query_as::<bool>("detailView")?;
+        call.query_as::<bool>("providerReport")?;
+        Ok(UsageFilter {
+            tenant_id: call.query("tenantId").map(str::to_owned),
+            start_time: call.query_as("startTime")?,
+            end_time: call.query_as("endTime")?,
+            service_ids: call
+                .query("serviceIds")
+                .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
+        })
+    }
+
+    /// The records of `org` (all of them for the provider, its own for a tenant) that match.
+    fn apply(&self, org: &str, provider: bool, records: &[Value]) -> Vec<Value> {
+        records
+            .iter()
+            .filter(|r| provider || r["orgId"] == org)
+            .filter(|r| {
+                self.tenant_id
+                    .as_ref()
+                    .is_none_or(|t| r["orgId"] == t.as_str())
+            })
+            .filter(|r| {
+                let created = r["createTimestamp"].as_i64().unwrap_or(i64::MIN);
+                let updated = r["updateTimestamp"].as_i64().unwrap_or(i64::MAX);
+                self.end_time.is_none_or(|end| created <= end)
+                    && self.start_time.is_none_or(|start| updated >= start)
+            })
+            .map(|r| {
+                let mut record = r.clone();
+                if let (Some(ids), Some(services)) =
+                    (&self.service_ids, record["services"].as_array_mut())
+                {
+                    services.retain(|s| ids.iter().any(|id| s["serviceDefId"] == id.as_str()));
+                }
+                record
+            })
+            .collect()
+    }
+}
+
+fn usage_records(app: &App, call: &Call) -> Result<(String, Vec<Value>), Response> {
+    let org = known_org(app, call)?;
+    let filter = UsageFilter::from_call(call)?;
+    let store = app.store();
+    let provider = org == app.config.provider_org;
+    Ok((org.clone(), filter.apply(&org, provider, &store.usage)))
+}
+
+pub(crate) fn get_usage_report(app: &App, call: &Call) -> Reply {
+    ok(usage_records(app, call)?.1)
+}
+
+pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
+    let (org, records) = usage_records(app, call)?;
+    let csv = usage_csv(&records)
+        .map_err(|e| call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let disposition = format!("attachment; filename=\"usage-report-{org}.csv\"");
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// One row per SKU of each subscription of each service of each record.
+fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    writer.write_record(CSV_COLUMNS)?;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    for record in records {
+        for service in record["services"].as_array().into_iter().flatten() {
+            for subscription in service["subscriptions"].as_array().into_iter().flatten() {
+                for sku in subscription["skuData"]["skus"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    writer.write_record([
+                        text(&record["orgId"]),
+                        text(&record["orgName"]),
+                        text(&subscription["status"]),
+                        String::new(),
+                        text(&service["serviceDefId"]),
+                        text(&service["serviceName"]),
+                        text(&subscription["sid"]),
+                        text(&sku["offerInfo"]["offerName"]),
+                        text(&sku["skuDescription"]),
+                        text(&sku["regionCode"]),
+                        text(&record["updateTimestamp"]),
+                        text(&sku["unitPrice"]),
+                        text(&sku["totalUsageQuantity"]),
+                        text(&sku["totalCommitQuantity"]),
+                        text(&sku["totalBillableUsageQuantity"]),
+                        text(&sku["productFamily"]),
+                        text(&sku["customerSegment"]),
+                        text(&sku["crossReferenceSku"]),
+                    ])?;
+                }
+            }
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+pub(crate) fn list_subscriptions(app: &App, call: &Call) -> Reply {
+    let org = known_org(app, call)?;
+    call.query_as::<bool>("providerReport")?;
+    let all_tenants = call.query_as::<bool>("allTenants")?.unwrap_or(true);
+    let tenant = call.query("tenantId");
+    let store = app.store();
+    let provider = org == app.config.provider_org;
+    let records: Vec<&Value> = store
+        .subscriptions
+        .iter()
+        .filter(|r| (provider && all_tenants) || r["orgId"] == org.as_str() || tenant.is_some())
+        .filter(|r| tenant.is_none_or(|t| r["orgId"] == t))
+        .collect();
+    ok(records)
+}

@@ -1,0 +1,372 @@
+//! vcpp: the client-credentials token, contracts and products, orders and the order feed.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use vcpp::types::OrderRequestEnvelope;
+
+use crate::App;
+use crate::call::{Call, Reply, ok};
+use crate::store::FeedEntry;
+use crate::tokens::Kind;
+
+pub(crate) fn get_token(app: &App, call: &Call) -> Reply {
+    let credentials = call
+        .header(header::AUTHORIZATION.as_str())
+        .and_then(|value| {
+            let (scheme, encoded) = value.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then_some(encoded.trim())
+        })
+        .and_then(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+        })
+        .and_then(|decoded| String::from_utf8(decoded).ok());
+    let expected = format!(
+        "{}:{}",
+        app.config.vcpp_client_id, app.config.vcpp_client_secret
+    );
+    if credentials.as_deref() != Some(expected.as_str()) {
+        return Err(call.error(StatusCode::UNAUTHORIZED, "invalid client credentials"));
+    }
+    let (token, lifetime) = app.tokens().issue(Kind::Vcpp);
+    ok(json!({ "access_token": token, "token_type": "bearer", "expires_in": lifetime }))
+}
+
+pub(crate) fn list_commit_contracts(app: &App, _call: &Call) -> Reply {
+    ok(json!({ "contractList": app.store().vcpp.contracts }))
+}
+
+/// The contract `contract_number` names, or `404`.
+fn contract(app: &App, call: &Call) -> Result<(String, Value), Response> {
+    let number = call.path("contract_number");
+    app.store()
+        .vcpp
+        .contracts
+        .iter()
+        .find(|c| c["contractNumber"] == number)
+        .map(|c| (number.to_owned(), c.clone()))
+        .ok_or_else(|| call.not_found(format_args!("commit contract {number}")))
+}
+
+pub(crate) fn get_commit_contract(app: &App, call: &Call) -> Reply {
+    let (_, found) = contract(app, call)?;
+    ok(json!({ "contractList": [found] }))
+}
+
+/// A per-contract list of the seed, under the contract asked for.
+fn of_contract(app: &App, call: &Call, pick: fn(&crate::store::VcppRecords) -> &Value) -> Reply {
+    let (number, _) = contract(app, call)?;
+    let mut answer = pick(&app.store().vcpp).clone();
+    if answer.get("contractNumber").is_some() {
+        answer["contractNumber"] = json!(number);
+    }
+    ok(answer)
+}
+
+pub(crate) fn list_contract_users(app: &App, call: &Call) -> Reply {
+    of_contract(app, call, |v| &v.users)
+}
+
+pub(crate) fn list_core_coreless_products(app: &App, call: &Call) -> Reply {
+    of_contract(app, call, |v| &v.core_products)
+}
+
+pub(crate) fn list_contract_service_instances(app: &App, call: &Call) -> Reply {
+    of_contract(app, call, |v| &v.service_instances)
+}
+
+fn instance(app: &App, call: &Call, id: &str) -> Result<Value, Response> {
+    app.store()
+        .vcpp
+        .instance_details
+        .iter()
+        .find(|d| d["headerDetailsVO"]["serviceInstanceID"] == id)
+        .cloned()
+        .ok_or_else(|| call.not_found(format_args!("service instance {id}")))
+}
+
+pub(crate) fn get_service_instance(app: &App, call: &Call) -> Reply {
+    ok(instance(app, call, call.path("serviceInstanceID"))?)
+}
+
+pub(crate) fn list_addon_products(app: &App, call: &Call) -> Reply {
+    let id = call.required_query("serviceInstanceId")?;
+    instance(app, call, id)?;
+    ok(&app.store().vcpp.addons)
+}
+
+/// An order as the mock keeps it, from either body form.
+struct PlacedOrder {
+    original_order_number: String,
+    po_type: String,
+    /// Part number, quantity, and the service instance (`SID`) of each line.
+    lines: Vec<(String, String, Option<String>)>,
+}
+
+pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
+    let order = if call.content_type().starts_with("application/xml") {
+        order_from_xml(&call.body)
+            .map_err(|e| call.bad_request(format!("the order XML is not valid: {e}")))?
+    } else {
+        order_from_json(call.json()?)
+    };
+    let po_types = app.specs.enum_values("vcpp", "PoType");
+    if !po_types.contains(&order.po_type) {
+        return Err(call.bad_request(format!(
+            "poType {} is not one of {po_types:?}",
+            order.po_type
+        )));
+    }
+    if order.lines.is_empty() {
+        return Err(call.bad_request("the order has no order line"));
+    }
+    let mut store = app.store();
+    let request_id = store.next_request_id.to_string();
+    store.next_request_id += 1;
+    let order_number = store.next_order_number.to_string();
+    store.next_order_number += 1;
+    // The real service processes an order in 2 to 48 hours; the mock does at once.
+    let now = Utc::now();
+    let year_later = now + chrono::Duration::days(365);
+    for (line, (part, quantity, sid)) in order.lines.iter().enumerate() {
+        let mut content = vec![
+            ("OrderNumber", order_number.clone()),
+            ("TokenNumber", format!("MOCK{request_id}")),
+            (
+                "ExternalLineTransactionReference",
+                format!("{request_id}-{}", line + 1),
+            ),
+            ("LineID", format!("{order_number}{:02}", line + 1)),
+            ("ExternalContractID", order.original_order_number.clone()),
+            ("PartID", part.clone()),
+            ("Quantity", quantity.clone()),
+            (
+                "CommitStartDate",
+                now.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+            ),
+            (
+                "CommitEndDate",
+                year_later.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+            ),
+        ];
+        if let Some(sid) = sid {
+            content.push(("SID", sid.clone()));
+        }
+        store.feed.push(FeedEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            title: format!("Order ID:{order_number}"),
+            updated: now,
+            status: "success".to_owned(),
+            content: content
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            request_id: Some(request_id.clone()),
+        });
+    }
+    ok(json!({ "status": "SUCCESS", "requestId": request_id, "error": null }))
+}
+
+fn order_from_json(envelope: OrderRequestEnvelope) -> PlacedOrder {
+    let order = &envelope.order_request.orders.order;
+    let lines = order
+        .order_line_list
+        .order_line_item
+        .iter()
+        .map(|line| {
+            (
+                line.part_number.clone(),
+                line.quantity.clone(),
+                line.sid.clone(),
+            )
+        })
+        .collect();
+    PlacedOrder {
+        original_order_number: order.original_order_number.clone(),
+        po_type: order.po_type.as_str().to_owned(),
+        lines,
+    }
+}
+
+/// Reads the order XML of the guide's appendices by local names, whatever the prefixes.
+fn order_from_xml(body: &[u8]) -> Result<PlacedOrder, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut path: Vec<String> = Vec::new();
+    let mut order = PlacedOrder {
+        original_order_number: String::new(),
+        po_type: String::new(),
+        lines: Vec::new(),
+    };
+    let mut buffer = Vec::new();
+    loop {
+        match reader
+            .read_event_into(&mut buffer)
+            .map_err(|e| e.to_string())?
+        {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                if path.is_empty() && name != "OrderRequest" {
+                    return Err(format!("the root element is {name}, not OrderRequest"));
+                }
+                if name == "orderLineItem" {
+                    order.lines.push((String::new(), String::new(), None));
+                }
+                path.push(name);
+            }
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Text(text) => {
+                let text = text.decode().map_err(|e| e.to_string())?.trim().to_owned();
+                let line = order.lines.last_mut();
+                match (path.last().map(String::as_str), line) {
+                    (Some("originalOrderNumber"), _) => order.original_order_number = text,
+                    (Some("poType"), _) => order.po_type = text,
+                    (Some("partNumber"), Some(line)) => line.0 = text,
+                    (Some("quantity"), Some(line)) => line.1 = text,
+                    (Some("SID"), Some(line)) => line.2 = Some(text),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    if !path.is_empty() {
+        return Err("the document ends inside an element".to_owned());
+    }
+    if order.original_order_number.is_empty() {
+        return Err("originalOrderNumber is required".to_owned());
+    }
+    Ok(order)
+}
+
+pub(crate) fn get_order_feed(app: &App, call: &Call) -> Reply {
+    let since = call
+        .header(header::IF_MODIFIED_SINCE.as_str())
+        // An unreadable date is ignored, as HTTP says.
+        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+        .map(|d| d.with_timezone(&Utc));
+    let request_id = call.query("requestId");
+    let store = app.store();
+    let entries: Vec<&FeedEntry> = store
+        .feed
+        .iter()
+        .filter(|e| request_id.is_none_or(|r| e.request_id.as_deref() == Some(r)))
+        .filter(|e| since.is_none_or(|s| e.updated.timestamp() > s.timestamp()))
+        .collect();
+    if since.is_some() && entries.is_empty() {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
+    }
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or_else(Utc::now);
+    let wants_json = call
+        .header(header::ACCEPT.as_str())
+        .is_some_and(|a| a.contains("application/json") && !a.contains("atom"));
+    if wants_json {
+        return ok(feed_json(&entries, updated));
+    }
+    let atom = feed_atom(&entries, updated)
+        .map_err(|e| call.error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let mut response = atom.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml"),
+    );
+    Ok(response)
+}
+
+fn feed_json(entries: &[&FeedEntry], updated: DateTime<Utc>) -> Value {
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let content: serde_json::Map<String, Value> = e
+                .content
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            json!({
+                "id": e.id,
+                "title": e.title,
+                "updated": e.updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "status": e.status,
+                "content": content,
+            })
+        })
+        .collect();
+    json!({
+        "title": "Order Feed",
+        "id": "mock-order-feed",
+        "updated": updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "entries": entries,
+    })
+}
+
+/// The feed in the guide's Atom form, `order:` prefix included.
+fn feed_atom(entries: &[&FeedEntry], updated: DateTime<Utc>) -> Result<String, std::io::Error> {
+    use quick_xml::Writer;
+    use quick_xml::events::{BytesDecl, BytesText, Event};
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let text = |w: &mut Writer<Vec<u8>>, name: &str, value: &str| -> Result<(), std::io::Error> {
+        w.create_element(name)
+            .write_text_content(BytesText::new(value))
+            .map(|_| ())
+    };
+    writer
+        .create_element("feed")
+        .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
+        .with_attribute(("xmlns:order", "http://www.vmware.com/orderfeed"))
+        .write_inner_content(|w| {
+            text(w, "title", "Order Feed")?;
+            w.create_element("link")
+                .with_attributes([("rel", "Self"), ("href", "")])
+                .write_empty()?;
+            text(w, "id", "mock-order-feed")?;
+            text(
+                w,
+                "updated",
+                &updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            )?;
+            for entry in entries {
+                w.create_element("entry").write_inner_content(|w| {
+                    text(w, "title", &entry.title)?;
+                    w.create_element("link")
+                        .with_attribute(("href", ""))
+                        .write_empty()?;
+                    text(w, "id", &entry.id)?;
+                    text(
+                        w,
+                        "updated",
+                        &entry
+                            .updated
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    )?;
+                    text(w, "order:status", &entry.status)?;
+                    w.create_element("order:content").write_inner_content(|w| {
+                        for (key, value) in &entry.content {
+                            w.create_element("order:entry").write_inner_content(|w| {
+                                text(w, "order:key", key)?;
+                                text(w, "order:value", value)
+                            })?;
+                        }
+                        Ok(())
+                    })?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(String::from_utf8_lossy(&writer.into_inner()).into_owned())
+}

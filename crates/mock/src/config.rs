@@ -1,0 +1,93 @@
+//! How a mock is set up: its provider organization, the credentials it accepts, and how long
+//! the tokens it issues live.
+
+use std::time::Duration;
+
+/// The settings of a [`crate::MockServer`]. The defaults mirror the real services: CSP access
+/// tokens live 30 minutes, VCPP bearer tokens 20.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) provider_org: String,
+    pub(crate) refresh_token: String,
+    pub(crate) vcpp_client_id: String,
+    pub(crate) vcpp_client_secret: String,
+    pub(crate) csp_token_lifetime: Duration,
+    pub(crate) vcpp_token_lifetime: Duration,
+    pub(crate) record_exchanges: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("provider_org", &self.provider_org)
+            .field("refresh_token", &"[REDACTED]")
+            .field("vcpp_client_id", &self.vcpp_client_id)
+            .field("vcpp_client_secret", &"[REDACTED]")
+            .field("csp_token_lifetime", &self.csp_token_lifetime)
+            .field("vcpp_token_lifetime", &self.vcpp_token_lifetime)
+            .field("record_exchanges", &self.record_exchanges)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            // The provider organization of the CPHub guide's examples.
+            provider_org: "9d9648a7-115a-4a06-a613-a0c4077469f7".to_owned(),
+            refresh_token: "mock-refresh-token".to_owned(),
+            vcpp_client_id: "mock-client-id".to_owned(),
+            vcpp_client_secret: "mock-client-secret".to_owned(),
+            csp_token_lifetime: Duration::from_secs(30 * 60),
+            vcpp_token_lifetime: Duration::from_secs(20 * 60),
+            record_exchanges: false,
+        }
+    }
+}
+
+impl Config {
+    /// The id of the provider organization the mock is seeded with.
+    pub fn provider_org(mut self, org_id: impl Into<String>) -> Config {
+        self.provider_org = org_id.into();
+        self
+    }
+
+    /// The refresh token (API token) the CSP exchange accepts.
+    pub fn refresh_token(mut self, token: impl Into<String>) -> Config {
+        self.refresh_token = token.into();
+        self
+    }
+
+    /// The client id and secret the VCPP token endpoint accepts.
+    pub fn vcpp_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Config {
+        self.vcpp_client_id = id.into();
+        self.vcpp_client_secret = secret.into();
+        self
+    }
+
+    /// How long the access tokens of both exchanges live; short lifetimes force refreshes.
+    /// `expiresIn` is announced in whole seconds, at least one.
+    pub fn token_lifetime(self, lifetime: Duration) -> Config {
+        self.csp_token_lifetime(lifetime)
+            .vcpp_token_lifetime(lifetime)
+    }
+
+    /// How long CSP access tokens live.
+    pub fn csp_token_lifetime(mut self, lifetime: Duration) -> Config {
+        self.csp_token_lifetime = lifetime;
+        self
+    }
+
+    /// How long VCPP bearer tokens live.
+    pub fn vcpp_token_lifetime(mut self, lifetime: Duration) -> Config {
+        self.vcpp_token_lifetime = lifetime;
+        self
+    }
+
+    /// Keeps every exchange (request line, status, answer body) for
+    /// [`crate::MockServer::exchanges`]; off by default, since it holds every body.
+    pub fn record_exchanges(mut self, on: bool) -> Config {
+        self.record_exchanges = on;
+        self
+    }
+}

@@ -1,0 +1,248 @@
+//! A stateful fake of all six APIs of this SDK — CPHub/Navigator (core, auth, billing,
+//! support, MSP) and the VCPP partner API — served by axum on `127.0.0.1`, the way moto and
+//! LocalStack fake AWS.
+//!
+//! - **Built from the specs.** Every operation of `specs/*.yaml` is routed at its path and
+//!   method (the mock refuses to start if one has no handler), and the state is seeded from the
+//!   specs' own examples.
+//! - **Stateful.** A tenant created is listed and fetched; users added are invited, their roles
+//!   changed; a support ticket is listed, patched and gets attachments; an order placed shows
+//!   in the order feed.
+//! - **Authenticated like the real service.** `csp-auth-token` is required, and issued by the
+//!   refresh-token exchange with a lifetime you choose; VCPP exchanges HTTP Basic client
+//!   credentials for a bearer token. A missing, unknown or expired token gets a `401`.
+//! - **Faults on demand:** latency, an error status with `Retry-After`, a dropped connection,
+//!   a malformed body ([`Fault`]).
+//! - **Bad requests** get the status and error body the spec declares (`400` with the
+//!   surface's `ErrorResponse`), never a panic.
+//!
+//! ```no_run
+//! use sdk_mock::MockServer;
+//! use sdk_runtime::{Auth, Runtime};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let mock = MockServer::start().await?;
+//! let runtime = Runtime::builder()
+//!     .auth(Auth::csp_refresh_token(mock.base_url(), mock.refresh_token()))
+//!     .build()?;
+//! let core = cphub_core::Client::with_runtime(mock.base_url(), runtime);
+//! let tenants = core.list_tenants().org_id(mock.provider_org()).send().await?;
+//! println!("{} tenants", tenants.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! From the command line: `cargo run -p sdk-mock -- --port 8080`.
+
+// Handlers answer `Result<Response, Response>`: the error is an answer sent once per call,
+// so boxing it would cost an allocation for nothing.
+#![allow(clippy::result_large_err)]
+
+mod api;
+mod call;
+mod config;
+mod faults;
+mod journal;
+mod routes;
+mod serve;
+mod specs;
+mod store;
+mod tokens;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use config::Config;
+pub use faults::Fault;
+pub use journal::Exchange;
+
+/// The VCPP API root under the mock's base URL, as under the real hosts.
+pub const VCPP_ROOT: &str = "/v1/m3/api/vcpp";
+
+/// Why the mock could not start.
+#[derive(Debug)]
+pub enum MockError {
+    /// The address could not be bound.
+    Bind(std::io::Error),
+    /// An embedded spec lacks what the mock is built from (an example, a handler).
+    Spec(String),
+}
+
+impl std::fmt::Display for MockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MockError::Bind(e) => write!(f, "the mock could not bind its address: {e}"),
+            MockError::Spec(message) => write!(f, "the mock cannot be built: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for MockError {}
+
+/// What every handler and middleware shares.
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) specs: specs::Specs,
+    pub(crate) store: Mutex<store::Store>,
+    pub(crate) tokens: Mutex<tokens::Tokens>,
+    pub(crate) faults: faults::Faults,
+    pub(crate) journal: journal::Journal,
+}
+
+pub(crate) type App = Arc<Shared>;
+
+impl Shared {
+    pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
+        // A handler never panics while holding the lock, but a poisoned lock must not take
+        // the whole mock down with it.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn tokens(&self) -> MutexGuard<'_, tokens::Tokens> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running mock. Dropping it stops the server.
+pub struct MockServer {
+    app: App,
+    address: SocketAddr,
+    base_url: String,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock with the default [`Config`] on an ephemeral port of `127.0.0.1`.
+    pub async fn start() -> Result<MockServer, MockError> {
+        MockServer::start_with(Config::default()).await
+    }
+
+    /// Starts a mock with `config` on an ephemeral port of `127.0.0.1`.
+    pub async fn start_with(config: Config) -> Result<MockServer, MockError> {
+        MockServer::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts a mock with `config` on `address`.
+    pub async fn bind(address: SocketAddr, config: Config) -> Result<MockServer, MockError> {
+        let specs = specs::Specs::load().map_err(MockError::Spec)?;
+        let store = store::Store::seeded(&specs, &config).map_err(MockError::Spec)?;
+        let app: App = Arc::new(Shared {
+            tokens: Mutex::new(tokens::Tokens::new(&config)),
+            journal: journal::Journal::new(config.record_exchanges),
+            config,
+            specs,
+            store: Mutex::new(store),
+            faults: faults::Faults::default(),
+        });
+        let router = routes::router(app.clone()).map_err(MockError::Spec)?;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(MockError::Bind)?;
+        let address = listener.local_addr().map_err(MockError::Bind)?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(serve::serve(listener, router, stopped));
+        Ok(MockServer {
+            app,
+            address,
+            base_url: format!("http://{address}"),
+            stop: Some(stop),
+        })
+    }
+
+    /// The address the mock listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The base URL of the CPHub/Navigator surfaces (what `presets::NAVIGATOR` is for the real
+    /// service), such as `http://127.0.0.1:40123`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The VCPP API root (what `vcpp::PRODUCTION` is for the real service).
+    pub fn vcpp_base_url(&self) -> String {
+        format!("{}{VCPP_ROOT}", self.base_url)
+    }
+
+    /// The VCPP token URL, derived from the API root as for the real hosts.
+    pub fn vcpp_token_url(&self) -> String {
+        format!("{}/v1/m0/api/token/oauth", self.base_url)
+    }
+
+    /// The provider organization the mock is seeded with.
+    pub fn provider_org(&self) -> &str {
+        &self.app.config.provider_org
+    }
+
+    /// The refresh token (API token) the CSP exchange accepts.
+    pub fn refresh_token(&self) -> &str {
+        &self.app.config.refresh_token
+    }
+
+    /// The VCPP client id the token endpoint accepts.
+    pub fn vcpp_client_id(&self) -> &str {
+        &self.app.config.vcpp_client_id
+    }
+
+    /// The VCPP client secret the token endpoint accepts.
+    pub fn vcpp_client_secret(&self) -> &str {
+        &self.app.config.vcpp_client_secret
+    }
+
+    /// Issues a CSP access token directly, for tests that use a fixed token.
+    pub fn issue_access_token(&self) -> String {
+        self.app.tokens().issue(tokens::Kind::Csp).0
+    }
+
+    /// How many tokens the exchanges (CSP and VCPP) have issued.
+    pub fn token_exchanges(&self) -> u64 {
+        self.app.tokens().exchanges()
+    }
+
+    /// Makes every token issued so far expired, so the next call with one gets a `401`.
+    pub fn expire_tokens(&self) {
+        self.app.tokens().expire_all();
+    }
+
+    /// Applies `fault` to the next `times` calls of the operation `operation_id` (`"*"`: of
+    /// any operation). Faults are consumed in the order they were added.
+    pub fn inject(&self, operation_id: &str, fault: Fault, times: usize) {
+        self.app.faults.add(operation_id, fault, times);
+    }
+
+    /// Removes the faults not yet consumed.
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+    }
+
+    /// Every exchange served so far, when [`Config::record_exchanges`] is on (else empty).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.app.journal.exchanges()
+    }
+
+    /// Stops the server; open connections are closed.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}

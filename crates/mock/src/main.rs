@@ -1,0 +1,60 @@
+//! `cargo run -p sdk-mock -- --port 8080`: serves the mock from the command line.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use clap::Parser;
+use sdk_mock::{Config, MockServer};
+
+/// A stateful fake of the CPHub/Navigator and VCPP APIs, seeded from specs/*.yaml.
+#[derive(Parser)]
+#[command(version)]
+struct Arguments {
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long)]
+    token_lifetime: Option<u64>,
+    /// The refresh token the CSP exchange accepts.
+    #[arg(long)]
+    refresh_token: Option<String>,
+    /// Log every injected fault and connection error.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let arguments = Arguments::parse();
+    tracing_subscriber::fmt()
+        .with_max_level(if arguments.verbose {
+            tracing::Level::DEBUG
+        } else {
+            tracing::Level::INFO
+        })
+        .init();
+    let mut config = Config::default();
+    if let Some(seconds) = arguments.token_lifetime {
+        config = config.token_lifetime(Duration::from_secs(seconds));
+    }
+    if let Some(token) = arguments.refresh_token {
+        config = config.refresh_token(token);
+    }
+    let mock = MockServer::bind(SocketAddr::new(arguments.host, arguments.port), config).await?;
+    println!("mock serving on {}", mock.base_url());
+    println!("  CPHub/Navigator base URL: {}", mock.base_url());
+    println!("  VCPP base URL:            {}", mock.vcpp_base_url());
+    println!("  provider organization:    {}", mock.provider_org());
+    println!("  refresh token:            {}", mock.refresh_token());
+    println!(
+        "  VCPP client credentials:  {} / {}",
+        mock.vcpp_client_id(),
+        mock.vcpp_client_secret()
+    );
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! The router, built from the specs: every operation is routed at its server's path plus its
+//! path template, for its method, with the middleware that makes it behave like the real
+//! service. An operation without a handler is an error at start, so the mock cannot lag
+//! behind a spec.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Extension, Router};
+use codegen::LoadedSpec;
+use codegen::load::OperationRef;
+
+use crate::App;
+use crate::api;
+use crate::call::{Call, Flavor, OperationInfo, Security};
+use crate::tokens::{Kind, Refusal};
+
+pub(crate) fn router(app: App) -> Result<Router, String> {
+    let mut router = Router::new();
+    for (surface, spec) in app.specs.iter() {
+        for operation in codegen::load::operations(&spec.spec) {
+            let id = operation.id().to_owned();
+            let handler = api::handler(&id).ok_or_else(|| {
+                format!(
+                    "{}: the mock has no handler for {}",
+                    spec.file,
+                    operation.label()
+                )
+            })?;
+            let method = Method::from_bytes(operation.method.to_uppercase().as_bytes())
+                .ok()
+                .and_then(|m| MethodFilter::try_from(m).ok())
+                .ok_or_else(|| {
+                    format!(
+                        "{}: {} has no method the mock serves",
+                        spec.file,
+                        operation.label()
+                    )
+                })?;
+            let info = OperationInfo {
+                surface,
+                id,
+                security: security(spec, &operation),
+            };
+            let path = format!("{}{}", server_path(spec, &operation), operation.path);
+            let route: MethodRouter<App> = on(
+                method,
+                move |State(app): State<App>, call: Call| async move {
+                    match handler.serve(app, call).await {
+                        Ok(response) | Err(response) => response,
+                    }
+                },
+            )
+            // The first layer is the outermost: the operation is known to all that follow.
+            .layer(
+                tower::ServiceBuilder::new()
+                    .layer(Extension(info))
+                    .layer(from_fn_with_state(app.clone(), crate::journal::record))
+                    .layer(from_fn_with_state(app.clone(), crate::faults::apply))
+                    .layer(from_fn_with_state(app.clone(), guard)),
+            );
+            router = router.route(&path, route);
+        }
+    }
+    Ok(router
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app))
+}
+
+/// The path part of the server an operation is served from: its own `servers`, else its
+/// path item's, else the spec's first. The mock serves every surface under one host.
+fn server_path(spec: &LoadedSpec, operation: &OperationRef<'_>) -> String {
+    let item_servers = spec
+        .spec
+        .paths
+        .paths
+        .get(operation.path)
+        .and_then(|item| item.as_item())
+        .map(|item| item.servers.as_slice())
+        .unwrap_or_default();
+    let url = [
+        operation.operation.servers.as_slice(),
+        item_servers,
+        spec.spec.servers.as_slice(),
+    ]
+    .into_iter()
+    .find_map(|servers| servers.first())
+    .map(|server| server.url.as_str())
+    .unwrap_or_default();
+    url.parse::<Uri>()
+        .map(|uri| uri.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+/// The operation's security requirement (its own, else the spec's), by the scheme it names.
+fn security(spec: &LoadedSpec, operation: &OperationRef<'_>) -> Security {
+    let requirements = operation
+        .operation
+        .security
+        .as_ref()
+        .or(spec.spec.security.as_ref());
+    let Some(name) = requirements
+        .and_then(|r| r.first())
+        .and_then(|r| r.keys().next())
+    else {
+        return Security::None;
+    };
+    let scheme = spec
+        .spec
+        .components
+        .as_ref()
+        .and_then(|c| c.security_schemes.get(name))
+        .and_then(|s| s.as_item());
+    match scheme {
+        Some(openapiv3::SecurityScheme::APIKey { name, .. }) if name == "csp-auth-token" => {
+            Security::CspToken
+        }
+        Some(openapiv3::SecurityScheme::HTTP { scheme, .. })
+            if scheme.eq_ignore_ascii_case("basic") =>
+        {
+            Security::Basic
+        }
+        Some(openapiv3::SecurityScheme::HTTP { .. }) => Security::Bearer,
+        _ => Security::None,
+    }
+}
+
+/// Middleware: the token check of the real services, `401` with the surface's error body.
+async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+    let Some(operation) = request.extensions().get::<OperationInfo>().cloned() else {
+        return next.run(request).await;
+    };
+    let checked = check_token(&app, operation.security, request.headers());
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => {
+            Flavor::of(operation.surface).error(StatusCode::UNAUTHORIZED, refusal.message())
+        }
+    }
+}
+
+fn check_token(app: &App, security: Security, headers: &HeaderMap) -> Result<(), Refusal> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match security {
+        Security::None | Security::Basic => Ok(()),
+        Security::CspToken => app.tokens().check(Kind::Csp, header("csp-auth-token")),
+        Security::Bearer => {
+            let token = header("authorization").and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then_some(token.trim())
+            });
+            app.tokens().check(Kind::Vcpp, token)
+        }
+    }
+}
+
+fn flavor_of_path(uri: &Uri) -> Flavor {
+    if uri.path().starts_with("/v1/") {
+        Flavor::Vcpp
+    } else {
+        Flavor::Cphub
+    }
+}
+
+async fn unknown_path(uri: Uri) -> Response {
+    flavor_of_path(&uri).error(
+        StatusCode::NOT_FOUND,
+        format!("no operation is served at {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    flavor_of_path(&uri).error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not served at {}", uri.path()),
+    )
+}

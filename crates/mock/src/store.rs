@@ -1,0 +1,213 @@
+//! The mock's state, seeded from the specs' examples: organizations, users, invitations,
+//! usage records, support tickets, MSP subscriptions, VCPP contracts and the order feed.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::specs::Specs;
+
+pub(crate) struct Store {
+    /// Organizations: the provider and its tenants (`parentOrgId` set).
+    pub(crate) orgs: Vec<Value>,
+    /// `OrgUser`s by organization.
+    pub(crate) users: HashMap<String, Vec<Value>>,
+    /// `Invitation`s by organization.
+    pub(crate) invitations: HashMap<String, Vec<Value>>,
+    /// `OrgUsage` records: the usage report, as JSON and as CSV.
+    pub(crate) usage: Vec<Value>,
+    /// `OrgUsage` records of the subscriptions list.
+    pub(crate) subscriptions: Vec<Value>,
+    /// `SupportRequest`s, each with its `orgId`.
+    pub(crate) tickets: Vec<Value>,
+    pub(crate) next_ticket: u64,
+    pub(crate) close_reasons: Value,
+    /// `MspSubscriptionDetails`.
+    pub(crate) msp_subscriptions: Vec<Value>,
+    pub(crate) vcpp: VcppRecords,
+    /// The order feed, oldest first.
+    pub(crate) feed: Vec<FeedEntry>,
+    pub(crate) next_request_id: u64,
+    pub(crate) next_order_number: u64,
+}
+
+/// VCPP's reference data: the partner's contracts and what they hold.
+pub(crate) struct VcppRecords {
+    /// `CommitContract`s.
+    pub(crate) contracts: Vec<Value>,
+    /// `ContractUsers`, the same for every contract.
+    pub(crate) users: Value,
+    /// `CoreProducts`.
+    pub(crate) core_products: Value,
+    /// `ContractServiceInstances`.
+    pub(crate) service_instances: Value,
+    /// `ServiceInstanceDetails`.
+    pub(crate) instance_details: Vec<Value>,
+    /// `AddOnProducts`.
+    pub(crate) addons: Value,
+}
+
+/// One entry of the order feed: one processed order line.
+#[derive(Debug, Clone)]
+pub(crate) struct FeedEntry {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) updated: chrono::DateTime<chrono::Utc>,
+    pub(crate) status: String,
+    /// The `order:key`/`order:value` pairs, in order.
+    pub(crate) content: Vec<(String, String)>,
+    /// The `requestId` of the order it comes from, when placed through the mock.
+    pub(crate) request_id: Option<String>,
+}
+
+fn array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    }
+}
+
+/// Milliseconds since the epoch, as CPHub's timestamps are.
+pub(crate) fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Store {
+    pub(crate) fn seeded(specs: &Specs, config: &Config) -> Result<Store, String> {
+        let provider = &config.provider_org;
+        let mut tenants = array(specs.answer("cphub-core", "list_tenants", "200")?);
+        let fetched = specs.answer("cphub-core", "get_organization", "200")?;
+        if !tenants.iter().any(|t| t["id"] == fetched["id"]) {
+            tenants.push(fetched);
+        }
+        for tenant in &mut tenants {
+            tenant["parentOrgId"] = json!(provider);
+        }
+        let provider_record = json!({
+            "createTimestamp": now_millis(),
+            "updateTimestamp": now_millis(),
+            "id": provider,
+            "name": "mockprov",
+            "displayName": "Mock Cloud Provider",
+            "companyName": "Mock Cloud Provider",
+            "country": "US",
+            "status": "ACTIVE",
+            "childOrgIds": tenants.iter().map(|t| t["id"].clone()).collect::<Vec<_>>(),
+        });
+        let mut orgs = vec![provider_record];
+        orgs.extend(tenants);
+
+        let mut tickets = array(specs.answer("cphub-support", "list_support_requests", "200")?);
+        for ticket in &mut tickets {
+            ticket["orgId"] = json!(provider);
+        }
+        let next_ticket = tickets
+            .iter()
+            .filter_map(|t| t["id"].as_str()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(18_000_000_000)
+            + 1;
+
+        let contracts = specs.answer("vcpp", "list_commit_contracts", "200")?;
+        let vcpp = VcppRecords {
+            contracts: array(contracts["contractList"].clone()),
+            users: specs.answer("vcpp", "list_contract_users", "200")?,
+            core_products: specs.answer("vcpp", "list_core_coreless_products", "200")?,
+            service_instances: specs.answer("vcpp", "list_contract_service_instances", "200")?,
+            instance_details: vec![specs.answer("vcpp", "get_service_instance", "200")?],
+            addons: specs.answer("vcpp", "list_addon_products", "200")?,
+        };
+        let atom = specs.answer_in("vcpp", "get_order_feed", "200", "application/atom+xml")?;
+        let feed = seed_feed(atom.as_str().unwrap_or_default())?;
+
+        Ok(Store {
+            users: HashMap::from([(
+                provider.clone(),
+                array(specs.answer("cphub-auth", "list_users", "200")?),
+            )]),
+            invitations: HashMap::from([(
+                provider.clone(),
+                array(specs.answer("cphub-auth", "list_invitations", "200")?),
+            )]),
+            orgs,
+            usage: array(specs.answer("cphub-billing", "get_usage_report", "200")?),
+            subscriptions: array(specs.answer("cphub-billing", "list_subscriptions", "200")?),
+            tickets,
+            next_ticket,
+            close_reasons: specs.answer("cphub-support", "list_close_reasons", "200")?,
+            msp_subscriptions: vec![specs.answer("navigator-msp", "get_subscription", "200")?],
+            vcpp,
+            feed,
+            // The guide's order answer carries requestId 29013.
+            next_request_id: 29_014,
+            next_order_number: 11_990_537,
+        })
+    }
+
+    pub(crate) fn org(&self, id: &str) -> Option<&Value> {
+        self.orgs.iter().find(|o| o["id"] == id)
+    }
+
+    pub(crate) fn org_mut(&mut self, id: &str) -> Option<&mut Value> {
+        self.orgs.iter_mut().find(|o| o["id"] == id)
+    }
+
+    /// The tenants of `org`.
+    pub(crate) fn tenants_of<'a>(&'a self, org: &'a str) -> impl Iterator<Item = &'a Value> {
+        self.orgs.iter().filter(move |o| o["parentOrgId"] == org)
+    }
+
+    /// Whether `org` is `of` or one of its tenants.
+    pub(crate) fn within(&self, org: &str, of: &str) -> bool {
+        org == of || self.org(org).is_some_and(|o| o["parentOrgId"] == of)
+    }
+}
+
+/// The order feed of the guide's example, read with the vcpp crate's own Atom parser.
+fn seed_feed(atom: &str) -> Result<Vec<FeedEntry>, String> {
+    let feed = vcpp::OrderFeed::from_atom(atom.as_bytes())
+        .map_err(|e| format!("specs/vcpp.yaml: the order feed example does not parse: {e}"))?;
+    let date = |d: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
+    };
+    Ok(feed
+        .entries
+        .into_iter()
+        .map(|entry| {
+            let known = [
+                ("OrderNumber", entry.order_number),
+                ("TokenNumber", entry.token_number),
+                (
+                    "ExternalLineTransactionReference",
+                    entry.external_line_transaction_reference,
+                ),
+                ("LineID", entry.line_id),
+                ("ExternalContractID", entry.external_contract_id),
+                ("PartID", entry.part_id),
+                ("CommitStartDate", date(entry.commit_start_date)),
+                ("CommitEndDate", date(entry.commit_end_date)),
+            ];
+            let content = known
+                .into_iter()
+                .filter_map(|(key, value)| Some((key.to_owned(), value?)))
+                .chain(entry.other)
+                .collect();
+            FeedEntry {
+                id: entry.id.unwrap_or_default(),
+                title: entry.title.unwrap_or_default(),
+                updated: entry
+                    .updated
+                    .map(|d| d.with_timezone(&chrono::Utc))
+                    .unwrap_or_default(),
+                status: entry
+                    .status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                content,
+                request_id: None,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,91 @@
+//! The tokens the mock issues and checks, like CSP and the VCPP gateway do: opaque strings
+//! that expire.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+
+/// Which exchange issued a token; a token of one is refused by the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `csp-auth-token`, from the refresh-token exchange.
+    Csp,
+    /// `authorization: bearer`, from the VCPP client-credentials exchange.
+    Vcpp,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    Missing,
+    Unknown,
+    Expired,
+}
+
+impl Refusal {
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            Refusal::Missing => "no access token was sent",
+            Refusal::Unknown => "the access token is not valid",
+            Refusal::Expired => "the access token has expired",
+        }
+    }
+}
+
+pub(crate) struct Tokens {
+    issued: HashMap<String, (Kind, Instant)>,
+    exchanges: u64,
+    csp_lifetime: Duration,
+    vcpp_lifetime: Duration,
+}
+
+impl Tokens {
+    pub(crate) fn new(config: &Config) -> Tokens {
+        Tokens {
+            issued: HashMap::new(),
+            exchanges: 0,
+            csp_lifetime: config.csp_token_lifetime,
+            vcpp_lifetime: config.vcpp_token_lifetime,
+        }
+    }
+
+    /// A new token of `kind` and its lifetime in whole seconds (at least one), as `expiresIn`
+    /// announces it.
+    pub(crate) fn issue(&mut self, kind: Kind) -> (String, u64) {
+        self.exchanges += 1;
+        let lifetime = match kind {
+            Kind::Csp => self.csp_lifetime,
+            Kind::Vcpp => self.vcpp_lifetime,
+        };
+        let prefix = match kind {
+            Kind::Csp => "mock-csp",
+            Kind::Vcpp => "mock-vcpp",
+        };
+        let token = format!("{prefix}-{}", uuid::Uuid::new_v4().simple());
+        self.issued
+            .insert(token.clone(), (kind, Instant::now() + lifetime));
+        (token, lifetime.as_secs().max(1))
+    }
+
+    pub(crate) fn check(&self, kind: Kind, token: Option<&str>) -> Result<(), Refusal> {
+        let token = token.filter(|t| !t.is_empty()).ok_or(Refusal::Missing)?;
+        match self.issued.get(token) {
+            Some((issued_kind, _)) if *issued_kind != kind => Err(Refusal::Unknown),
+            Some((_, expires)) if Instant::now() >= *expires => Err(Refusal::Expired),
+            Some(_) => Ok(()),
+            None => Err(Refusal::Unknown),
+        }
+    }
+
+    pub(crate) fn expire_all(&mut self) {
+        let now = Instant::now();
+        for (_, expires) in self.issued.values_mut() {
+            *expires = now;
+        }
+    }
+
+    pub(crate) fn exchanges(&self) -> u64 {
+        self.exchanges
+    }
+}
