@@ -11,11 +11,7 @@ use serde_json::Value;
 use crate::load::{AsSchema, resolve_schema};
 
 /// Every way `value` departs from `schema`, each starting with the JSON pointer of the place.
-pub(crate) fn problems(
-    spec: &OpenAPI,
-    schema: &ReferenceOr<impl AsSchema>,
-    value: &Value,
-) -> Vec<String> {
+pub fn problems(spec: &OpenAPI, schema: &ReferenceOr<impl AsSchema>, value: &Value) -> Vec<String> {
     let mut found = Vec::new();
     Checker {
         spec,

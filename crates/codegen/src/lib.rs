@@ -10,7 +10,7 @@
 
 mod build_script;
 mod error;
-mod example_check;
+pub mod example_check;
 mod examples;
 mod guard;
 mod keep_unknown;

@@ -108,7 +108,8 @@ pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
     Ok(response)
 }
 
-/// One row per SKU of each subscription of each service of each record.
+/// One row per SKU of each subscription of each service of each record; one row for a
+/// subscription without SKUs.
 fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
@@ -122,11 +123,17 @@ fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
     for record in records {
         for service in record["services"].as_array().into_iter().flatten() {
             for subscription in service["subscriptions"].as_array().into_iter().flatten() {
-                for sku in subscription["skuData"]["skus"]
+                let skus = subscription["skuData"]["skus"]
                     .as_array()
-                    .into_iter()
-                    .flatten()
-                {
+                    .cloned()
+                    .unwrap_or_default();
+                // A subscription with no SKU usage yet still has its row.
+                let skus = if skus.is_empty() {
+                    vec![Value::Null]
+                } else {
+                    skus
+                };
+                for sku in &skus {
                     writer.write_record([
                         text(&record["orgId"]),
                         text(&record["orgName"]),

@@ -1,0 +1,57 @@
+//! The six clients, authenticated against a mock the way a user would be against the real
+//! services: a CSP refresh token, and VCPP client credentials.
+
+#![allow(dead_code)] // each test file uses a part of it
+
+use sdk_mock::MockServer;
+use sdk_runtime::{Auth, RetryPolicy, Runtime};
+
+pub struct Sdk {
+    pub core: cphub_core::Client,
+    pub auth: cphub_auth::Client,
+    pub billing: cphub_billing::Client,
+    pub support: cphub_support::Client,
+    pub msp: navigator_msp::Client,
+    pub vcpp: vcpp::Client,
+    pub csp_runtime: Runtime,
+    pub vcpp_runtime: Runtime,
+}
+
+impl Sdk {
+    /// Clients whose runtime does not retry, so a test sees every failure.
+    pub fn new(mock: &MockServer) -> Sdk {
+        Sdk::with_retry(mock, RetryPolicy::none())
+    }
+
+    pub fn with_retry(mock: &MockServer, retry: RetryPolicy) -> Sdk {
+        let csp_runtime = Runtime::builder()
+            .auth(Auth::csp_refresh_token(
+                mock.base_url(),
+                mock.refresh_token(),
+            ))
+            .retry(retry)
+            .build()
+            .expect("a default HTTP client builds");
+        let vcpp_runtime = csp_runtime.with_auth(Auth::vcpp_client_credentials(
+            &mock.vcpp_token_url(),
+            mock.vcpp_client_id(),
+            mock.vcpp_client_secret(),
+        ));
+        let base = mock.base_url();
+        Sdk {
+            core: cphub_core::Client::with_runtime(base, csp_runtime.clone()),
+            auth: cphub_auth::Client::with_runtime(base, csp_runtime.clone()),
+            billing: cphub_billing::Client::with_runtime(base, csp_runtime.clone()),
+            support: cphub_support::Client::with_runtime(base, csp_runtime.clone()),
+            msp: navigator_msp::Client::with_runtime(base, csp_runtime.clone()),
+            vcpp: vcpp::Client::with_runtime(&mock.vcpp_base_url(), vcpp_runtime.clone()),
+            csp_runtime,
+            vcpp_runtime,
+        }
+    }
+}
+
+/// Parses a JSON literal into a request type.
+pub fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value).expect("the literal matches the request type")
+}

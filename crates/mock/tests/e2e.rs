@@ -1,0 +1,643 @@
+//! Every operation of the six specs, called through the generated (and hand-written) clients
+//! against the mock, checking that the state carries from one call to the next. The journal
+//! then proves the coverage, and checks every answer against the spec's schema for it.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use codegen::load::{self, BodyOf};
+use common::{Sdk, typed};
+use cphub_support::Attachment;
+use futures_util::TryStreamExt;
+use sdk_mock::{Config, Exchange, MockServer};
+use serde_json::json;
+
+#[tokio::test]
+async fn every_operation_of_every_spec_through_the_clients() {
+    let mock = MockServer::start_with(Config::default().record_exchanges(true))
+        .await
+        .unwrap();
+    let sdk = Sdk::new(&mock);
+    let org = mock.provider_org();
+
+    tenants(&sdk, org).await;
+    users_and_invitations(&sdk, org).await;
+    billing(&sdk, org).await;
+    support(&sdk, org).await;
+    msp(&sdk, org).await;
+    vcpp(&sdk).await;
+
+    let exchanges = mock.exchanges();
+    assert_every_operation_succeeded(&exchanges);
+    let problems = departures_from_the_specs(&exchanges);
+    assert!(
+        problems.is_empty(),
+        "answers that depart from the specs: {problems:#?}"
+    );
+}
+
+#[test]
+fn the_conformance_check_catches_answers_that_depart_from_the_spec() {
+    let exchange = |operation_id: &str, status: u16, body: &str| Exchange {
+        surface: "cphub-core".to_owned(),
+        operation_id: operation_id.to_owned(),
+        method: "GET".to_owned(),
+        uri: "/x".to_owned(),
+        status,
+        content_type: Some("application/json; charset=utf-8".to_owned()),
+        body: body.to_owned().into(),
+    };
+    let problems = departures_from_the_specs(&[
+        exchange("list_tenants", 200, r#"[{"id": 5}]"#),
+        exchange("get_organization", 200, r#"{"status": "PAUSED"}"#),
+        exchange("get_organization", 404, r#"{"statusCode": "404"}"#),
+        exchange("get_organization", 201, r#"{}"#),
+        exchange("list_tenants", 200, r#"[{"id": "fine"}]"#),
+    ]);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].contains("/0/id"), "{}", problems[0]);
+    assert!(problems[1].contains("PAUSED"), "{}", problems[1]);
+    assert!(problems[2].contains("statusCode"), "{}", problems[2]);
+    assert!(problems[3].contains("does not declare"), "{}", problems[3]);
+}
+
+async fn tenants(sdk: &Sdk, org: &str) {
+    let seeded = sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    let created = sdk
+        .core
+        .create_tenant()
+        .org_id(org)
+        .body(typed::<cphub_core::types::TenantCreate>(json!({
+            "tenantType": "DEFAULT", "country": "US", "displayName": "Acme",
+            "companyName": "Acme Corp", "city": "Atlanta", "state": "GA", "zip": "30313",
+            "domain": "acme.example", "tag": "gold",
+        })))
+        .send()
+        .await
+        .unwrap();
+    let id = created.id.clone().expect("a created tenant has an id");
+    assert_eq!(created.parent_org_id.as_deref(), Some(org));
+
+    let listed = sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    assert_eq!(listed.len(), seeded.len() + 1);
+    assert!(listed.iter().any(|t| t.id.as_deref() == Some(id.as_str())));
+
+    let updated = sdk
+        .core
+        .update_tenant()
+        .org_id(&id)
+        .body(typed::<cphub_core::types::TenantCreate>(json!({
+            "tenantType": "DEFAULT", "country": "US", "displayName": "Acme 2",
+            "companyName": "Acme Corp", "city": "Atlanta", "state": "GA", "zip": "30313",
+            "domain": "acme.example",
+        })))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.display_name.as_deref(), Some("Acme 2"));
+    let fetched = sdk
+        .core
+        .get_organization()
+        .org_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.display_name.as_deref(), Some("Acme 2"));
+    assert_eq!(
+        fetched.tag.as_deref(),
+        Some("gold"),
+        "a field the update left out is kept"
+    );
+}
+
+async fn users_and_invitations(sdk: &Sdk, org: &str) {
+    let members = sdk.auth.list_users().org_id(org).send().await.unwrap();
+    let member = members[0].user.as_ref().unwrap().username.clone().unwrap();
+    let invite = |users: &[&str]| {
+        typed::<cphub_auth::types::AddUsersRequest>(json!({
+            "orgRolesToAdd": ["msp:provider_support_user"],
+            "users": users.iter().map(|u| json!({ "username": u })).collect::<Vec<_>>(),
+        }))
+    };
+    let added = sdk
+        .auth
+        .add_users()
+        .org_id(org)
+        .body(invite(&["new.admin@acme.example"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        added.added_users.as_ref().unwrap().users,
+        ["new.admin@acme.example"]
+    );
+    // The POST form of the same operation, for a second user and a member.
+    sdk.auth
+        .add_users_post()
+        .org_id(org)
+        .body(invite(&["second@acme.example", &member]))
+        .send()
+        .await
+        .unwrap();
+
+    let invitations = sdk
+        .auth
+        .list_invitations()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    let invited: Vec<_> = invitations
+        .iter()
+        .filter_map(|i| i.username.clone())
+        .collect();
+    assert!(invited.contains(&"new.admin@acme.example".to_owned()));
+    assert!(invited.contains(&"second@acme.example".to_owned()));
+    assert!(
+        !invited.contains(&member),
+        "a member gets the roles, not an invitation"
+    );
+
+    sdk.auth
+        .update_user_org_roles()
+        .org_id(org)
+        .body(typed::<cphub_auth::types::UserRolesUpdate>(json!({
+            "users": [{ "username": member }, { "username": "new.admin@acme.example" }],
+            "roleNamesToAdd": ["msp:provider_admin"],
+            "roleNamesToRemove": ["msp:provider_support_user"],
+        })))
+        .send()
+        .await
+        .unwrap();
+    let members = sdk.auth.list_users().org_id(org).send().await.unwrap();
+    let roles: Vec<String> = members
+        .iter()
+        .find(|m| m.user.as_ref().and_then(|u| u.username.as_deref()) == Some(member.as_str()))
+        .and_then(|m| m.org_roles.as_ref())
+        .map(|r| {
+            r.org_roles
+                .iter()
+                .filter_map(|r| r.id.as_ref())
+                .map(|id| id.as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        roles.contains(&"msp:provider_admin".to_owned()),
+        "{roles:?}"
+    );
+    assert!(
+        !roles.contains(&"msp:provider_support_user".to_owned()),
+        "{roles:?}"
+    );
+    let invitations = sdk
+        .auth
+        .list_invitations()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    let invitation = invitations
+        .iter()
+        .find(|i| i.username.as_deref() == Some("new.admin@acme.example"))
+        .unwrap();
+    assert_eq!(
+        invitation
+            .org_roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>(),
+        ["msp:provider_admin"]
+    );
+
+    let emails =
+        |emails: &[&str]| typed::<cphub_auth::types::InvitationEmails>(json!({ "emails": emails }));
+    sdk.auth
+        .resend_invitations()
+        .org_id(org)
+        .body(emails(&["new.admin@acme.example"]))
+        .send()
+        .await
+        .unwrap();
+    let revoked = sdk
+        .auth
+        .revoke_invitations()
+        .org_id(org)
+        .body(emails(&["second@acme.example"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.revoked_users_invitation.as_ref().unwrap().users,
+        ["second@acme.example"]
+    );
+    let invitations = sdk
+        .auth
+        .list_invitations()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !invitations
+            .iter()
+            .any(|i| i.username.as_deref() == Some("second@acme.example"))
+    );
+}
+
+async fn billing(sdk: &Sdk, org: &str) {
+    let report = sdk
+        .billing
+        .get_usage_report()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    let tenant = report[0].org_id.clone().unwrap();
+    // One CSV row per SKU, or per subscription without SKUs.
+    let rows_expected: usize = report
+        .iter()
+        .flat_map(|r| &r.services)
+        .flat_map(|s| &s.subscriptions)
+        .map(|s| s.sku_data.as_ref().map_or(0, |d| d.skus.len()).max(1))
+        .sum();
+    assert!(rows_expected > 0);
+
+    let file = sdk
+        .billing
+        .download_usage_report()
+        .org_id(org)
+        .tenant_id(&tenant)
+        .send()
+        .await
+        .unwrap();
+    let disposition = file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename="),
+        "{disposition}"
+    );
+    let bytes: Vec<u8> = file
+        .into_inner()
+        .into_inner()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .concat();
+    let mut csv = csv::Reader::from_reader(bytes.as_slice());
+    assert_eq!(&csv.headers().unwrap()[0], "Org Id");
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        rows_expected,
+        "the CSV holds the JSON report's records"
+    );
+    assert!(rows.iter().all(|r| r[0] == tenant));
+
+    let subscriptions = sdk
+        .billing
+        .list_subscriptions()
+        .org_id(org)
+        .all_tenants(true)
+        .send()
+        .await
+        .unwrap();
+    assert!(!subscriptions.is_empty());
+}
+
+async fn support(sdk: &Sdk, org: &str) {
+    let before = sdk
+        .support
+        .list_support_requests()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap()
+        .len();
+    for n in 1..=3 {
+        sdk.support
+            .create_support_request()
+            .org_id(org)
+            .body(typed::<cphub_support::types::SupportRequestCreate>(json!({
+                "severity": "3 - Medium", "category": "Billing", "title": format!("Invoice question {n}"),
+                "description": "The October invoice lists a SKU twice.", "internalTicketId": format!("ACME-{n}"),
+            })))
+            .send()
+            .await
+            .unwrap();
+    }
+    let all = sdk
+        .support
+        .list_support_requests()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), before + 3);
+    let page = sdk
+        .support
+        .list_support_requests()
+        .org_id(org)
+        .page_start(2)
+        .page_limit(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(
+        page[0].id, all[1].id,
+        "pageStart is the 1-based index of the first record"
+    );
+    let found = sdk
+        .support
+        .list_support_requests()
+        .org_id(org)
+        .internal_ticket_id("ACME-2")
+        .send()
+        .await
+        .unwrap();
+    let id = found[0].id.clone().unwrap();
+    assert_eq!(found.len(), 1);
+
+    sdk.support
+        .upload_attachment(org, &id, Attachment::from_bytes("invoice.txt", "line 1\n"))
+        .await
+        .unwrap();
+    let updated = sdk
+        .support
+        .update_support_request()
+        .org_id(org)
+        .support_request_id(&id)
+        .body(typed::<cphub_support::types::SupportRequestUpdate>(json!({
+            "additionalDetails": "Invoice attached.", "supportTicketAction": "UPDATE",
+        })))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.additional_details.as_deref(),
+        Some("Invoice attached.")
+    );
+    let ticket = sdk
+        .support
+        .get_support_request()
+        .org_id(org)
+        .support_request_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ticket.file_references[0].file_name.as_deref(),
+        Some("invoice.txt")
+    );
+    assert_eq!(
+        ticket.additional_details.as_deref(),
+        Some("Invoice attached.")
+    );
+
+    let reasons = sdk
+        .support
+        .list_close_reasons()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    assert!(!reasons.close_sr_reasons.is_empty());
+    let metadata = sdk
+        .support
+        .get_support_metadata()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap();
+    assert!(metadata.get("severities").is_some(), "{metadata:?}");
+}
+
+async fn msp(sdk: &Sdk, org: &str) {
+    let plain = sdk
+        .msp
+        .get_subscription()
+        .org_id(org)
+        .subscription_id("33628-4637-267384")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.id.as_deref(), Some("33628-4637-267384"));
+    assert!(plain.consolidated_offers.is_empty());
+    sdk.msp
+        .get_subscription()
+        .org_id(org)
+        .subscription_id("33628-4637-267384")
+        .consolidate_offers(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn vcpp(sdk: &Sdk) {
+    let contracts = sdk.vcpp.list_commit_contracts().send().await.unwrap();
+    let number = contracts.contract_list[0].contract_number.clone().unwrap();
+    let one = sdk
+        .vcpp
+        .get_commit_contract()
+        .contract_number(&number)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one.contract_list.len(), 1);
+    sdk.vcpp
+        .list_contract_users()
+        .contract_number(&number)
+        .send()
+        .await
+        .unwrap();
+    sdk.vcpp
+        .list_core_coreless_products()
+        .contract_number(&number)
+        .send()
+        .await
+        .unwrap();
+    let instances = sdk
+        .vcpp
+        .list_contract_service_instances()
+        .contract_number(&number)
+        .send()
+        .await
+        .unwrap();
+    let instance = instances
+        .service_list
+        .as_ref()
+        .unwrap()
+        .commit_services_vo_list[0]
+        .service_instance_id
+        .clone()
+        .unwrap();
+    sdk.vcpp
+        .get_service_instance()
+        .service_instance_id(&instance)
+        .send()
+        .await
+        .unwrap();
+    sdk.vcpp
+        .list_addon_products()
+        .service_instance_id(&instance)
+        .send()
+        .await
+        .unwrap();
+
+    // The token operation itself, as a caller would make it by hand.
+    let token = sdk
+        .vcpp
+        .get_token("mock-client-id", "mock-client-secret")
+        .await
+        .unwrap();
+    assert_eq!(token.token_type.as_deref(), Some("bearer"));
+
+    let order = typed::<vcpp::types::OrderRequestEnvelope>(json!({"OrderRequest": {
+        "source": "VSPP-EXT-API",
+        "orders": {"order": {
+            "originalOrderNumber": number, "resellerInfo": {"ID": "1349347"},
+            "poType": "ADDON_REQUEST",
+            "orderContactList": {"orderContact": {"customerNumber": "9125255974", "emailAddress": "jdoe@vmware.com"}},
+            "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1", "SID": instance}]},
+        }},
+    }}));
+    let placed = sdk.vcpp.place_order(&order).await.unwrap();
+    let request_id = placed.request_id.clone().unwrap();
+    let placed_xml = sdk.vcpp.place_order_xml(&order).await.unwrap();
+    assert_ne!(placed_xml.request_id.as_deref(), Some(request_id.as_str()));
+
+    let query = vcpp::OrderFeedQuery {
+        request_id: Some(request_id.clone()),
+        ..Default::default()
+    };
+    let feed = sdk
+        .vcpp
+        .get_order_feed(&query)
+        .await
+        .unwrap()
+        .into_inner()
+        .unwrap();
+    assert_eq!(feed.entries.len(), 1);
+    assert_eq!(
+        feed.entries[0].part_id.as_deref(),
+        Some("HCX-ALLCR-03PT0-C1S")
+    );
+    assert_eq!(
+        feed.entries[0].external_contract_id.as_deref(),
+        Some(number.as_str())
+    );
+    let json_feed = sdk
+        .vcpp
+        .get_order_feed_json(&query)
+        .await
+        .unwrap()
+        .into_inner()
+        .unwrap();
+    assert_eq!(
+        json_feed["entries"][0]["content"]["PartID"],
+        "HCX-ALLCR-03PT0-C1S"
+    );
+
+    let later = vcpp::OrderFeedQuery {
+        if_modified_since: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
+        request_id: None,
+    };
+    assert!(
+        sdk.vcpp
+            .get_order_feed(&later)
+            .await
+            .unwrap()
+            .into_inner()
+            .is_none()
+    );
+}
+
+/// Every operation of every spec was answered with a success at least once.
+fn assert_every_operation_succeeded(exchanges: &[Exchange]) {
+    let served: BTreeSet<(String, String)> = exchanges
+        .iter()
+        .filter(|e| (200..300).contains(&e.status))
+        .map(|e| (e.surface.clone(), e.operation_id.clone()))
+        .collect();
+    let mut missing = Vec::new();
+    for surface in codegen::SURFACES {
+        let spec = codegen::load_in(&codegen::workspace_root(), surface.name).unwrap();
+        for operation in load::operations(&spec.spec) {
+            let key = (surface.name.to_owned(), operation.id().to_owned());
+            if !served.contains(&key) {
+                missing.push(format!("{}: {}", surface.name, operation.label()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "never called with success: {missing:#?}"
+    );
+}
+
+/// How JSON answers depart from the schema their spec declares for their status.
+fn departures_from_the_specs(exchanges: &[Exchange]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for exchange in exchanges {
+        let media_type = exchange
+            .content_type
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if media_type != "application/json" {
+            continue;
+        }
+        let spec = codegen::load_in(&codegen::workspace_root(), &exchange.surface).unwrap();
+        let status = exchange.status.to_string();
+        let range = format!("{}XX", &status[..1]);
+        let media = spec
+            .media(
+                &exchange.operation_id,
+                BodyOf::Response {
+                    status: &status,
+                    media_type: &media_type,
+                },
+            )
+            .or_else(|| {
+                spec.media(
+                    &exchange.operation_id,
+                    BodyOf::Response {
+                        status: &range,
+                        media_type: &media_type,
+                    },
+                )
+            });
+        let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {
+            problems.push(format!(
+                "{} {} answered {status} {media_type}, which the spec does not declare",
+                exchange.method, exchange.uri
+            ));
+            continue;
+        };
+        let value: serde_json::Value = match serde_json::from_slice(&exchange.body) {
+            Ok(value) => value,
+            Err(e) => {
+                problems.push(format!(
+                    "{} {}: not JSON: {e}",
+                    exchange.method, exchange.uri
+                ));
+                continue;
+            }
+        };
+        for problem in codegen::example_check::problems(&spec.spec, schema, &value) {
+            problems.push(format!(
+                "{} {} ({status}): {problem}",
+                exchange.method, exchange.uri
+            ));
+        }
+    }
+    problems
+}
