@@ -1,6 +1,7 @@
 //! A record of every exchange, kept on request, so tests can check each answer against the
 //! spec.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::extract::{Request, State};
@@ -31,27 +32,44 @@ pub struct Exchange {
     pub body: Bytes,
 }
 
-pub(crate) struct Journal(Option<Mutex<Vec<Exchange>>>);
+pub(crate) struct Journal {
+    /// Every exchange, when recording is on.
+    exchanges: Option<Mutex<Vec<Exchange>>>,
+    /// How many requests each operation received, answered or not: always counted.
+    calls: Mutex<HashMap<String, usize>>,
+}
 
 impl Journal {
     pub(crate) fn new(on: bool) -> Journal {
-        Journal(on.then(|| Mutex::new(Vec::new())))
+        Journal {
+            exchanges: on.then(|| Mutex::new(Vec::new())),
+            calls: Mutex::default(),
+        }
     }
 
     pub(crate) fn exchanges(&self) -> Vec<Exchange> {
-        self.0
+        self.exchanges
             .as_ref()
             .map(|e| e.lock().unwrap_or_else(|e| e.into_inner()).clone())
             .unwrap_or_default()
     }
+
+    pub(crate) fn calls(&self, operation_id: &str) -> usize {
+        let calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.get(operation_id).copied().unwrap_or(0)
+    }
 }
 
-/// Middleware: records the exchange when the journal is on.
+/// Middleware: counts the call, and records the exchange when the journal is on.
 pub(crate) async fn record(State(app): State<App>, request: Request, next: Next) -> Response {
-    let Some(journal) = app.journal.0.as_ref() else {
+    let operation = request.extensions().get::<OperationInfo>().cloned();
+    if let Some(operation) = &operation {
+        let mut calls = app.journal.calls.lock().unwrap_or_else(|e| e.into_inner());
+        *calls.entry(operation.id.clone()).or_default() += 1;
+    }
+    let Some(journal) = app.journal.exchanges.as_ref() else {
         return next.run(request).await;
     };
-    let operation = request.extensions().get::<OperationInfo>().cloned();
     let method = request.method().to_string();
     let uri = request.uri().to_string();
     let response = next.run(request).await;

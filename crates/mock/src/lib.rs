@@ -229,6 +229,12 @@ impl MockServer {
         self.app.journal.exchanges()
     }
 
+    /// How many requests the operation `operation_id` has received, including those a fault
+    /// answered or dropped: what proves a call was (or was not) retried.
+    pub fn calls(&self, operation_id: &str) -> usize {
+        self.app.journal.calls(operation_id)
+    }
+
     /// Stops the server; open connections are closed.
     pub fn shutdown(mut self) {
         self.stop_now();

@@ -1,0 +1,269 @@
+//! The runtime's retry and refresh rules, proven end to end through the mock's faults.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Sdk, typed};
+use sdk_mock::{Config, Fault, MockServer};
+use sdk_runtime::{RetryPolicy, Runtime};
+use serde_json::json;
+
+fn retrying() -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn a_get_answered_503_with_retry_after_is_retried_after_the_wait() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    mock.inject("list_tenants", Fault::status_retry_after(503, 1), 1);
+
+    let started = Instant::now();
+    let tenants = sdk
+        .core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+
+    assert!(!tenants.is_empty());
+    assert_eq!(mock.calls("list_tenants"), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
+}
+
+#[tokio::test]
+async fn a_vcpp_get_answered_429_then_502_is_retried_until_it_succeeds() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    mock.inject("list_commit_contracts", Fault::status(429), 1);
+    mock.inject("list_commit_contracts", Fault::status(502), 1);
+
+    let contracts = sdk.vcpp.list_commit_contracts().send().await.unwrap();
+
+    assert!(!contracts.contract_list.is_empty());
+    assert_eq!(mock.calls("list_commit_contracts"), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_attempt_bound_with_the_last_typed_error() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    mock.inject("get_organization", Fault::status(503), 10);
+
+    let error = sdk
+        .core
+        .get_organization()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    let cphub_core::Error::ErrorResponse(answer) = error else {
+        panic!("expected the typed error body, got {error:?}");
+    };
+    assert_eq!(answer.status_code, Some(503));
+    assert_eq!(mock.calls("get_organization"), 3);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_for_a_get() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    mock.inject("list_close_reasons", Fault::DropConnection, 1);
+
+    let reasons = sdk
+        .support
+        .list_close_reasons()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+
+    assert!(!reasons.close_sr_reasons.is_empty());
+    assert_eq!(mock.calls("list_close_reasons"), 2);
+}
+
+#[tokio::test]
+async fn an_order_is_never_retried_not_on_503_nor_on_a_dropped_connection() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    let order = typed::<vcpp::types::OrderRequestEnvelope>(json!({"OrderRequest": {
+        "source": "VSPP-EXT-API",
+        "orders": {"order": {
+            "originalOrderNumber": "12611521", "resellerInfo": {"ID": "1349347"},
+            "poType": "NEW_SERVICE_REQUEST",
+            "orderContactList": {"orderContact": {"emailAddress": "jdoe@vmware.com"}},
+            "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1"}]},
+        }},
+    }}));
+
+    mock.inject("place_order", Fault::status_retry_after(503, 0), 1);
+    let refused = sdk.vcpp.place_order(&order).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(mock.calls("place_order"), 1);
+
+    mock.inject("place_order", Fault::DropConnection, 1);
+    sdk.vcpp.place_order(&order).await.unwrap_err();
+    assert_eq!(
+        mock.calls("place_order"),
+        2,
+        "a dropped order was sent again"
+    );
+
+    let feed = sdk.vcpp.get_order_feed(&Default::default()).await.unwrap();
+    let placed = feed
+        .into_inner()
+        .unwrap()
+        .entries
+        .iter()
+        .filter(|e| e.part_id.as_deref() == Some("HCX-ALLCR-03PT0-C1S"))
+        .count();
+    assert_eq!(placed, 0, "no order reached the service");
+}
+
+#[tokio::test]
+async fn a_tenant_creation_answered_503_is_not_retried() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    let org = mock.provider_org();
+    let before = sdk
+        .core
+        .list_tenants()
+        .org_id(org)
+        .send()
+        .await
+        .unwrap()
+        .len();
+    mock.inject("create_tenant", Fault::status(503), 1);
+
+    let body = typed::<cphub_core::types::TenantCreate>(json!({
+        "tenantType": "DEFAULT", "country": "US", "displayName": "Once", "companyName": "Once",
+        "city": "Atlanta", "state": "GA", "zip": "30313", "domain": "once.example",
+    }));
+    sdk.core
+        .create_tenant()
+        .org_id(org)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(mock.calls("create_tenant"), 1);
+    assert_eq!(
+        sdk.core
+            .list_tenants()
+            .org_id(org)
+            .send()
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn expired_tokens_get_a_401_then_one_refresh_and_one_retry() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::new(&mock);
+    let org = mock.provider_org();
+    sdk.auth.list_users().org_id(org).send().await.unwrap();
+    sdk.vcpp.list_commit_contracts().send().await.unwrap();
+    assert_eq!(mock.token_exchanges(), 2, "one CSP and one VCPP exchange");
+
+    mock.expire_tokens();
+    sdk.auth.list_users().org_id(org).send().await.unwrap();
+    sdk.vcpp.list_commit_contracts().send().await.unwrap();
+
+    assert_eq!(
+        mock.token_exchanges(),
+        4,
+        "each expired token was replaced once"
+    );
+    assert_eq!(mock.calls("list_users"), 3, "the 401 was retried once");
+    assert_eq!(mock.calls("list_commit_contracts"), 3);
+}
+
+#[tokio::test]
+async fn a_short_token_lifetime_is_refreshed_ahead_of_expiry_without_a_401() {
+    let config = Config::default()
+        .token_lifetime(Duration::from_secs(2))
+        .record_exchanges(true);
+    let mock = MockServer::start_with(config).await.unwrap();
+    let sdk = Sdk::new(&mock);
+    let org = mock.provider_org();
+
+    sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    sdk.core.list_tenants().org_id(org).send().await.unwrap();
+
+    assert_eq!(mock.token_exchanges(), 2);
+    assert!(
+        mock.exchanges().iter().all(|e| e.status != 401),
+        "the token was replaced before the service refused it"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_a_typed_error_that_keeps_the_bytes() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::new(&mock);
+    mock.inject("get_subscription", Fault::MalformedBody, 1);
+
+    let error = sdk
+        .msp
+        .get_subscription()
+        .org_id(mock.provider_org())
+        .subscription_id("33628-4637-267384")
+        .send()
+        .await
+        .unwrap_err();
+
+    let navigator_msp::Error::InvalidResponsePayload(bytes, _) = error else {
+        panic!("expected InvalidResponsePayload, got {error:?}");
+    };
+    assert!(bytes.starts_with(b"{\"truncated\""));
+}
+
+#[tokio::test]
+async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
+    let mock = MockServer::start().await.unwrap();
+    let runtime = Runtime::builder()
+        .auth(sdk_runtime::Auth::csp_access_token(
+            mock.issue_access_token(),
+        ))
+        .retry(retrying())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let core = cphub_core::Client::with_runtime(mock.base_url(), runtime);
+    mock.inject("list_tenants", Fault::Latency(Duration::from_secs(2)), 1);
+
+    let error = core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&error, cphub_core::Error::CommunicationError(e) if e.is_timeout()),
+        "{error:?}"
+    );
+    assert_eq!(mock.calls("list_tenants"), 1);
+    // Latency that fits the timeout only delays the answer.
+    mock.inject("list_tenants", Fault::Latency(Duration::from_millis(50)), 1);
+    core.list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+}
