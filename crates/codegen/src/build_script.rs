@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 /// Generates `OUT_DIR/<crate_name>.rs` (the client) and `OUT_DIR/<crate_name>_examples.rs`
-/// (round-trip tests of the spec's examples) from `specs/<name>.yaml`.
+/// (round-trip tests of the spec's examples) and `OUT_DIR/<crate_name>_httpmock.rs` (typed
+/// httpmock helpers, for the crate's `mock` feature) from `specs/<name>.yaml`.
 ///
 /// On a bad spec it prints each problem as `specs/<name>.yaml:LINE:COLUMN: message` and exits
 /// with status 1: the build fails with the place to fix, not a panic backtrace.
@@ -28,6 +29,7 @@ pub fn build_script(name: &str) {
     for (file, contents) in [
         (format!("{stem}.rs"), &generated.code),
         (format!("{stem}_examples.rs"), &generated.example_tests),
+        (format!("{stem}_httpmock.rs"), &generated.httpmock),
     ] {
         let out = out_dir.join(file);
         if let Err(e) = std::fs::write(&out, contents) {

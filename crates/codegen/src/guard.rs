@@ -45,16 +45,38 @@ pub(crate) fn generate_tokens(
     Err(SpecErrors(errors))
 }
 
+/// The typed `httpmock` helpers of `spec` (`Generator::httpmock`), for the crates' `mock`
+/// feature. Run after [`generate_tokens`] succeeded on the same spec, so a failure here is
+/// reported whole.
+pub(crate) fn httpmock_tokens(
+    loaded: &LoadedSpec,
+    spec: &OpenAPI,
+    settings: &progenitor::GenerationSettings,
+) -> Result<TokenStream, SpecErrors> {
+    catching_panics(|| progenitor::Generator::new(settings).httpmock(spec, "crate")).map_err(
+        |failure| {
+            SpecErrors::single(SpecError::without_location(
+                loaded.file.clone(),
+                format!("progenitor cannot generate the httpmock helpers: {failure}"),
+            ))
+        },
+    )
+}
+
 /// One progenitor run with panics caught and turned into their message.
 fn run(spec: &OpenAPI, settings: &progenitor::GenerationSettings) -> Result<TokenStream, String> {
+    catching_panics(|| progenitor::Generator::new(settings).generate_tokens(spec))
+}
+
+fn catching_panics(
+    generate: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
+) -> Result<TokenStream, String> {
     let _serialized = HOOK_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(settings).generate_tokens(spec)
-    }));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(generate));
     panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -41,6 +41,9 @@ pub struct Generated {
     pub surface: String,
     /// A test module with one round-trip test per JSON example of the spec.
     pub example_tests: String,
+    /// Typed `httpmock` helpers (`MockServerExt`, `operations`) for the crate's `mock`
+    /// feature.
+    pub httpmock: String,
 }
 
 /// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are).
@@ -111,15 +114,34 @@ pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, Spe
     let mut generated_spec = surface.without_hand_written(&loaded.spec);
     keep_unknown::keep_unknown_properties(&loaded, &mut generated_spec)?;
     let enums = open_enum::collect(&loaded, &generated_spec)?;
-    let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings(&enums))?;
+    let settings = settings(&enums);
+    let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings)?;
     let code = render(&loaded, tokens, &enums)?;
+    let httpmock = render_httpmock(
+        &loaded,
+        guard::httpmock_tokens(&loaded, &generated_spec, &settings)?,
+    )?;
     let surface_text = surface::describe(surface, &loaded.spec);
     let example_tests = examples::test_module(&examples::collect(&loaded, surface));
     Ok(Generated {
         code,
         surface: surface_text,
         example_tests,
+        httpmock,
     })
+}
+
+fn render_httpmock(
+    loaded: &LoadedSpec,
+    tokens: proc_macro2::TokenStream,
+) -> Result<String, SpecErrors> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        SpecErrors::single(SpecError::without_location(
+            loaded.file.clone(),
+            format!("the httpmock helpers do not parse: {e}"),
+        ))
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The one set of progenitor settings every crate is generated with.

@@ -1,0 +1,163 @@
+//! The typed httpmock helpers each client crate offers behind its `mock` feature: a stub
+//! written with them is matched by the client's real request, and answers a typed value.
+
+use httpmock::MockServer;
+use serde_json::json;
+use test_support::{ORG, Spec, bearer_runtime, csp_runtime};
+
+/// httpmock's typed helpers are synchronous; the client runs on its own runtime.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn cphub_core_create_tenant_stub_matches_the_typed_body() {
+    use cphub_core::mock::MockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("cphub-core");
+    let body: cphub_core::types::TenantCreate = typed(spec.request_example("create_tenant"));
+    let created: cphub_core::types::Organization =
+        typed(spec.response_example("create_tenant", "200"));
+    let stub = server.create_tenant(|when, then| {
+        when.org_id(ORG).body(&body);
+        then.ok(&created);
+    });
+
+    let client = cphub_core::Client::with_runtime(&server.base_url(), csp_runtime());
+    let answer = block_on(client.create_tenant().org_id(ORG).body(body.clone()).send()).unwrap();
+
+    stub.assert();
+    assert_eq!(answer.id, created.id);
+}
+
+#[test]
+fn cphub_auth_error_stub_answers_the_typed_error() {
+    use cphub_auth::mock::MockServerExt;
+    let server = MockServer::start();
+    let refused: cphub_auth::types::ErrorResponse =
+        typed(json!({"statusCode": 403, "message": "not a provider administrator"}));
+    let stub = server.list_users(|when, then| {
+        when.org_id(ORG);
+        then.client_error(403, &refused);
+    });
+
+    let client = cphub_auth::Client::with_runtime(&server.base_url(), csp_runtime());
+    let error = block_on(client.list_users().org_id(ORG).send()).unwrap_err();
+
+    stub.assert();
+    let cphub_auth::Error::ErrorResponse(body) = error else {
+        panic!("expected the typed error, got {error:?}");
+    };
+    assert_eq!(
+        body.message.as_deref(),
+        Some("not a provider administrator")
+    );
+}
+
+#[test]
+fn cphub_billing_stub_matches_query_parameters() {
+    use cphub_billing::mock::MockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("cphub-billing");
+    let usage: Vec<cphub_billing::types::OrgUsage> =
+        typed(spec.response_example("get_usage_report", "200"));
+    let stub = server.get_usage_report(|when, then| {
+        when.org_id(ORG)
+            .tenant_id(Some("tenant-1"))
+            .start_time(Some(1_700_000_000_000));
+        then.ok(&usage);
+    });
+
+    let client = cphub_billing::Client::with_runtime(&server.base_url(), csp_runtime());
+    let answer = block_on(
+        client
+            .get_usage_report()
+            .org_id(ORG)
+            .tenant_id("tenant-1")
+            .start_time(1_700_000_000_000_i64)
+            .send(),
+    )
+    .unwrap();
+
+    stub.assert();
+    assert_eq!(answer.len(), usage.len());
+}
+
+#[test]
+fn cphub_support_stub_matches_path_parameters() {
+    use cphub_support::mock::MockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("cphub-support");
+    let ticket: cphub_support::types::SupportRequest =
+        typed(spec.response_example("get_support_request", "200"));
+    let stub = server.get_support_request(|when, then| {
+        when.org_id(ORG).support_request_id("18625917011");
+        then.ok(&ticket);
+    });
+
+    let client = cphub_support::Client::with_runtime(&server.base_url(), csp_runtime());
+    let answer = block_on(
+        client
+            .get_support_request()
+            .org_id(ORG)
+            .support_request_id("18625917011")
+            .send(),
+    )
+    .unwrap();
+
+    stub.assert();
+    assert_eq!(answer.case_id, ticket.case_id);
+}
+
+#[test]
+fn navigator_msp_stub_answers_a_typed_subscription() {
+    use navigator_msp::mock::MockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("navigator-msp");
+    let subscription: navigator_msp::types::MspSubscriptionDetails =
+        typed(spec.response_example("get_subscription", "200"));
+    let stub = server.get_subscription(|when, then| {
+        when.org_id(ORG).subscription_id("33628-4637-267384");
+        then.ok(&subscription);
+    });
+
+    let client = navigator_msp::Client::with_runtime(&server.base_url(), csp_runtime());
+    let answer = block_on(
+        client
+            .get_subscription()
+            .org_id(ORG)
+            .subscription_id("33628-4637-267384")
+            .send(),
+    )
+    .unwrap();
+
+    stub.assert();
+    assert_eq!(answer.billing_frequency, subscription.billing_frequency);
+}
+
+#[test]
+fn vcpp_stub_is_matched_under_the_api_root() {
+    use vcpp::mock::MockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("vcpp");
+    let contracts: vcpp::types::CommitContractList =
+        typed(spec.response_example("list_commit_contracts", "200"));
+    // The helpers match the spec's paths, so the client's root is the server's.
+    let stub = server.list_commit_contracts(|_, then| {
+        then.ok(&contracts);
+    });
+
+    let client = vcpp::Client::with_runtime(&server.base_url(), bearer_runtime());
+    let answer = block_on(client.list_commit_contracts().send()).unwrap();
+
+    stub.assert();
+    assert_eq!(answer.contract_list.len(), contracts.contract_list.len());
+}
