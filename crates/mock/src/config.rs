@@ -14,6 +14,7 @@ pub struct Config {
     pub(crate) csp_token_lifetime: Duration,
     pub(crate) vcpp_token_lifetime: Duration,
     pub(crate) record_exchanges: bool,
+    pub(crate) vmware_ids: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -26,6 +27,7 @@ impl std::fmt::Debug for Config {
             .field("csp_token_lifetime", &self.csp_token_lifetime)
             .field("vcpp_token_lifetime", &self.vcpp_token_lifetime)
             .field("record_exchanges", &self.record_exchanges)
+            .field("vmware_ids", &self.vmware_ids)
             .finish()
     }
 }
@@ -41,6 +43,7 @@ impl Default for Config {
             csp_token_lifetime: Duration::from_secs(30 * 60),
             vcpp_token_lifetime: Duration::from_secs(20 * 60),
             record_exchanges: false,
+            vmware_ids: Vec::new(),
         }
     }
 }
@@ -81,6 +84,14 @@ impl Config {
     /// How long VCPP bearer tokens live.
     pub fn vcpp_token_lifetime(mut self, lifetime: Duration) -> Config {
         self.vcpp_token_lifetime = lifetime;
+        self
+    }
+
+    /// Gives `email` a VMware ID, as CSP's directory would. Adding a user who has one makes
+    /// them a member at once; anyone else is sent an invitation. The members of the seeded
+    /// organizations have one already.
+    pub fn vmware_id(mut self, email: impl Into<String>) -> Config {
+        self.vmware_ids.push(email.into());
         self
     }
 

@@ -1,7 +1,7 @@
 //! The mock's state, seeded from the specs' examples: organizations, users, invitations,
 //! usage records, support tickets, MSP subscriptions, VCPP contracts and the order feed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
@@ -13,6 +13,8 @@ pub(crate) struct Store {
     pub(crate) orgs: Vec<Value>,
     /// `OrgUser`s by organization.
     pub(crate) users: HashMap<String, Vec<Value>>,
+    /// The users with a VMware ID: added to an organization, they join it at once.
+    pub(crate) vmware_ids: HashSet<String>,
     /// `Invitation`s by organization.
     pub(crate) invitations: HashMap<String, Vec<Value>>,
     /// `OrgUsage` records: the usage report, as JSON and as CSV.
@@ -122,11 +124,15 @@ impl Store {
         let atom = specs.answer_in("vcpp", "get_order_feed", "200", "application/atom+xml")?;
         let feed = seed_feed(atom.as_str().unwrap_or_default())?;
 
+        let members = array(specs.answer("cphub-auth", "list_users", "200")?);
+        let vmware_ids = members
+            .iter()
+            .filter_map(|m| m["user"]["username"].as_str().map(str::to_owned))
+            .chain(config.vmware_ids.iter().cloned())
+            .collect();
         Ok(Store {
-            users: HashMap::from([(
-                provider.clone(),
-                array(specs.answer("cphub-auth", "list_users", "200")?),
-            )]),
+            users: HashMap::from([(provider.clone(), members)]),
+            vmware_ids,
             invitations: HashMap::from([(
                 provider.clone(),
                 array(specs.answer("cphub-auth", "list_invitations", "200")?),

@@ -15,9 +15,10 @@ use serde_json::json;
 
 #[tokio::test]
 async fn every_operation_of_every_spec_through_the_clients() {
-    let mock = MockServer::start_with(Config::default().record_exchanges(true))
-        .await
-        .unwrap();
+    let config = Config::default()
+        .vmware_id("ops@acme.example")
+        .record_exchanges(true);
+    let mock = MockServer::start_with(config).await.unwrap();
     let sdk = Sdk::new(&mock);
     let org = mock.provider_org();
 
@@ -117,6 +118,7 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
     let invite = |users: &[&str]| {
         typed::<cphub_auth::types::AddUsersRequest>(json!({
             "orgRolesToAdd": ["msp:provider_support_user"],
+            "serviceRolesItems": [{"serviceId": "log-insight", "roleNamesToAdd": ["log-intelligence:user"]}],
             "users": users.iter().map(|u| json!({ "username": u })).collect::<Vec<_>>(),
         }))
     };
@@ -132,14 +134,36 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
         added.added_users.as_ref().unwrap().users,
         ["new.admin@acme.example"]
     );
-    // The POST form of the same operation, for a second user and a member.
+    // The POST form of the same operation: a user without a VMware ID, one with, a member.
     sdk.auth
         .add_users_post()
         .org_id(org)
-        .body(invite(&["second@acme.example", &member]))
+        .body(invite(&[
+            "second@acme.example",
+            "ops@acme.example",
+            &member,
+        ]))
         .send()
         .await
         .unwrap();
+    let members = sdk.auth.list_users().org_id(org).send().await.unwrap();
+    let joined = members
+        .iter()
+        .find(|m| m.user.as_ref().and_then(|u| u.username.as_deref()) == Some("ops@acme.example"))
+        .expect("a user with a VMware ID joins at once");
+    assert_eq!(
+        joined.org_roles.as_ref().unwrap().org_roles[0]
+            .id
+            .as_ref()
+            .map(|r| r.as_str()),
+        Some("msp:provider_support_user")
+    );
+    let service = &joined.service_roles_list[0];
+    assert_eq!(service.service_id.as_deref(), Some("log-insight"));
+    assert_eq!(
+        service.roles[0].role_id.as_deref(),
+        Some("log-intelligence:user")
+    );
 
     let invitations = sdk
         .auth

@@ -30,7 +30,8 @@ pub(crate) fn list_users(app: &App, call: &Call) -> Reply {
     ok(app.store().users.get(&org).cloned().unwrap_or_default())
 }
 
-/// Users already in the organization get the roles; anyone else is invited with them.
+/// As CSP does: members get the roles; a user with a VMware ID joins at once with them;
+/// anyone else is sent an invitation, which expires after seven days.
 pub(crate) fn add_users(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
     let request: AddUsersRequest = call.json()?;
@@ -48,9 +49,16 @@ pub(crate) fn add_users(app: &App, call: &Call) -> Reply {
             failed.push(name);
             continue;
         }
+        let has_vmware_id = store.vmware_ids.contains(&name);
         let members = store.users.entry(org.clone()).or_default();
         if let Some(member) = members.iter_mut().find(|m| m["user"]["username"] == name) {
             change_member_roles(member, &roles, &[]);
+            add_service_roles(member, &request.service_roles_items);
+        } else if has_vmware_id {
+            let mut member = new_member(&name);
+            change_member_roles(&mut member, &roles, &[]);
+            add_service_roles(&mut member, &request.service_roles_items);
+            members.push(member);
         } else {
             let invitations = store.invitations.entry(org.clone()).or_default();
             invitations.retain(|i| i["username"] != name);
@@ -181,6 +189,53 @@ pub(crate) fn update_user_org_roles(app: &App, call: &Call) -> Reply {
         invitation["orgRoles"] = json!(roles);
     }
     ok(request)
+}
+
+/// A member as `list_users` shows one, before roles.
+fn new_member(email: &str) -> Value {
+    let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+    json!({
+        "user": {
+            "username": email,
+            "email": email,
+            "firstName": local,
+            "lastName": "",
+            "idpId": domain,
+            "domain": domain,
+            "accessible": true,
+        },
+        "orgRoles": { "orgRoles": [] },
+        "serviceRolesList": [],
+    })
+}
+
+fn add_service_roles(member: &mut Value, items: &[cphub_auth::types::ServiceRolesItem]) {
+    let Some(list) = member["serviceRolesList"].as_array_mut() else {
+        return;
+    };
+    for item in items {
+        let Some(service) = item.service_id.as_deref() else {
+            continue;
+        };
+        let index = match list.iter().position(|s| s["serviceId"] == service) {
+            Some(index) => index,
+            None => {
+                list.push(json!({ "serviceId": service, "roles": [] }));
+                list.len() - 1
+            }
+        };
+        let Some(roles) = list[index]["roles"].as_array_mut() else {
+            continue;
+        };
+        for name in &item.role_names_to_add {
+            if !roles.iter().any(|r| r["roleId"] == name.as_str()) {
+                roles.push(json!({
+                    "roleId": name, "name": name, "hidden": false, "enabled": true,
+                    "memberType": "DIRECT",
+                }));
+            }
+        }
+    }
 }
 
 fn change_member_roles(member: &mut Value, add: &[String], remove: &[String]) {
