@@ -24,6 +24,10 @@ pub struct Exchange {
     pub method: String,
     /// The request's path and query.
     pub uri: String,
+    /// The request's `Content-Type`, if any.
+    pub request_content_type: Option<String>,
+    /// The request's body.
+    pub request_body: Bytes,
     /// The answer's status.
     pub status: u16,
     /// The answer's `Content-Type`, if any.
@@ -72,6 +76,13 @@ pub(crate) async fn record(State(app): State<App>, request: Request, next: Next)
     };
     let method = request.method().to_string();
     let uri = request.uri().to_string();
+    let request_content_type = content_type(request.headers());
+    let (parts, body) = request.into_parts();
+    // A body the client broke off is recorded (and served) as what arrived: nothing.
+    let request_body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let request = Request::from_parts(parts, axum::body::Body::from(request_body.clone()));
     let response = next.run(request).await;
     let (parts, body) = response.into_parts();
     // The mock's own answers are small and whole; a body that fails to read is recorded empty.
@@ -87,14 +98,19 @@ pub(crate) async fn record(State(app): State<App>, request: Request, next: Next)
                 operation_id: operation.id,
                 method,
                 uri,
+                request_content_type,
+                request_body,
                 status: parts.status.as_u16(),
-                content_type: parts
-                    .headers
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
+                content_type: content_type(&parts.headers),
                 body: body.clone(),
             });
     }
     Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+fn content_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a part of it
 
+pub mod conformance;
+
 use sdk_mock::MockServer;
 use sdk_runtime::{Auth, RetryPolicy, Runtime};
 
