@@ -58,6 +58,11 @@ impl Journal {
             .unwrap_or_default()
     }
 
+    pub(crate) fn all_calls(&self) -> std::collections::BTreeMap<String, usize> {
+        let calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+
     pub(crate) fn calls(&self, operation_id: &str) -> usize {
         let calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         calls.get(operation_id).copied().unwrap_or(0)

@@ -32,7 +32,15 @@
 //! # }
 //! ```
 //!
-//! From the command line: `cargo run -p sdk-mock -- --port 8080`.
+//! From the command line: `cargo run -p sdk-mock -- --port 8080`. The control endpoints
+//! under `/_mock/` do there what [`MockServer::inject`], [`MockServer::expire_tokens`] and
+//! [`MockServer::calls`] do here:
+//!
+//! - `POST /_mock/faults` with `{"operation": "list_tenants", "times": 2, "fault":
+//!   {"status": 503, "retryAfter": 1}}` (or `{"latencyMs": 500}`, `{"dropConnection": true}`,
+//!   `{"malformedBody": true}`); `DELETE /_mock/faults` clears them;
+//! - `POST /_mock/expire-tokens`;
+//! - `GET /_mock/calls`: requests received per operation.
 
 // Handlers answer `Result<Response, Response>`: the error is an answer sent once per call,
 // so boxing it would cost an allocation for nothing.
@@ -41,6 +49,7 @@
 mod api;
 mod call;
 mod config;
+mod control;
 mod faults;
 mod journal;
 mod routes;
@@ -62,8 +71,13 @@ pub const VCPP_ROOT: &str = "/v1/m3/api/vcpp";
 /// Why the mock could not start.
 #[derive(Debug)]
 pub enum MockError {
-    /// The address could not be bound.
-    Bind(std::io::Error),
+    /// The address could not be bound (in use, say).
+    Bind {
+        /// The address asked for.
+        address: SocketAddr,
+        /// Why it could not be bound.
+        error: std::io::Error,
+    },
     /// An embedded spec lacks what the mock is built from (an example, a handler).
     Spec(String),
 }
@@ -71,7 +85,9 @@ pub enum MockError {
 impl std::fmt::Display for MockError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            MockError::Bind(e) => write!(f, "the mock could not bind its address: {e}"),
+            MockError::Bind { address, error } => {
+                write!(f, "the mock could not bind {address}: {error}")
+            }
             MockError::Spec(message) => write!(f, "the mock cannot be built: {message}"),
         }
     }
@@ -143,10 +159,11 @@ impl MockServer {
             faults: faults::Faults::default(),
         });
         let router = routes::router(app.clone()).map_err(MockError::Spec)?;
+        let bind_error = |error| MockError::Bind { address, error };
         let listener = tokio::net::TcpListener::bind(address)
             .await
-            .map_err(MockError::Bind)?;
-        let address = listener.local_addr().map_err(MockError::Bind)?;
+            .map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(serve::serve(listener, router, stopped));
         Ok(MockServer {

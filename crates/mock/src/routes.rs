@@ -65,6 +65,7 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
         }
     }
     Ok(router
+        .merge(crate::control::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app))

@@ -1,0 +1,144 @@
+//! `sdk-mock --port N` from the command line, driven through its control endpoints as a
+//! tool in another language would.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::StatusCode;
+use sdk_runtime::{Auth, RetryPolicy, Runtime};
+use serde_json::{Value, json};
+
+/// The mock binary, stopped when dropped.
+struct Served {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(arguments: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sdk-mock"))
+        .args(arguments)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base_url = first
+        .trim()
+        .strip_prefix("mock serving on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+        .to_owned();
+    Served { child, base_url }
+}
+
+#[tokio::test]
+async fn the_command_line_mock_serves_and_obeys_its_control_endpoints() {
+    let served = serve(&["--port", "0", "--refresh-token", "cli-token"]);
+    let base = served.base_url.as_str();
+    let http = reqwest::Client::new();
+    let org = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+    let runtime = Runtime::builder()
+        .auth(Auth::csp_refresh_token(base, "cli-token"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let core = cphub_core::Client::with_runtime(base, runtime);
+
+    let fault = json!({"operation": "list_tenants", "fault": {"status": 503, "retryAfter": 0}});
+    let added = http
+        .post(format!("{base}/_mock/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let error = core.list_tenants().org_id(org).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    core.list_tenants().org_id(org).send().await.unwrap();
+
+    let calls: Value = http
+        .get(format!("{base}/_mock/calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls["list_tenants"], 2);
+    assert_eq!(calls["get_access_token"], 1);
+
+    let expired = http
+        .post(format!("{base}/_mock/expire-tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), StatusCode::NO_CONTENT);
+    core.list_tenants().org_id(org).send().await.unwrap();
+    let calls: Value = http
+        .get(format!("{base}/_mock/calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        calls["get_access_token"], 2,
+        "the expired token was replaced"
+    );
+
+    for (bad, says) in [
+        (
+            json!({"operation": "no_such_thing", "fault": {"status": 503}}),
+            "no_such_thing",
+        ),
+        (
+            json!({"operation": "list_tenants", "fault": {"status": 200}}),
+            "not an error status",
+        ),
+        (
+            json!({"operation": "list_tenants", "fault": {"teapot": true}}),
+            "not a fault",
+        ),
+    ] {
+        let refused = http
+            .post(format!("{base}/_mock/faults"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let error: cphub_core::types::ErrorResponse = refused.json().await.unwrap();
+        assert!(
+            error.message.as_deref().unwrap().contains(says),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_sdk-mock"))
+        .args(["--port", &port])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("could not bind 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+}
