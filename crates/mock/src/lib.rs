@@ -98,7 +98,7 @@ impl std::error::Error for MockError {}
 /// What every handler and middleware shares.
 pub(crate) struct Shared {
     pub(crate) config: Config,
-    pub(crate) specs: specs::Specs,
+    pub(crate) specs: &'static specs::Specs,
     pub(crate) store: Mutex<store::Store>,
     pub(crate) tokens: Mutex<tokens::Tokens>,
     pub(crate) faults: faults::Faults,
@@ -148,8 +148,8 @@ impl MockServer {
 
     /// Starts a mock with `config` on `address`.
     pub async fn bind(address: SocketAddr, config: Config) -> Result<MockServer, MockError> {
-        let specs = specs::Specs::load().map_err(MockError::Spec)?;
-        let store = store::Store::seeded(&specs, &config).map_err(MockError::Spec)?;
+        let specs = specs::Specs::embedded().map_err(MockError::Spec)?;
+        let store = store::Store::seeded(specs, &config).map_err(MockError::Spec)?;
         let app: App = Arc::new(Shared {
             tokens: Mutex::new(tokens::Tokens::new(&config)),
             journal: journal::Journal::new(config.record_exchanges),

@@ -26,9 +26,18 @@ pub(crate) struct Specs {
 }
 
 impl Specs {
+    /// The embedded specs, parsed once per process: every mock of a test run shares them.
+    pub(crate) fn embedded() -> Result<&'static Specs, String> {
+        static PARSED: std::sync::OnceLock<Result<Specs, String>> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(Specs::load)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// Parses every embedded spec; a surface of the SDK with no embedded spec is an error, so
     /// the mock cannot silently lag behind a new surface.
-    pub(crate) fn load() -> Result<Specs, String> {
+    fn load() -> Result<Specs, String> {
         let mut loaded = Vec::new();
         for surface in codegen::SURFACES {
             let (name, text) = EMBEDDED

@@ -351,6 +351,22 @@ async fn support(sdk: &Sdk, org: &str) {
         page[0].id, all[1].id,
         "pageStart is the 1-based index of the first record"
     );
+    let streamed: Vec<_> = sdk
+        .support
+        .list_support_requests()
+        .org_id(org)
+        .stream_in_pages_of(2)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids = |tickets: &[cphub_support::types::SupportRequest]| {
+        tickets.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&streamed),
+        ids(&all),
+        "the paging stream walks the mock's pages"
+    );
     let found = sdk
         .support
         .list_support_requests()

@@ -51,8 +51,10 @@ pub(crate) fn list_support_requests(app: &App, call: &Call) -> Reply {
     call.query_as::<bool>("userTicketsOnly")?;
     // `pageStart` is the 1-based index of the first record.
     let start = call.query_as::<i32>("pageStart")?.unwrap_or(1);
-    let limit = call.query_as::<i32>("pageLimit")?;
-    if start < 1 || limit.is_some_and(|l| l < 1) {
+    let limit = call
+        .query_as::<i32>("pageLimit")?
+        .unwrap_or(cphub_support::DEFAULT_PAGE_LIMIT);
+    if start < 1 || limit < 1 {
         return Err(call.bad_request("pageStart and pageLimit start at 1"));
     }
     let matches = |ticket: &Value, field: &str, query: &str| {
@@ -83,7 +85,7 @@ pub(crate) fn list_support_requests(app: &App, call: &Call) -> Reply {
             })
         })
         .skip(start as usize - 1)
-        .take(limit.map_or(usize::MAX, |l| l as usize))
+        .take(limit as usize)
         .collect();
     ok(page)
 }
