@@ -3,7 +3,7 @@
 
 use httpmock::MockServer;
 use serde_json::json;
-use test_support::{ORG, Spec, bearer_runtime, csp_runtime};
+use test_support::{ORG, Spec, bearer_runtime, csp_runtime, typed};
 
 /// httpmock's typed helpers are synchronous; the client runs on its own runtime.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -12,10 +12,6 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .build()
         .unwrap()
         .block_on(future)
-}
-
-fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value).unwrap()
 }
 
 #[test]

@@ -96,15 +96,16 @@ async fn a_dropped_connection_is_retried_for_a_get() {
 async fn an_order_is_never_retried_not_on_503_nor_on_a_dropped_connection() {
     let mock = MockServer::start().await.unwrap();
     let sdk = Sdk::with_retry(&mock, retrying());
-    let order = typed::<vcpp::types::OrderRequestEnvelope>(json!({"OrderRequest": {
-        "source": "VSPP-EXT-API",
-        "orders": {"order": {
-            "originalOrderNumber": "12611521", "resellerInfo": {"ID": "1349347"},
-            "poType": "NEW_SERVICE_REQUEST",
-            "orderContactList": {"orderContact": {"emailAddress": "jdoe@vmware.com"}},
-            "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1"}]},
-        }},
-    }}));
+    let order: vcpp::types::OrderRequestEnvelope =
+        typed(test_support::Spec::load("vcpp").request_example("place_order"));
+    let part = order
+        .order_request
+        .orders
+        .order
+        .order_line_list
+        .order_line_item[0]
+        .part_number
+        .clone();
 
     mock.inject("place_order", Fault::status_retry_after(503, 0), 1);
     let refused = sdk.vcpp.place_order(&order).await.unwrap_err();
@@ -125,7 +126,7 @@ async fn an_order_is_never_retried_not_on_503_nor_on_a_dropped_connection() {
         .unwrap()
         .entries
         .iter()
-        .filter(|e| e.part_id.as_deref() == Some("HCX-ALLCR-03PT0-C1S"))
+        .filter(|e| e.part_id.as_deref() == Some(part.as_str()))
         .count();
     assert_eq!(placed, 0, "no order reached the service");
 }

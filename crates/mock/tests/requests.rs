@@ -222,12 +222,9 @@ async fn bad_parameters_and_orders_are_400s() {
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
 
     let order = |po_type: &str| -> vcpp::types::OrderRequestEnvelope {
-        common::typed(
-            json!({"OrderRequest": {"source": "VSPP-EXT-API", "orders": {"order": {
-                "originalOrderNumber": "1", "resellerInfo": {"ID": "1"}, "poType": po_type,
-                "orderContactList": {"orderContact": {"emailAddress": "a@example.com"}}, "orderLineList": {"orderLineItem": [{"partNumber": "X", "quantity": "1"}]},
-            }}}}),
-        )
+        let mut order = test_support::Spec::load("vcpp").request_example("place_order");
+        order["OrderRequest"]["orders"]["order"]["poType"] = json!(po_type);
+        common::typed(order)
     };
     let error = sdk
         .vcpp

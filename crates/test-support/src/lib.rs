@@ -42,6 +42,16 @@ pub fn runtime(auth: Auth) -> Runtime {
         .expect("an HTTP client with default settings builds")
 }
 
+/// A JSON literal (or a spec example) as the typed value it stands for.
+pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).unwrap_or_else(|e| {
+        panic!(
+            "the JSON does not match {}: {e}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
 /// One spec, loaded by codegen's loader, so examples can be taken out of it.
 pub struct Spec {
     loaded: LoadedSpec,

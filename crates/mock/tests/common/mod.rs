@@ -53,7 +53,4 @@ impl Sdk {
     }
 }
 
-/// Parses a JSON literal into a request type.
-pub fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value).expect("the literal matches the request type")
-}
+pub use test_support::typed;
