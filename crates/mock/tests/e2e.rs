@@ -4,11 +4,12 @@
 
 mod common;
 
-use common::{Sdk, conformance, typed};
+use common::{Sdk, conformance};
 use cphub_support::Attachment;
 use futures_util::TryStreamExt;
 use sdk_mock::{Config, MockServer};
 use serde_json::json;
+use test_support::typed;
 
 #[tokio::test]
 async fn every_operation_of_every_spec_through_the_clients() {

@@ -4,10 +4,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Sdk, typed};
+use common::Sdk;
 use sdk_mock::{Config, Fault, MockServer};
 use sdk_runtime::{RetryPolicy, Runtime};
 use serde_json::json;
+use test_support::typed;
 
 fn retrying() -> RetryPolicy {
     RetryPolicy {

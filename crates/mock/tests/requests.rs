@@ -224,7 +224,7 @@ async fn bad_parameters_and_orders_are_400s() {
     let order = |po_type: &str| -> vcpp::types::OrderRequestEnvelope {
         let mut order = test_support::Spec::load("vcpp").request_example("place_order");
         order["OrderRequest"]["orders"]["order"]["poType"] = json!(po_type);
-        common::typed(order)
+        test_support::typed(order)
     };
     let error = sdk
         .vcpp

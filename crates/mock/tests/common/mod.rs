@@ -52,5 +52,3 @@ impl Sdk {
         }
     }
 }
-
-pub use test_support::typed;
