@@ -15,6 +15,7 @@ pub struct Config {
     pub(crate) vcpp_token_lifetime: Duration,
     pub(crate) record_exchanges: bool,
     pub(crate) vmware_ids: Vec<String>,
+    pub(crate) order_processing: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -28,6 +29,7 @@ impl std::fmt::Debug for Config {
             .field("vcpp_token_lifetime", &self.vcpp_token_lifetime)
             .field("record_exchanges", &self.record_exchanges)
             .field("vmware_ids", &self.vmware_ids)
+            .field("order_processing", &self.order_processing)
             .finish()
     }
 }
@@ -44,6 +46,7 @@ impl Default for Config {
             vcpp_token_lifetime: Duration::from_secs(20 * 60),
             record_exchanges: false,
             vmware_ids: Vec::new(),
+            order_processing: Duration::ZERO,
         }
     }
 }
@@ -92,6 +95,13 @@ impl Config {
     /// organizations have one already.
     pub fn vmware_id(mut self, email: impl Into<String>) -> Config {
         self.vmware_ids.push(email.into());
+        self
+    }
+
+    /// How long an order takes to appear in the order feed. The real service takes 2 to 48
+    /// hours; the mock takes none unless told, so a test can see both sides.
+    pub fn order_processing(mut self, delay: Duration) -> Config {
+        self.order_processing = delay;
         self
     }
 

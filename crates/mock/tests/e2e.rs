@@ -289,7 +289,16 @@ async fn billing(sdk: &Sdk, org: &str) {
         .unwrap()
         .concat();
     let mut csv = csv::Reader::from_reader(bytes.as_slice());
-    assert_eq!(&csv.headers().unwrap()[0], "Org Id");
+    let documented = test_support::Spec::load("cphub-billing").response_media_example(
+        "download_usage_report",
+        "200",
+        "text/csv",
+    );
+    let documented = csv::Reader::from_reader(documented.as_str().unwrap().as_bytes())
+        .headers()
+        .unwrap()
+        .clone();
+    assert_eq!(csv.headers().unwrap(), &documented, "the spec's columns");
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
     assert_eq!(
         rows.len(),
@@ -571,4 +580,31 @@ async fn vcpp(sdk: &Sdk) {
             .into_inner()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn an_order_appears_in_the_feed_once_processed() {
+    let config = Config::default().order_processing(std::time::Duration::from_millis(700));
+    let mock = MockServer::start_with(config).await.unwrap();
+    let sdk = Sdk::new(&mock);
+    let order: vcpp::types::OrderRequestEnvelope =
+        typed(test_support::Spec::load("vcpp").request_example("place_order"));
+    let request_id = sdk
+        .vcpp
+        .place_order(&order)
+        .await
+        .unwrap()
+        .into_inner()
+        .request_id;
+    let query = vcpp::OrderFeedQuery {
+        request_id,
+        ..Default::default()
+    };
+    let entries = |feed: Option<vcpp::OrderFeed>| feed.unwrap().entries.len();
+
+    let pending = sdk.vcpp.get_order_feed(&query).await.unwrap().into_inner();
+    assert_eq!(entries(pending), 0, "not processed yet");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let processed = sdk.vcpp.get_order_feed(&query).await.unwrap().into_inner();
+    assert_eq!(entries(processed), 1);
 }

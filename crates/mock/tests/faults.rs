@@ -269,3 +269,23 @@ async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn many_concurrent_first_calls_share_one_token_exchange() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::new(&mock);
+    let org = mock.provider_org();
+    // The exchange is slow, so every call arrives while it is under way.
+    mock.inject(
+        "get_access_token",
+        Fault::Latency(Duration::from_millis(200)),
+        1,
+    );
+
+    let calls = (0..40).map(|_| sdk.core.list_tenants().org_id(org).send());
+    let answers = futures_util::future::join_all(calls).await;
+
+    assert!(answers.iter().all(Result::is_ok));
+    assert_eq!(mock.token_exchanges(), 1);
+    assert_eq!(mock.calls("list_tenants"), 40);
+}

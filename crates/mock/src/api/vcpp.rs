@@ -131,9 +131,14 @@ pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
     store.next_request_id += 1;
     let order_number = store.next_order_number.to_string();
     store.next_order_number += 1;
-    // The real service processes an order in 2 to 48 hours; the mock does at once.
-    let now = Utc::now();
-    let year_later = now + chrono::Duration::days(365);
+    // The real service processes an order in 2 to 48 hours; the mock as configured.
+    let processed = chrono::Duration::from_std(app.config.order_processing)
+        .ok()
+        .and_then(|delay| Utc::now().checked_add_signed(delay))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let year_later = processed
+        .checked_add_signed(chrono::Duration::days(365))
+        .unwrap_or(processed);
     for (line, (part, quantity, sid)) in order.lines.iter().enumerate() {
         let mut content = vec![
             ("OrderNumber", order_number.clone()),
@@ -148,7 +153,7 @@ pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
             ("Quantity", quantity.clone()),
             (
                 "CommitStartDate",
-                now.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+                processed.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
             ),
             (
                 "CommitEndDate",
@@ -161,7 +166,7 @@ pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
         store.feed.push(FeedEntry {
             id: uuid::Uuid::new_v4().to_string(),
             title: format!("Order ID:{order_number}"),
-            updated: now,
+            updated: processed,
             status: "success".to_owned(),
             content: content
                 .into_iter()
@@ -256,10 +261,13 @@ pub(crate) fn get_order_feed(app: &App, call: &Call) -> Reply {
         .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
         .map(|d| d.with_timezone(&Utc));
     let request_id = call.query("requestId");
+    let now = Utc::now();
     let store = app.store();
     let entries: Vec<&FeedEntry> = store
         .feed
         .iter()
+        // An entry appears once its order is processed.
+        .filter(|e| e.updated <= now)
         .filter(|e| request_id.is_none_or(|r| e.request_id.as_deref() == Some(r)))
         .filter(|e| since.is_none_or(|s| e.updated.timestamp() > s.timestamp()))
         .collect();
