@@ -63,8 +63,11 @@ impl Tokens {
             Kind::Vcpp => "mock-vcpp",
         };
         let token = format!("{prefix}-{}", uuid::Uuid::new_v4().simple());
-        self.issued
-            .insert(token.clone(), (kind, Instant::now() + lifetime));
+        // A lifetime too long for the clock (`Duration::MAX`, say) means "never expires".
+        let expires = Instant::now()
+            .checked_add(lifetime)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 24 * 60 * 60));
+        self.issued.insert(token.clone(), (kind, expires));
         (token, lifetime.as_secs().max(1))
     }
 
@@ -87,5 +90,38 @@ impl Tokens {
 
     pub(crate) fn exchanges(&self) -> u64 {
         self.exchanges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifetime_beyond_the_clock_never_expires_and_never_panics() {
+        let config = Config::default().token_lifetime(Duration::MAX);
+        let mut tokens = Tokens::new(&config);
+        let (token, announced) = tokens.issue(Kind::Csp);
+        assert_eq!(announced, u64::MAX);
+        assert_eq!(tokens.check(Kind::Csp, Some(&token)), Ok(()));
+    }
+
+    #[test]
+    fn tokens_are_refused_missing_unknown_expired_or_of_the_other_kind() {
+        let mut tokens = Tokens::new(&Config::default());
+        let (token, _) = tokens.issue(Kind::Vcpp);
+        assert_eq!(tokens.check(Kind::Vcpp, None), Err(Refusal::Missing));
+        assert_eq!(tokens.check(Kind::Vcpp, Some("")), Err(Refusal::Missing));
+        assert_eq!(
+            tokens.check(Kind::Vcpp, Some("forged")),
+            Err(Refusal::Unknown)
+        );
+        assert_eq!(tokens.check(Kind::Csp, Some(&token)), Err(Refusal::Unknown));
+        assert_eq!(tokens.check(Kind::Vcpp, Some(&token)), Ok(()));
+        tokens.expire_all();
+        assert_eq!(
+            tokens.check(Kind::Vcpp, Some(&token)),
+            Err(Refusal::Expired)
+        );
     }
 }

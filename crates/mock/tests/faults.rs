@@ -289,3 +289,27 @@ async fn many_concurrent_first_calls_share_one_token_exchange() {
     assert_eq!(mock.token_exchanges(), 1);
     assert_eq!(mock.calls("list_tenants"), 40);
 }
+
+#[tokio::test]
+async fn a_token_lifetime_beyond_the_clock_is_no_panic_in_the_client() {
+    // The mock announces `expiresIn: 18446744073709551615`, as a broken server might.
+    let mock = MockServer::start_with(Config::default().token_lifetime(Duration::MAX))
+        .await
+        .unwrap();
+    let sdk = Sdk::new(&mock);
+
+    sdk.core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+    sdk.core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(mock.token_exchanges(), 1, "the token is kept");
+}

@@ -17,6 +17,9 @@ pub const VCPP_DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 const CSP_TOKEN_HEADER: HeaderName = HeaderName::from_static("csp-auth-token");
+/// How long a token whose announced lifetime overflows the clock is kept.
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
 const CSP_EXCHANGE_PATH: &str = "/cphub/api/auth/v1/authn/accesstoken";
 
 /// How requests are authenticated.
@@ -371,9 +374,15 @@ impl TokenCache {
         let (token, lifetime) = self.exchange.run(http).await?;
         // Refresh `refresh_margin` ahead, but never sooner than halfway through a short life.
         let ahead = self.refresh_margin.min(lifetime / 2);
+        let now = Instant::now();
+        // A lifetime beyond the clock's range (a server announcing `u64::MAX` seconds) must
+        // not panic: such a token is kept for a century, or until a 401 says otherwise.
+        let refresh_at = now
+            .checked_add(lifetime - ahead)
+            .unwrap_or_else(|| now + CENTURY);
         *state = Some(Cached {
             token: token.clone(),
-            refresh_at: Instant::now() + (lifetime - ahead),
+            refresh_at,
         });
         Ok(token)
     }
