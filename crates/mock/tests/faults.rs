@@ -313,3 +313,33 @@ async fn a_token_lifetime_beyond_the_clock_is_no_panic_in_the_client() {
 
     assert_eq!(mock.token_exchanges(), 1, "the token is kept");
 }
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_time_budget_is_the_answer_not_a_wait() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::with_retry(&mock, retrying());
+    // A second spent on the first attempt, then a wait of u64::MAX seconds asked for: the
+    // two added overflow, which must end the call, not the program.
+    mock.inject("list_tenants", Fault::status_retry_after(503, 1), 1);
+    mock.inject("list_tenants", Fault::status_retry_after(503, u64::MAX), 1);
+
+    let started = Instant::now();
+    let error = sdk
+        .core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        error.status(),
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(
+        mock.calls("list_tenants"),
+        2,
+        "the second answer was not retried"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

@@ -202,7 +202,12 @@ impl Runtime {
             let retry = match (wait, spare) {
                 (Some(asked), Some(spare)) if idempotent && attempt < policy.max_attempts => {
                     let delay = asked.unwrap_or_else(|| policy.backoff(attempt + 1));
-                    (started.elapsed() + delay <= policy.max_elapsed).then_some((delay, spare))
+                    // A `Retry-After` too large to add (u64::MAX seconds) is past any budget.
+                    let within_budget = started
+                        .elapsed()
+                        .checked_add(delay)
+                        .is_some_and(|at| at <= policy.max_elapsed);
+                    within_budget.then_some((delay, spare))
                 }
                 _ => None,
             };
