@@ -28,6 +28,9 @@ use sdk_runtime::{Auth, Runtime};
 
 type Failure = Box<dyn Error + Send + Sync>;
 
+/// Where the tour reads its settings: the environment, or a test's map.
+pub type Settings<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
+
 /// Where the tour runs, and with what.
 struct Target {
     base_url: String,
@@ -48,8 +51,9 @@ struct VcppTarget {
 }
 
 impl Target {
-    async fn from_environment() -> Result<Target, Failure> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    /// The target the settings name (`setting("CPN_BASE_URL")`, …), else the embedded mock.
+    async fn from_settings(setting: &Settings<'_>) -> Result<Target, Failure> {
+        let var = |name: &str| setting(name).filter(|v| !v.is_empty());
         if let Some(base_url) = var("CPN_BASE_URL") {
             let required =
                 |name: &str| var(name).ok_or(format!("{name} is required with CPN_BASE_URL"));
@@ -124,14 +128,15 @@ fn skipped(reason: &str) -> Result<String, Failure> {
 
 #[tokio::main]
 async fn main() {
-    if let Err(error) = tour().await {
+    if let Err(error) = tour(&|name| std::env::var(name).ok()).await {
         eprintln!("\nThe tour stopped: {error}");
         std::process::exit(1);
     }
 }
 
-async fn tour() -> Result<(), Failure> {
-    let target = Target::from_environment().await?;
+/// The whole tour, with its settings read through `setting`.
+pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
+    let target = Target::from_settings(setting).await?;
     let org = target.org.as_str();
     // One runtime for the CPHub surfaces: one HTTP client and one token cache, refreshed by
     // itself; VCPP gets its own credentials on the same HTTP client.

@@ -1,0 +1,105 @@
+//! The tour's real-server path, pointed at a mock through its settings as it would be at
+//! the real services: everything runs when allowed, and nothing is written when not.
+
+#[path = "../examples/tour.rs"]
+#[allow(dead_code)] // the example's `main`
+mod tour;
+
+use std::collections::HashMap;
+
+use sdk_mock::MockServer;
+
+fn settings(mock: &MockServer, extra: &[(&str, &str)]) -> HashMap<String, String> {
+    let mut settings: HashMap<String, String> = [
+        ("CPN_BASE_URL", mock.base_url().to_owned()),
+        ("CPN_REFRESH_TOKEN", mock.refresh_token().to_owned()),
+        ("CPN_ORG_ID", mock.provider_org().to_owned()),
+        ("CPN_MSP_SUBSCRIPTION_ID", "33628-4637-267384".to_owned()),
+        ("VCPP_BASE_URL", mock.vcpp_base_url()),
+        ("VCPP_CLIENT_ID", mock.vcpp_client_id().to_owned()),
+        ("VCPP_CLIENT_SECRET", mock.vcpp_client_secret().to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    settings.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    settings
+}
+
+const WRITES: [&str; 5] = [
+    "create_tenant",
+    "add_users",
+    "create_support_request",
+    "upload_attachment",
+    "place_order",
+];
+
+#[tokio::test]
+async fn with_writes_allowed_the_tour_calls_every_step_of_the_day() {
+    let mock = MockServer::start().await.unwrap();
+    let settings = settings(&mock, &[("TOUR_WRITE", "1"), ("TOUR_PLACE_ORDER", "1")]);
+
+    tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap();
+
+    for operation in WRITES.into_iter().chain([
+        "update_user_org_roles",
+        "download_usage_report",
+        "update_support_request",
+        "get_subscription",
+        "list_commit_contracts",
+        "get_order_feed",
+    ]) {
+        assert!(mock.calls(operation) >= 1, "{operation} was not called");
+    }
+}
+
+#[tokio::test]
+async fn against_a_server_nothing_is_written_unless_asked() {
+    let mock = MockServer::start().await.unwrap();
+    let settings = settings(&mock, &[]);
+
+    tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap();
+
+    for operation in WRITES {
+        assert_eq!(mock.calls(operation), 0, "{operation} was called");
+    }
+    assert_eq!(mock.calls("get_usage_report"), 1, "reads still run");
+}
+
+#[tokio::test]
+async fn a_missing_setting_is_named() {
+    let mock = MockServer::start().await.unwrap();
+    let mut settings = settings(&mock, &[]);
+    settings.remove("CPN_ORG_ID");
+
+    let error = tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap_err();
+
+    assert!(error.to_string().contains("CPN_ORG_ID"), "{error}");
+}
+
+#[tokio::test]
+async fn a_failing_step_stops_the_tour_naming_it() {
+    let mock = MockServer::start().await.unwrap();
+    let settings = settings(&mock, &[]);
+    mock.inject("list_commit_contracts", sdk_mock::Fault::status(403), 5);
+
+    let error = tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap_err();
+
+    assert!(
+        error.to_string().contains("list commit contracts"),
+        "{error}"
+    );
+    assert_eq!(
+        mock.calls("get_order_feed"),
+        0,
+        "no step runs after a failure"
+    );
+}
