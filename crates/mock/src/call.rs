@@ -67,6 +67,9 @@ impl Flavor {
     }
 }
 
+/// The largest request body the mock reads (attachments included).
+const MAX_BODY: usize = 64 << 20;
+
 /// What a handler answers: `Err` is an error answer already shaped.
 pub(crate) type Reply = Result<Response, Response>;
 
@@ -101,9 +104,12 @@ impl<S: Send + Sync> FromRequest<S> for Call {
         let query = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map_err(|e| flavor.error(StatusCode::BAD_REQUEST, e.body_text()))?
             .0;
-        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
-            .await
-            .map_err(|e| flavor.error(StatusCode::BAD_REQUEST, e.body_text()))?;
+        let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+            flavor.error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body is over {} MiB, or was cut off", MAX_BODY >> 20),
+            )
+        })?;
         Ok(Call {
             operation,
             path,

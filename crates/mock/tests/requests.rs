@@ -325,3 +325,37 @@ async fn garbage_at_every_operation_never_breaks_the_mock() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn attachments_up_to_64_mib_are_taken_and_larger_ones_are_a_413() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::new(&mock);
+    let org = mock.provider_org();
+    let attach =
+        |size: usize| cphub_support::Attachment::from_bytes("capture.pcap", vec![7u8; size]);
+
+    sdk.support
+        .upload_attachment(org, "18625917011", attach(3 << 20))
+        .await
+        .unwrap();
+    let error = sdk
+        .support
+        .upload_attachment(org, "18625917011", attach(65 << 20))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.status(), Some(StatusCode::PAYLOAD_TOO_LARGE));
+    let ticket = sdk
+        .support
+        .get_support_request()
+        .org_id(org)
+        .support_request_id("18625917011")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ticket.file_references.len(),
+        1,
+        "only the first was attached"
+    );
+}
