@@ -278,7 +278,9 @@ async fn an_upload_without_its_file_part_is_a_400() {
 /// success, and the mock keeps serving.
 #[tokio::test]
 async fn garbage_at_every_operation_never_breaks_the_mock() {
-    let mock = MockServer::start().await.unwrap();
+    let mock = MockServer::start_with(sdk_mock::Config::default().record_exchanges(true))
+        .await
+        .unwrap();
     let http = reqwest::Client::new();
     let token = mock.issue_access_token();
     for surface in codegen::SURFACES {
@@ -324,6 +326,9 @@ async fn garbage_at_every_operation_never_breaks_the_mock() {
         .send()
         .await
         .unwrap();
+    // Every error answer has the shape its spec declares for its status.
+    let problems = common::conformance::answers_departing_from_the_specs(&mock.exchanges());
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[tokio::test]
