@@ -157,3 +157,87 @@ fn vcpp_stub_is_matched_under_the_api_root() {
     stub.assert();
     assert_eq!(answer.contract_list.len(), contracts.contract_list.len());
 }
+
+#[test]
+fn vcpp_hand_written_stubs_cover_token_order_and_feed() {
+    use vcpp::mock::HandWrittenMockServerExt;
+    let server = MockServer::start();
+    let spec = Spec::load("vcpp");
+    let token: vcpp::types::TokenResponse = typed(spec.response_example("get_token", "200"));
+    let order: vcpp::types::OrderRequestEnvelope = typed(spec.request_example("place_order"));
+    let placed: vcpp::types::OrderResponse = typed(spec.response_example("place_order", "200"));
+    let atom = spec.response_media_example("get_order_feed", "200", "application/atom+xml");
+    let since = chrono::DateTime::parse_from_rfc3339("2026-11-01T08:00:00Z")
+        .unwrap()
+        .to_utc();
+    let token_stub = server.get_token(|when, then| {
+        when.credentials("client-id", "client-secret");
+        then.ok(&token);
+    });
+    let order_stub = server.place_order(|when, then| {
+        when.body(&order);
+        then.ok(&placed);
+    });
+    let feed_stub = server.get_order_feed(|when, then| {
+        when.atom().request_id("29013");
+        then.atom(atom.as_str().unwrap());
+    });
+    let unchanged_stub = server.get_order_feed(|when, then| {
+        when.if_modified_since(since).request_id(None);
+        then.not_modified();
+    });
+
+    let client = vcpp::Client::with_runtime(&server.base_url(), bearer_runtime());
+    block_on(async {
+        let issued = client
+            .get_token_at(&server.url("/token/oauth"), "client-id", "client-secret")
+            .await
+            .unwrap();
+        assert_eq!(issued.expires_in, token.expires_in);
+        let answer = client.place_order(&order).await.unwrap();
+        assert_eq!(answer.request_id, placed.request_id);
+        let query = vcpp::OrderFeedQuery {
+            request_id: Some("29013".to_owned()),
+            ..Default::default()
+        };
+        let feed = client.get_order_feed(&query).await.unwrap().into_inner();
+        assert_eq!(feed.unwrap().entries.len(), 1);
+        let query = vcpp::OrderFeedQuery {
+            if_modified_since: Some(since),
+            request_id: None,
+        };
+        assert!(
+            client
+                .get_order_feed(&query)
+                .await
+                .unwrap()
+                .into_inner()
+                .is_none()
+        );
+    });
+
+    token_stub.assert();
+    order_stub.assert();
+    feed_stub.assert();
+    unchanged_stub.assert();
+}
+
+#[test]
+fn cphub_support_upload_stub_matches_the_file_part() {
+    use cphub_support::mock::HandWrittenMockServerExt;
+    let server = MockServer::start();
+    let stub = server.upload_attachment(|when, then| {
+        when.org_id(ORG)
+            .support_request_id("18625917011")
+            .file_name("notes.txt")
+            .file_includes("the router reboots at noon");
+        then.ok();
+    });
+
+    let client = cphub_support::Client::with_runtime(&server.base_url(), csp_runtime());
+    let attachment =
+        cphub_support::Attachment::from_bytes("notes.txt", "the router reboots at noon\n");
+    block_on(client.upload_attachment(ORG, "18625917011", attachment)).unwrap();
+
+    stub.assert();
+}

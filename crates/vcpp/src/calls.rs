@@ -25,6 +25,11 @@ pub fn token_url(base_url: &str) -> Option<String> {
     Some(format!("{host}{TOKEN_PATH}"))
 }
 
+/// An HTTP date (`Fri, 11 Nov 2016 20:34:35 GMT`), as `If-Modified-Since` carries it.
+pub(crate) fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 /// Filters of the order feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderFeedQuery {
@@ -199,8 +204,7 @@ impl Client {
             .get(format!("{}/orderfeed", self.baseurl()))
             .header(ACCEPT, accept);
         if let Some(since) = query.if_modified_since {
-            let http_date = since.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-            request = request.header(IF_MODIFIED_SINCE, http_date);
+            request = request.header(IF_MODIFIED_SINCE, http_date(since));
         }
         if let Some(request_id) = &query.request_id {
             request = request.query(&[("requestId", request_id)]);
