@@ -199,11 +199,13 @@ fn order_from_json(envelope: OrderRequestEnvelope) -> PlacedOrder {
     }
 }
 
-/// Reads the order XML of the guide's appendices by local names, whatever the prefixes.
+/// Reads the order XML of the guide's appendices by local names, whatever the prefixes;
+/// entity and character references in values are resolved.
 fn order_from_xml(body: &[u8]) -> Result<PlacedOrder, String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(body);
     let mut path: Vec<String> = Vec::new();
+    let mut text = String::new();
     let mut order = PlacedOrder {
         original_order_number: String::new(),
         po_type: String::new(),
@@ -224,19 +226,35 @@ fn order_from_xml(body: &[u8]) -> Result<PlacedOrder, String> {
                     order.lines.push((String::new(), String::new(), None));
                 }
                 path.push(name);
+                text.clear();
+            }
+            Event::Empty(empty) if path.is_empty() => {
+                let name = String::from_utf8_lossy(empty.local_name().as_ref()).into_owned();
+                return Err(format!("the root element is {name}, not OrderRequest"));
+            }
+            Event::Text(part) => text.push_str(&part.decode().map_err(|e| e.to_string())?),
+            Event::CData(part) => text.push_str(&part.decode().map_err(|e| e.to_string())?),
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = reference.decode().map_err(|e| e.to_string())?;
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| format!("unknown entity &{name};"))?
+                            .to_owned()
+                    }
+                };
+                text.push_str(&resolved);
             }
             Event::End(_) => {
-                path.pop();
-            }
-            Event::Text(text) => {
-                let text = text.decode().map_err(|e| e.to_string())?.trim().to_owned();
+                let value = std::mem::take(&mut text).trim().to_owned();
                 let line = order.lines.last_mut();
-                match (path.last().map(String::as_str), line) {
-                    (Some("originalOrderNumber"), _) => order.original_order_number = text,
-                    (Some("poType"), _) => order.po_type = text,
-                    (Some("partNumber"), Some(line)) => line.0 = text,
-                    (Some("quantity"), Some(line)) => line.1 = text,
-                    (Some("SID"), Some(line)) => line.2 = Some(text),
+                match (path.pop().as_deref(), line) {
+                    (Some("originalOrderNumber"), _) => order.original_order_number = value,
+                    (Some("poType"), _) => order.po_type = value,
+                    (Some("partNumber"), Some(line)) => line.0 = value,
+                    (Some("quantity"), Some(line)) => line.1 = value,
+                    (Some("SID"), Some(line)) => line.2 = Some(value),
                     _ => {}
                 }
             }
@@ -252,6 +270,47 @@ fn order_from_xml(body: &[u8]) -> Result<PlacedOrder, String> {
         return Err("originalOrderNumber is required".to_owned());
     }
     Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_orders_are_read_by_local_name_with_references_resolved() {
+        let xml = br#"<?xml version="1.0"?>
+            <a:OrderRequest xmlns:a="urn:a" xmlns:b="urn:b"><a:orders><a:order>
+              <b:originalOrderNumber>12&amp;34</b:originalOrderNumber>
+              <b:poType>ADDON_REQUEST</b:poType>
+              <b:orderLineList><b:orderLineItem>
+                <b:partNumber>HCX&#45;A<![CDATA[<1>]]></b:partNumber>
+                <b:quantity> 2 </b:quantity><b:SID>M1</b:SID>
+              </b:orderLineItem></b:orderLineList>
+            </a:order></a:orders></a:OrderRequest>"#;
+        let order = order_from_xml(xml).unwrap();
+        assert_eq!(order.original_order_number, "12&34");
+        assert_eq!(order.po_type, "ADDON_REQUEST");
+        assert_eq!(
+            order.lines,
+            [("HCX-A<1>".to_owned(), "2".to_owned(), Some("M1".to_owned()))]
+        );
+    }
+
+    #[test]
+    fn bad_xml_orders_are_errors() {
+        for (xml, says) in [
+            (&b"<Order/>"[..], "root element"),
+            (b"<OrderRequest><orders>", "ends inside"),
+            (
+                b"<OrderRequest><poType>&nope;</poType></OrderRequest>",
+                "unknown entity",
+            ),
+            (b"<OrderRequest></OrderRequest>", "originalOrderNumber"),
+        ] {
+            let error = order_from_xml(xml).err().unwrap();
+            assert!(error.contains(says), "{error}");
+        }
+    }
 }
 
 pub(crate) fn get_order_feed(app: &App, call: &Call) -> Reply {
