@@ -4,6 +4,7 @@ mod auth;
 mod billing;
 mod core;
 mod msp;
+mod orders;
 mod support;
 mod vcpp;
 
