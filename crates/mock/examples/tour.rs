@@ -226,14 +226,32 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     })
     .await?;
 
-    step(4, "pull subscriptions and the usage report", async {
+    step(4, "pull subscriptions and a tenant's usage", async {
         let subscriptions = billing.list_subscriptions().org_id(org).send().await?;
         let report = billing.get_usage_report().org_id(org).send().await?;
-        let billable: f64 = report
+        let Some(tenant) = report.iter().find_map(|r| r.org_id.clone()) else {
+            return Ok(format!(
+                "{} subscription record(s); no usage reported yet",
+                subscriptions.len()
+            ));
+        };
+        let usage = billing
+            .get_usage_report()
+            .org_id(org)
+            .tenant_id(&tenant)
+            .send()
+            .await?;
+        let services: usize = usage.iter().map(|r| r.services.len()).sum();
+        let billable: f64 = usage
             .iter()
             .filter_map(|r| r.org_billable_usage_amount)
             .sum();
-        let file = billing.download_usage_report().org_id(org).send().await?;
+        let file = billing
+            .download_usage_report()
+            .org_id(org)
+            .tenant_id(&tenant)
+            .send()
+            .await?;
         let name = file
             .headers()
             .get("content-disposition")
@@ -245,11 +263,14 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
         let chunks: Vec<_> = file.into_inner().into_inner().try_collect().await?;
         let csv = chunks.concat();
         let rows = csv::Reader::from_reader(csv.as_slice()).records().count();
+        let tenant_name = usage
+            .first()
+            .and_then(|r| r.org_name.clone())
+            .unwrap_or(tenant);
         Ok(format!(
-            "{} subscription record(s); JSON report: {} orgs, {billable:.2} billable; \
-             CSV {name}: {rows} rows",
-            subscriptions.len(),
-            report.len()
+            "{} subscription record(s); {tenant_name}: {services} service(s), \
+             {billable:.2} billable; CSV {name}: {rows} row(s)",
+            subscriptions.len()
         ))
     })
     .await?;

@@ -84,6 +84,21 @@ impl Store {
         if !tenants.iter().any(|t| t["id"] == fetched["id"]) {
             tenants.push(fetched);
         }
+        let usage = array(specs.answer("cphub-billing", "get_usage_report", "200")?);
+        let subscriptions = array(specs.answer("cphub-billing", "list_subscriptions", "200")?);
+        // The organizations billed in the usage examples are tenants too, so that a tenant's
+        // report names a tenant the provider lists.
+        let template = specs.answer("cphub-core", "create_tenant", "200")?;
+        for record in usage.iter().chain(&subscriptions) {
+            if tenants.iter().any(|t| t["id"] == record["orgId"]) || !record["orgId"].is_string() {
+                continue;
+            }
+            let mut tenant = template.clone();
+            tenant["id"] = record["orgId"].clone();
+            tenant["displayName"] = record["orgName"].clone();
+            tenant["companyName"] = record["orgName"].clone();
+            tenants.push(tenant);
+        }
         for tenant in &mut tenants {
             tenant["parentOrgId"] = json!(provider);
         }
@@ -138,8 +153,8 @@ impl Store {
                 array(specs.answer("cphub-auth", "list_invitations", "200")?),
             )]),
             orgs,
-            usage: array(specs.answer("cphub-billing", "get_usage_report", "200")?),
-            subscriptions: array(specs.answer("cphub-billing", "list_subscriptions", "200")?),
+            usage,
+            subscriptions,
             tickets,
             next_ticket,
             close_reasons: specs.answer("cphub-support", "list_close_reasons", "200")?,

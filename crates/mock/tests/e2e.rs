@@ -306,6 +306,18 @@ async fn billing(sdk: &Sdk, org: &str) {
         "the CSV holds the JSON report's records"
     );
     assert!(rows.iter().all(|r| r[0] == tenant));
+    assert_eq!(
+        &rows[0][2], "ACTIVE",
+        "Org Status, from the tenant the record bills"
+    );
+    assert!(disposition.contains(&tenant), "{disposition}");
+    let tenants = sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    assert!(
+        tenants
+            .iter()
+            .any(|t| t.id.as_deref() == Some(tenant.as_str())),
+        "the billed organization is one of the provider's tenants"
+    );
 
     let subscriptions = sdk
         .billing

@@ -67,7 +67,7 @@ async fn against_a_server_nothing_is_written_unless_asked() {
     for operation in WRITES {
         assert_eq!(mock.calls(operation), 0, "{operation} was called");
     }
-    assert_eq!(mock.calls("get_usage_report"), 1, "reads still run");
+    assert_eq!(mock.calls("download_usage_report"), 1, "reads still run");
 }
 
 #[tokio::test]

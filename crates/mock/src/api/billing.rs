@@ -90,15 +90,33 @@ fn usage_records(app: &App, call: &Call) -> Result<(String, Vec<Value>), Respons
     Ok((org.clone(), filter.apply(&org, provider, &store.usage)))
 }
 
+/// The `Org Status` and `Tag` columns come from the organization the record bills.
+fn org_columns(app: &App, records: &[Value]) -> Vec<(String, String)> {
+    let store = app.store();
+    records
+        .iter()
+        .map(|record| {
+            let org = record["orgId"].as_str().and_then(|id| store.org(id));
+            let field = |name: &str| {
+                org.and_then(|o| o[name].as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (field("status"), field("tag"))
+        })
+        .collect()
+}
+
 pub(crate) fn get_usage_report(app: &App, call: &Call) -> Reply {
     ok(usage_records(app, call)?.1)
 }
 
 pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
     let (org, records) = usage_records(app, call)?;
-    let csv = usage_csv(&records)
+    let csv = usage_csv(&records, &org_columns(app, &records))
         .map_err(|e| call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let disposition = format!("attachment; filename=\"usage-report-{org}.csv\"");
+    let subject = call.query("tenantId").unwrap_or(&org);
+    let disposition = format!("attachment; filename=\"usage-report-{subject}.csv\"");
     let mut response = csv.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
@@ -110,7 +128,7 @@ pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
 
 /// One row per SKU of each subscription of each service of each record; one row for a
 /// subscription without SKUs.
-fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
+fn usage_csv(records: &[Value], orgs: &[(String, String)]) -> Result<String, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
@@ -120,7 +138,7 @@ fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
         Value::Null => String::new(),
         other => other.to_string(),
     };
-    for record in records {
+    for (record, (org_status, tag)) in records.iter().zip(orgs) {
         for service in record["services"].as_array().into_iter().flatten() {
             for subscription in service["subscriptions"].as_array().into_iter().flatten() {
                 let skus = subscription["skuData"]["skus"]
@@ -137,8 +155,8 @@ fn usage_csv(records: &[Value]) -> Result<String, csv::Error> {
                     writer.write_record([
                         text(&record["orgId"]),
                         text(&record["orgName"]),
-                        text(&subscription["status"]),
-                        String::new(),
+                        org_status.clone(),
+                        tag.clone(),
                         text(&service["serviceDefId"]),
                         text(&service["serviceName"]),
                         text(&subscription["sid"]),
