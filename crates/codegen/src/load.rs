@@ -115,7 +115,7 @@ pub struct OperationRef<'a> {
     pub path_parameters: &'a [openapiv3::ReferenceOr<openapiv3::Parameter>],
 }
 
-impl OperationRef<'_> {
+impl<'a> OperationRef<'a> {
     /// The operationId, or a placeholder when it is missing (validation reports that).
     pub fn id(&self) -> &str {
         self.operation
@@ -131,6 +131,49 @@ impl OperationRef<'_> {
         self.path_parameters
             .iter()
             .chain(&self.operation.parameters)
+    }
+
+    /// The security schemes the operation's requirement names (its own `security`, else the
+    /// spec's), each with its declaration when the spec has one. Empty for `security: []`.
+    pub fn security_schemes(
+        &self,
+        spec: &'a OpenAPI,
+    ) -> Vec<(&'a str, Option<&'a openapiv3::SecurityScheme>)> {
+        let declared = spec.components.as_ref().map(|c| &c.security_schemes);
+        self.operation
+            .security
+            .as_ref()
+            .or(spec.security.as_ref())
+            .into_iter()
+            .flatten()
+            .flat_map(|requirement| requirement.keys())
+            .map(|name| {
+                let scheme = declared
+                    .and_then(|schemes| schemes.get(name))
+                    .and_then(|scheme| scheme.as_item());
+                (name.as_str(), scheme)
+            })
+            .collect()
+    }
+
+    /// The URL of the server the operation is served from: the first of its own `servers`,
+    /// else of its path item's, else of the spec's.
+    pub fn server_url(&self, spec: &'a OpenAPI) -> Option<&'a str> {
+        let item_servers = spec
+            .paths
+            .paths
+            .get(self.path)
+            .and_then(|item| item.as_item())
+            .map(|item| item.servers.as_slice())
+            .unwrap_or_default();
+        [
+            self.operation.servers.as_slice(),
+            item_servers,
+            spec.servers.as_slice(),
+        ]
+        .into_iter()
+        .find_map(|servers| servers.first())
+        .map(|server| server.url.as_str())
     }
 
     /// `GET /path (operation_id)`, the way every message names an operation.

@@ -33,7 +33,7 @@ fn one() -> usize {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
+#[serde(untagged)]
 enum FaultForm {
     Status {
         status: u16,

@@ -65,9 +65,6 @@ pub use config::Config;
 pub use faults::Fault;
 pub use journal::Exchange;
 
-/// The VCPP API root under the mock's base URL, as under the real hosts.
-pub const VCPP_ROOT: &str = "/v1/m3/api/vcpp";
-
 /// Why the mock could not start.
 #[derive(Debug)]
 pub enum MockError {
@@ -124,6 +121,9 @@ pub struct MockServer {
     app: App,
     address: SocketAddr,
     base_url: String,
+    /// The VCPP API root and token paths, from the vcpp spec's servers, as on the real hosts.
+    vcpp_root: String,
+    vcpp_token_path: String,
     stop: Option<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -150,6 +150,10 @@ impl MockServer {
     pub async fn bind(address: SocketAddr, config: Config) -> Result<MockServer, MockError> {
         let specs = specs::Specs::embedded().map_err(MockError::Spec)?;
         let store = store::Store::seeded(specs, &config).map_err(MockError::Spec)?;
+        let vcpp_root = specs.root_path("vcpp").map_err(MockError::Spec)?;
+        let vcpp_token_path = specs
+            .path_of("vcpp", "get_token")
+            .map_err(MockError::Spec)?;
         let app: App = Arc::new(Shared {
             tokens: Mutex::new(tokens::Tokens::new(&config)),
             journal: journal::Journal::new(config.record_exchanges),
@@ -170,6 +174,8 @@ impl MockServer {
             app,
             address,
             base_url: format!("http://{address}"),
+            vcpp_root,
+            vcpp_token_path,
             stop: Some(stop),
         })
     }
@@ -187,12 +193,12 @@ impl MockServer {
 
     /// The VCPP API root (what `vcpp::PRODUCTION` is for the real service).
     pub fn vcpp_base_url(&self) -> String {
-        format!("{}{VCPP_ROOT}", self.base_url)
+        format!("{}{}", self.base_url, self.vcpp_root)
     }
 
-    /// The VCPP token URL, derived from the API root as for the real hosts.
+    /// The VCPP token URL: the vcpp spec's token server path, as on the real hosts.
     pub fn vcpp_token_url(&self) -> String {
-        format!("{}/v1/m0/api/token/oauth", self.base_url)
+        format!("{}{}", self.base_url, self.vcpp_token_path)
     }
 
     /// The provider organization the mock is seeded with.

@@ -44,7 +44,7 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
                 id,
                 security: security(spec, &operation),
             };
-            let path = format!("{}{}", server_path(spec, &operation), operation.path);
+            let path = crate::specs::served_at(spec, &operation);
             let route: MethodRouter<App> = on(
                 method,
                 move |State(app): State<App>, call: Call| async move {
@@ -71,61 +71,23 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
         .with_state(app))
 }
 
-/// The path part of the server an operation is served from: its own `servers`, else its
-/// path item's, else the spec's first. The mock serves every surface under one host.
-fn server_path(spec: &LoadedSpec, operation: &OperationRef<'_>) -> String {
-    let item_servers = spec
-        .spec
-        .paths
-        .paths
-        .get(operation.path)
-        .and_then(|item| item.as_item())
-        .map(|item| item.servers.as_slice())
-        .unwrap_or_default();
-    let url = [
-        operation.operation.servers.as_slice(),
-        item_servers,
-        spec.spec.servers.as_slice(),
-    ]
-    .into_iter()
-    .find_map(|servers| servers.first())
-    .map(|server| server.url.as_str())
-    .unwrap_or_default();
-    url.parse::<Uri>()
-        .map(|uri| uri.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default()
-}
-
-/// The operation's security requirement (its own, else the spec's), by the scheme it names.
+/// How the operation is authenticated, by the first scheme its requirement names.
 fn security(spec: &LoadedSpec, operation: &OperationRef<'_>) -> Security {
-    let requirements = operation
-        .operation
-        .security
-        .as_ref()
-        .or(spec.spec.security.as_ref());
-    let Some(name) = requirements
-        .and_then(|r| r.first())
-        .and_then(|r| r.keys().next())
-    else {
-        return Security::None;
-    };
-    let scheme = spec
-        .spec
-        .components
-        .as_ref()
-        .and_then(|c| c.security_schemes.get(name))
-        .and_then(|s| s.as_item());
-    match scheme {
-        Some(openapiv3::SecurityScheme::APIKey { name, .. }) if name == "csp-auth-token" => {
+    let schemes = operation.security_schemes(&spec.spec);
+    match schemes.first() {
+        None => Security::None,
+        Some((_, Some(openapiv3::SecurityScheme::APIKey { name, .. })))
+            if name == "csp-auth-token" =>
+        {
             Security::CspToken
         }
-        Some(openapiv3::SecurityScheme::HTTP { scheme, .. })
+        Some((_, Some(openapiv3::SecurityScheme::HTTP { scheme, .. })))
             if scheme.eq_ignore_ascii_case("basic") =>
         {
             Security::Basic
         }
-        Some(openapiv3::SecurityScheme::HTTP { .. }) => Security::Bearer,
-        _ => Security::None,
+        Some((_, Some(openapiv3::SecurityScheme::HTTP { .. }))) => Security::Bearer,
+        Some(_) => Security::None,
     }
 }
 

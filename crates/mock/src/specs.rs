@@ -1,8 +1,9 @@
 //! The six specs, embedded at build time, parsed with codegen's loader: the routes and the
 //! seed state both come from them.
 
+use axum::http::Uri;
 use codegen::LoadedSpec;
-use codegen::load::BodyOf;
+use codegen::load::{BodyOf, OperationRef};
 use serde_json::Value;
 
 macro_rules! embedded {
@@ -63,6 +64,21 @@ impl Specs {
             .ok_or_else(|| format!("no spec named {surface}"))
     }
 
+    /// The path of a surface's API root: its spec's first server's path (`/v1/m3/api/vcpp`).
+    pub(crate) fn root_path(&self, surface: &str) -> Result<String, String> {
+        let spec = self.get(surface)?;
+        Ok(url_path(spec.spec.servers.first().map(|s| s.url.as_str())))
+    }
+
+    /// The path the mock serves `operation_id` at.
+    pub(crate) fn path_of(&self, surface: &str, operation_id: &str) -> Result<String, String> {
+        let spec = self.get(surface)?;
+        let operation = spec
+            .operation(operation_id)
+            .ok_or_else(|| format!("{}: no operation {operation_id}", spec.file))?;
+        Ok(served_at(spec, &operation))
+    }
+
     /// The JSON example of the `status` answer of `operation_id`.
     pub(crate) fn answer(
         &self,
@@ -91,23 +107,33 @@ impl Specs {
             })
     }
 
-    /// The `enum` values of the component schema `name`, to refuse what the spec does not
-    /// allow.
+    /// The `enum` values of the component schema `name`, as codegen reads them, to refuse
+    /// what the spec does not allow.
     pub(crate) fn enum_values(&self, surface: &str, name: &str) -> Vec<String> {
         let Ok(spec) = self.get(surface) else {
             return Vec::new();
         };
-        let schema = spec
-            .spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(name))
-            .and_then(|s| s.as_item());
-        match schema.map(|s| &s.schema_kind) {
-            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(string))) => {
-                string.enumeration.iter().flatten().cloned().collect()
-            }
-            _ => Vec::new(),
-        }
+        codegen::open_enum::collect(spec, &spec.spec)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|e| e.schema_name == name)
+            .map(|e| e.variants.into_iter().map(|(wire, _)| wire).collect())
+            .unwrap_or_default()
     }
+}
+
+/// Where the mock serves an operation: the path of its server plus its path template. The
+/// mock serves every surface under one host, so only the servers' paths are kept.
+pub(crate) fn served_at(spec: &LoadedSpec, operation: &OperationRef<'_>) -> String {
+    format!(
+        "{}{}",
+        url_path(operation.server_url(&spec.spec)),
+        operation.path
+    )
+}
+
+fn url_path(url: Option<&str>) -> String {
+    url.and_then(|url| url.parse::<Uri>().ok())
+        .map(|uri| uri.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
 }

@@ -15,8 +15,6 @@ pub struct Sdk {
     pub support: cphub_support::Client,
     pub msp: navigator_msp::Client,
     pub vcpp: vcpp::Client,
-    pub csp_runtime: Runtime,
-    pub vcpp_runtime: Runtime,
 }
 
 impl Sdk {
@@ -46,9 +44,7 @@ impl Sdk {
             billing: cphub_billing::Client::with_runtime(base, csp_runtime.clone()),
             support: cphub_support::Client::with_runtime(base, csp_runtime.clone()),
             msp: navigator_msp::Client::with_runtime(base, csp_runtime.clone()),
-            vcpp: vcpp::Client::with_runtime(&mock.vcpp_base_url(), vcpp_runtime.clone()),
-            csp_runtime,
-            vcpp_runtime,
+            vcpp: vcpp::Client::with_runtime(&mock.vcpp_base_url(), vcpp_runtime),
         }
     }
 }
