@@ -12,10 +12,31 @@ use crate::load::{AsSchema, resolve_schema};
 
 /// Every way `value` departs from `schema`, each starting with the JSON pointer of the place.
 pub fn problems(spec: &OpenAPI, schema: &ReferenceOr<impl AsSchema>, value: &Value) -> Vec<String> {
+    check(spec, schema, value, false)
+}
+
+/// Every way a request's `value` departs from `schema`, as a server checks it: the same rules,
+/// but a property the schema does not declare is allowed, since JSON Schema allows it unless
+/// `additionalProperties: false` says otherwise.
+pub fn request_problems(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<impl AsSchema>,
+    value: &Value,
+) -> Vec<String> {
+    check(spec, schema, value, true)
+}
+
+fn check(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<impl AsSchema>,
+    value: &Value,
+    undeclared_allowed: bool,
+) -> Vec<String> {
     let mut found = Vec::new();
     Checker {
         spec,
         found: &mut found,
+        undeclared_allowed,
     }
     .check(resolve_schema(spec, schema), value, "");
     found
@@ -24,6 +45,7 @@ pub fn problems(spec: &OpenAPI, schema: &ReferenceOr<impl AsSchema>, value: &Val
 struct Checker<'a, 'f> {
     spec: &'a OpenAPI,
     found: &'f mut Vec<String>,
+    undeclared_allowed: bool,
 }
 
 impl Checker<'_, '_> {
@@ -114,6 +136,7 @@ impl Checker<'_, '_> {
                             self.check(schema, item, &place);
                         }
                         (None, Some(AdditionalProperties::Any(true))) => {}
+                        (None, None) if self.undeclared_allowed => {}
                         (None, Some(AdditionalProperties::Schema(extra))) => {
                             let schema = resolve_schema(self.spec, extra.as_ref());
                             self.check(schema, item, &place);
@@ -135,6 +158,7 @@ impl Checker<'_, '_> {
                     Checker {
                         spec: self.spec,
                         found: &mut trial,
+                        undeclared_allowed: self.undeclared_allowed,
                     }
                     .check(resolve_schema(self.spec, option), value, pointer);
                     trial.is_empty()

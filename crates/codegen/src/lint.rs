@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{Content, OpenAPI, ReferenceOr, Response, StatusCode};
 
 use crate::example_check;
-use crate::load::{is_success, operations, resolve_response, resolve_schema};
+use crate::load::{OperationRef, is_success, operations, resolve_response, resolve_schema};
 use crate::validate::is_snake_case;
 use crate::{LoadedSpec, SpecError};
 
@@ -61,6 +61,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "default-response",
         "no `default` response beside success codes",
+    ),
+    (
+        "sources",
+        "every operation names its sources in a non-empty `x-sources` list of strings",
+    ),
+    (
+        "unauthorized",
+        "every operation that takes a token declares a 401 (or 4XX) answer",
     ),
 ];
 
@@ -141,11 +149,23 @@ impl<'a> Lint<'a> {
             if blank(&op.operation.description) {
                 self.report("description", &place, format!("{label} has no description"));
             }
+            self.sources(&op, &label);
             if let Some(ReferenceOr::Item(body)) = &op.operation.request_body {
                 let keys = ["paths", op.path, op.method, "requestBody", "content"];
                 self.bodies(&body.content, &keys, &format!("{label} request"));
             }
             let responses = &op.operation.responses;
+            let answers_401 = responses
+                .responses
+                .keys()
+                .any(|status| matches!(status, StatusCode::Code(401) | StatusCode::Range(4)));
+            if op.takes_token(spec) && !answers_401 {
+                self.report(
+                    "unauthorized",
+                    &["paths", op.path, op.method, "responses"],
+                    format!("{label} takes a token but declares no 401 answer"),
+                );
+            }
             let has_success = responses.responses.keys().any(is_success);
             if has_success && responses.default.is_some() {
                 self.report(
@@ -193,6 +213,29 @@ impl<'a> Lint<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// `x-sources`: a non-empty list of non-empty strings, so every fact can be checked.
+    fn sources(&mut self, op: &OperationRef<'_>, label: &str) {
+        let keys = ["paths", op.path, op.method, "x-sources"];
+        let problem = match op.operation.extensions.get("x-sources") {
+            None => Some("names no `x-sources`"),
+            Some(serde_json::Value::Array(items)) if items.is_empty() => {
+                Some("has an empty `x-sources` list")
+            }
+            Some(serde_json::Value::Array(items))
+                if items
+                    .iter()
+                    .any(|item| item.as_str().is_none_or(|s| s.trim().is_empty())) =>
+            {
+                Some("has an `x-sources` entry that is not a non-empty string")
+            }
+            Some(serde_json::Value::Array(_)) => None,
+            Some(_) => Some("has an `x-sources` that is not a list"),
+        };
+        if let Some(problem) = problem {
+            self.report("sources", &keys, format!("{label} {problem}"));
         }
     }
 

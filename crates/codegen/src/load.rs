@@ -156,6 +156,27 @@ impl<'a> OperationRef<'a> {
             .collect()
     }
 
+    /// Whether the operation asks for the provider's token: any scheme but HTTP Basic (the
+    /// VCPP token exchange's client credentials). An empty requirement (`security: []`, the CSP
+    /// token exchange) asks for none.
+    pub fn takes_token(&self, spec: &'a OpenAPI) -> bool {
+        self.security_schemes(spec).iter().any(|(_, scheme)| {
+            !matches!(scheme, Some(openapiv3::SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("basic"))
+        })
+    }
+
+    /// The `x-sources` strings: where each fact of the operation comes from.
+    pub fn sources(&self) -> Vec<&'a str> {
+        self.operation
+            .extensions
+            .get("x-sources")
+            .and_then(|value| value.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|source| source.as_str())
+            .collect()
+    }
+
     /// The URL of the server the operation is served from: the first of its own `servers`,
     /// else of its path item's, else of the spec's.
     pub fn server_url(&self, spec: &'a OpenAPI) -> Option<&'a str> {

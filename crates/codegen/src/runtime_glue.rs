@@ -2,11 +2,11 @@
 //! inner type): the hooks that hand it every request, the table that tells it each operation's
 //! method, path template and whether it takes the provider's token, and `with_runtime`.
 
-use openapiv3::{OpenAPI, SecurityScheme};
+use openapiv3::OpenAPI;
 use quote::quote;
 
 use crate::LoadedSpec;
-use crate::load::{OperationRef, is_success, operations, resolve_response};
+use crate::load::{is_success, operations, resolve_response};
 
 /// The inner type every client is generated with.
 pub(crate) fn inner_type() -> proc_macro2::TokenStream {
@@ -20,7 +20,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
         let id = op.id();
         let method = op.method.to_uppercase();
         let path = op.path;
-        let authenticated = takes_token(spec, &op);
+        let authenticated = op.takes_token(spec);
         let accept = match non_json_answer(spec, op.operation) {
             Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
             None => quote!(::std::option::Option::None),
@@ -87,13 +87,4 @@ fn non_json_answer(spec: &OpenAPI, operation: &openapiv3::Operation) -> Option<S
     let first = media_types.next()?;
     let single = media_types.all(|other| other == first);
     (single && first != "application/json").then(|| first.clone())
-}
-
-/// Whether an operation asks for the provider's token: any scheme but HTTP Basic (the VCPP
-/// token exchange's client credentials). An empty requirement (`security: []`, the CSP token
-/// exchange) asks for none.
-fn takes_token(spec: &OpenAPI, operation: &OperationRef<'_>) -> bool {
-    operation.security_schemes(spec).iter().any(|(_, scheme)| {
-        !matches!(scheme, Some(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("basic"))
-    })
 }

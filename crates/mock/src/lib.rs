@@ -49,6 +49,7 @@
 mod api;
 mod call;
 mod config;
+mod conform;
 mod control;
 mod faults;
 mod journal;
@@ -124,6 +125,7 @@ pub struct MockServer {
     /// The VCPP API root and token paths, from the vcpp spec's servers, as on the real hosts.
     vcpp_root: String,
     vcpp_token_path: String,
+    csp_token_path: String,
     stop: Option<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -154,6 +156,9 @@ impl MockServer {
         let vcpp_token_path = specs
             .path_of("vcpp", "get_token")
             .map_err(MockError::Spec)?;
+        let csp_token_path = specs
+            .path_of("cphub-auth", "get_access_token")
+            .map_err(MockError::Spec)?;
         let app: App = Arc::new(Shared {
             tokens: Mutex::new(tokens::Tokens::new(&config)),
             journal: journal::Journal::new(config.record_exchanges),
@@ -176,6 +181,7 @@ impl MockServer {
             base_url: format!("http://{address}"),
             vcpp_root,
             vcpp_token_path,
+            csp_token_path,
             stop: Some(stop),
         })
     }
@@ -199,6 +205,11 @@ impl MockServer {
     /// The VCPP token URL: the vcpp spec's token server path, as on the real hosts.
     pub fn vcpp_token_url(&self) -> String {
         format!("{}{}", self.base_url, self.vcpp_token_path)
+    }
+
+    /// The CSP token exchange's URL, where the refresh token buys an access token.
+    pub fn csp_token_url(&self) -> String {
+        format!("{}{}", self.base_url, self.csp_token_path)
     }
 
     /// The provider organization the mock is seeded with.

@@ -58,6 +58,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     println!("mock serving on {}", mock.base_url());
     println!("  CPHub/Navigator base URL: {}", mock.base_url());
     println!("  VCPP base URL:            {}", mock.vcpp_base_url());
+    println!("  CSP token URL:            {}", mock.csp_token_url());
+    println!("  VCPP token URL:           {}", mock.vcpp_token_url());
     println!("  provider organization:    {}", mock.provider_org());
     println!("  refresh token:            {}", mock.refresh_token());
     println!(

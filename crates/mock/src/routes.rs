@@ -59,7 +59,8 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
                     .layer(Extension(info))
                     .layer(from_fn_with_state(app.clone(), crate::journal::record))
                     .layer(from_fn_with_state(app.clone(), crate::faults::apply))
-                    .layer(from_fn_with_state(app.clone(), guard)),
+                    .layer(from_fn_with_state(app.clone(), guard))
+                    .layer(from_fn_with_state(app.clone(), crate::conform::check)),
             );
             router = router.route(&path, route);
         }

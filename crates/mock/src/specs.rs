@@ -64,6 +64,16 @@ impl Specs {
             .ok_or_else(|| format!("no spec named {surface}"))
     }
 
+    /// An operation of a surface, with its spec.
+    pub(crate) fn operation(
+        &self,
+        surface: &str,
+        operation_id: &str,
+    ) -> Option<(&LoadedSpec, OperationRef<'_>)> {
+        let spec = self.get(surface).ok()?;
+        Some((spec, spec.operation(operation_id)?))
+    }
+
     /// The path of a surface's API root: its spec's first server's path (`/v1/m3/api/vcpp`).
     pub(crate) fn root_path(&self, surface: &str) -> Result<String, String> {
         let spec = self.get(surface)?;

@@ -364,3 +364,70 @@ async fn attachments_up_to_64_mib_are_taken_and_larger_ones_are_a_413() {
         "only the first was attached"
     );
 }
+
+/// The spec's example tenant with one field changed, sent raw so the mock sees what a
+/// careless client would send.
+async fn create_tenant_with(mock: &MockServer, field: &str, value: Value) -> StatusCode {
+    let mut tenant = test_support::Spec::load("cphub-core").request_example("create_tenant");
+    tenant["displayName"] = json!("Never stored");
+    tenant[field] = value;
+    let (status, _) = cphub_error(
+        reqwest::Client::new()
+            .post(tenants_url(mock))
+            .header("csp-auth-token", mock.issue_access_token())
+            .json(&tenant),
+    )
+    .await;
+    status
+}
+
+#[tokio::test]
+async fn a_value_outside_the_spec_is_a_400_and_never_stored() {
+    let mock = MockServer::start().await.unwrap();
+    let sdk = Sdk::new(&mock);
+
+    assert_eq!(
+        create_tenant_with(&mock, "tenantType", json!("NOT_A_TENANT_TYPE")).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        create_tenant_with(&mock, "zip", json!(30313)).await,
+        StatusCode::BAD_REQUEST
+    );
+
+    let tenants = sdk
+        .core
+        .list_tenants()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let listed = serde_json::to_value(&tenants).unwrap().to_string();
+    assert!(!listed.contains("Never stored"), "{listed}");
+}
+
+#[tokio::test]
+async fn a_query_parameter_of_the_wrong_type_is_a_400_naming_it() {
+    let mock = MockServer::start().await.unwrap();
+    let url = format!(
+        "{}/cphub/api/support/v1/orgs/{}/support-requests?includeTenantOrgs=perhaps",
+        mock.base_url(),
+        mock.provider_org()
+    );
+    let (status, error) = cphub_error(
+        reqwest::Client::new()
+            .get(url)
+            .header("csp-auth-token", mock.issue_access_token()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("includeTenantOrgs"),
+        "{error:?}"
+    );
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Schemathesis (PyPI) against the sdk-mock binary for all six specs: a fixed seed, a bounded
+# number of examples, every check. Fails on any server error, non-conforming answer or auth
+# finding. Usage: .ci/schemathesis.sh PATH-TO-ST PATH-TO-SDK-MOCK
+set -euo pipefail
+cd "$(dirname "$0")/.."
+st=$1
+mock_bin=$2
+
+log=$(mktemp)
+"$mock_bin" --port 0 >"$log" 2>&1 &
+mock_pid=$!
+trap 'kill "$mock_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 100); do grep -q '^mock serving on ' "$log" && break; sleep 0.1; done
+field() { sed -n "s/^ *$1: *//p" "$log" | head -n 1; }
+base=$(field 'CPHub\/Navigator base URL')
+vcpp_base=$(field 'VCPP base URL')
+refresh_token=$(field 'refresh token')
+credentials=$(field 'VCPP client credentials')
+csp_token_url=$(field 'CSP token URL')
+vcpp_token_url=$(field 'VCPP token URL')
+[ -n "$base" ] || { cat "$log"; echo "sdk-mock did not start" >&2; exit 1; }
+export VCPP_CLIENT_ID=${credentials%% / *}
+export VCPP_CLIENT_SECRET=${credentials##* / }
+
+# Tokens from the mock's own exchanges, read with the standard library only.
+token() {
+    python3 - "$@" <<'PY'
+import base64, json, sys, urllib.request
+url, kind, a, b = sys.argv[1:5]
+if kind == "csp":
+    request = urllib.request.Request(url, data=json.dumps({"refreshToken": a}).encode(),
+                                     headers={"content-type": "application/json"})
+else:
+    basic = base64.b64encode(f"{a}:{b}".encode()).decode()
+    request = urllib.request.Request(url, data=b"", headers={"authorization": f"Basic {basic}"})
+body = json.load(urllib.request.urlopen(request))
+print(body.get("accessToken") or body.get("access_token"))
+PY
+}
+export CSP_ACCESS_TOKEN
+CSP_ACCESS_TOKEN=$(token "$csp_token_url" csp "$refresh_token" -)
+export VCPP_ACCESS_TOKEN
+VCPP_ACCESS_TOKEN=$(token "$vcpp_token_url" vcpp "$VCPP_CLIENT_ID" "$VCPP_CLIENT_SECRET")
+
+status=0
+for spec in specs/*.yaml; do
+    printf '\n--- schemathesis: %s\n' "$spec"
+    url=$base
+    [ "$spec" = specs/vcpp.yaml ] && url=$vcpp_base
+    "$st" --config-file .ci/schemathesis.toml run "$spec" --url "$url" \
+        --checks all --workers 1 --no-color --suppress-health-check all || status=1
+done
+exit $status
