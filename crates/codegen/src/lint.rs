@@ -67,6 +67,10 @@ pub const RULES: &[(&str, &str)] = &[
         "every operation names its sources in a non-empty `x-sources` list of strings",
     ),
     (
+        "status-overlap",
+        "no status code beside the range that holds it (progenitor would never reach it)",
+    ),
+    (
         "unauthorized",
         "every operation that takes a token declares a 401 (or 4XX) answer",
     ),
@@ -165,6 +169,19 @@ impl<'a> Lint<'a> {
                     &["paths", op.path, op.method, "responses"],
                     format!("{label} takes a token but declares no 401 answer"),
                 );
+            }
+            for status in responses.responses.keys() {
+                if let StatusCode::Code(code) = status
+                    && responses
+                        .responses
+                        .contains_key(&StatusCode::Range(code / 100))
+                {
+                    self.report(
+                        "status-overlap",
+                        &["paths", op.path, op.method, "responses", &code.to_string()],
+                        format!("{label} declares {code} beside {}XX, which holds it", code / 100),
+                    );
+                }
             }
             let has_success = responses.responses.keys().any(is_success);
             if has_success && responses.default.is_some() {

@@ -6,7 +6,27 @@ use progenitor_client::Error;
 use sdk_runtime::paging::offset_pages;
 
 use crate::builder::ListSupportRequests;
-use crate::types::{ErrorResponse, SupportRequest};
+use crate::types::{ErrorResponse, SupportRequest, SupportRequestList};
+
+/// The list answers in either form a live server sends: wrapped (`{"supportTickets": […]}`,
+/// as VMware's PowerCLI module reads it) or a bare array (as the 2019 guide implies).
+impl SupportRequestList {
+    /// The tickets of this page, whichever form it came in.
+    pub fn tickets(&self) -> &[SupportRequest] {
+        match self {
+            SupportRequestList::Page(page) => &page.support_tickets,
+            SupportRequestList::Array(tickets) => tickets,
+        }
+    }
+
+    /// The tickets of this page, whichever form it came in.
+    pub fn into_tickets(self) -> Vec<SupportRequest> {
+        match self {
+            SupportRequestList::Page(page) => page.support_tickets,
+            SupportRequestList::Array(tickets) => tickets.0,
+        }
+    }
+}
 
 /// The page size the service uses when none is asked for.
 pub const DEFAULT_PAGE_LIMIT: i32 = 100;
@@ -32,7 +52,7 @@ impl<'a> ListSupportRequests<'a> {
     ) -> impl Stream<Item = Result<SupportRequest, Error<ErrorResponse>>> + Unpin + 'a {
         offset_pages(page_limit, move |start, limit| {
             let page = self.clone().page_start(start).page_limit(limit).send();
-            async move { page.await.map(|answer| answer.into_inner()) }
+            async move { page.await.map(|answer| answer.into_inner().into_tickets()) }
         })
         .boxed()
     }
