@@ -90,11 +90,43 @@ async fn list_support_requests_sends_every_filter() {
         .send()
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .into_tickets();
 
     mock.assert_async().await;
     assert_eq!(tickets[0].id.as_deref(), Some(TICKET));
     assert_eq!(tickets[0].case_id.as_deref(), Some("1264530092"));
+}
+
+/// VMware's PowerCLI module reads the list from `.supportTickets` (the live form); the 2019
+/// guide implies a bare array. Both decode to the same tickets.
+#[tokio::test]
+async fn the_list_decodes_wrapped_as_the_live_service_sends_it_and_bare() {
+    let spec = spec();
+    let wrapped = spec.response_example("list_support_requests", "200");
+    let bare = wrapped["supportTickets"].clone();
+    assert!(bare.is_array() && !bare.as_array().unwrap().is_empty());
+    let mut decoded = Vec::new();
+    for answer in [wrapped, bare] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/cphub/api/support/v1/orgs/{ORG}/support-requests"));
+                then.status(200).json_body(answer);
+            })
+            .await;
+        let tickets = client(&server)
+            .list_support_requests()
+            .org_id(ORG)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        decoded.push(serde_json::to_value(tickets.tickets()).unwrap());
+    }
+    assert_eq!(decoded[0], decoded[1]);
+    assert!(!decoded[0].as_array().unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -56,6 +56,33 @@ async fn reads_every_page_and_stops_after_a_short_one() {
 }
 
 #[tokio::test]
+async fn pages_in_the_wrapped_live_form_stream_too() {
+    let server = MockServer::start_async().await;
+    for (start, count) in [(1, 2), (3, 0)] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(list_path())
+                    .query_param("pageStart", start.to_string());
+                then.status(200)
+                    .json_body(json!({ "supportTickets": tickets(start, count) }));
+            })
+            .await;
+    }
+
+    let all: Vec<_> = Client::with_runtime(&server.base_url(), csp_runtime())
+        .list_support_requests()
+        .org_id(ORG)
+        .stream_in_pages_of(2)
+        .try_collect()
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = all.iter().map(|t| t.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["1", "2"]);
+}
+
+#[tokio::test]
 async fn an_empty_page_ends_the_stream() {
     let server = MockServer::start_async().await;
     let full = server

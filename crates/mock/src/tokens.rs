@@ -1,5 +1,6 @@
-//! The tokens the mock issues and checks, like CSP and the VCPP gateway do: opaque strings
-//! that expire.
+//! The tokens the mock issues and checks, like CSP and the VCPP gateway do: CSP access tokens
+//! are JWTs whose `exp` claim says when they expire (Navigator's exchange announces no
+//! lifetime), VCPP tokens are opaque strings whose lifetime the exchange announces.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -62,7 +63,11 @@ impl Tokens {
             Kind::Csp => "mock-csp",
             Kind::Vcpp => "mock-vcpp",
         };
-        let token = format!("{prefix}-{}", uuid::Uuid::new_v4().simple());
+        let id = format!("{prefix}-{}", uuid::Uuid::new_v4().simple());
+        let token = match kind {
+            Kind::Csp => jwt(&id, lifetime),
+            Kind::Vcpp => id,
+        };
         // A lifetime too long for the clock (`Duration::MAX`, say) means "never expires".
         let expires = Instant::now()
             .checked_add(lifetime)
@@ -93,6 +98,26 @@ impl Tokens {
     }
 }
 
+/// An unsigned JWT (`alg: none`) with the claims a client reads: `sub`, and `exp` in seconds
+/// since the epoch (saturating, so a lifetime beyond the clock is as far as it goes).
+fn jwt(id: &str, lifetime: Duration) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let claims = serde_json::json!({
+        "sub": id,
+        "exp": now.saturating_add(lifetime.as_secs().max(1)),
+    });
+    format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +129,26 @@ mod tests {
         let (token, announced) = tokens.issue(Kind::Csp);
         assert_eq!(announced, u64::MAX);
         assert_eq!(tokens.check(Kind::Csp, Some(&token)), Ok(()));
+    }
+
+    #[test]
+    fn csp_tokens_are_jwts_that_carry_their_expiry() {
+        use base64::Engine;
+        let config = Config::default().token_lifetime(Duration::from_secs(90));
+        let (token, _) = Tokens::new(&config).issue(Kind::Csp);
+        let payload = token.split('.').nth(1).unwrap();
+        let claims: serde_json::Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let exp = claims["exp"].as_u64().unwrap();
+        assert!((now + 89..=now + 91).contains(&exp), "{claims}");
     }
 
     #[test]

@@ -325,9 +325,13 @@ impl Exchange {
                 format!("the answer holds no access token: {e}"),
             )
         })?;
+        // The answer's own lifetime, else the JWT's `exp` claim (what Navigator's exchange
+        // relies on), else the credential's documented default.
         let lifetime = issued
             .expires_in
-            .map_or(default_lifetime, Duration::from_secs);
+            .map(Duration::from_secs)
+            .or_else(|| crate::jwt::time_left(issued.access_token.expose()))
+            .unwrap_or(default_lifetime);
         Ok((issued.access_token, lifetime))
     }
 }

@@ -32,6 +32,7 @@
 
 mod auth;
 pub mod hand_written;
+mod jwt;
 pub mod paging;
 pub mod presets;
 mod retry;

@@ -203,8 +203,13 @@ impl Client {
             .client()
             .get(format!("{}/orderfeed", self.baseurl()))
             .header(ACCEPT, accept);
+        // The VCPP guide (§4.8) lists the date as the query parameter `if-Modified-Since`;
+        // HTTP names it a header. Which one the gateway reads is unknown, so both carry it.
         if let Some(since) = query.if_modified_since {
-            request = request.header(IF_MODIFIED_SINCE, http_date(since));
+            let since = http_date(since);
+            request = request
+                .query(&[("if-Modified-Since", since.as_str())])
+                .header(IF_MODIFIED_SINCE, since);
         }
         if let Some(request_id) = &query.request_id {
             request = request.query(&[("requestId", request_id)]);

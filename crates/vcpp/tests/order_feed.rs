@@ -134,6 +134,7 @@ async fn get_order_feed_sends_if_modified_since_and_request_id() {
                 .header("authorization", format!("bearer {TOKEN}"))
                 .header("accept", "application/atom+xml")
                 .header("if-modified-since", "Fri, 11 Nov 2016 20:34:35 GMT")
+                .query_param("if-Modified-Since", "Fri, 11 Nov 2016 20:34:35 GMT")
                 .query_param("requestId", "29013");
             then.status(200)
                 .header("content-type", "application/atom+xml")

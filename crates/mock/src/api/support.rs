@@ -87,7 +87,8 @@ pub(crate) fn list_support_requests(app: &App, call: &Call) -> Reply {
         .skip(start as usize - 1)
         .take(limit as usize)
         .collect();
-    ok(page)
+    // The live form, as VMware's PowerCLI module reads it (`.supportTickets`).
+    ok(serde_json::json!({ "supportTickets": page }))
 }
 
 /// The metadata has no documented shape; the mock answers what a ticket form needs, drawn

@@ -171,8 +171,10 @@ pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
 }
 
 pub(crate) fn get_order_feed(app: &App, call: &Call) -> Reply {
+    // The guide's query parameter, else the HTTP header.
     let since = call
-        .header(header::IF_MODIFIED_SINCE.as_str())
+        .query("if-Modified-Since")
+        .or_else(|| call.header(header::IF_MODIFIED_SINCE.as_str()))
         // An unreadable date is ignored, as HTTP says.
         .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
         .map(|d| d.with_timezone(&Utc));

@@ -138,11 +138,13 @@ impl GetOrderFeedWhen {
         })
     }
 
-    /// Matches `If-Modified-Since`, as the client formats it.
+    /// Matches `If-Modified-Since`, as the client formats it (query parameter and header).
     pub fn if_modified_since(self, since: DateTime<Utc>) -> Self {
+        let since = crate::calls::http_date(since);
         Self(
             self.0
-                .header("if-modified-since", crate::calls::http_date(since)),
+                .query_param("if-Modified-Since", &since)
+                .header("if-modified-since", since),
         )
     }
 
