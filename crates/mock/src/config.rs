@@ -16,6 +16,8 @@ pub struct Config {
     pub(crate) record_exchanges: bool,
     pub(crate) vmware_ids: Vec<String>,
     pub(crate) order_processing: Duration,
+    pub(crate) tenants: usize,
+    pub(crate) usage_report_rows: Option<u64>,
 }
 
 impl std::fmt::Debug for Config {
@@ -30,6 +32,8 @@ impl std::fmt::Debug for Config {
             .field("record_exchanges", &self.record_exchanges)
             .field("vmware_ids", &self.vmware_ids)
             .field("order_processing", &self.order_processing)
+            .field("tenants", &self.tenants)
+            .field("usage_report_rows", &self.usage_report_rows)
             .finish()
     }
 }
@@ -47,6 +51,8 @@ impl Default for Config {
             record_exchanges: false,
             vmware_ids: Vec::new(),
             order_processing: Duration::ZERO,
+            tenants: 0,
+            usage_report_rows: None,
         }
     }
 }
@@ -109,6 +115,21 @@ impl Config {
     /// [`crate::MockServer::exchanges`]; off by default, since it holds every body.
     pub fn record_exchanges(mut self, on: bool) -> Config {
         self.record_exchanges = on;
+        self
+    }
+
+    /// Seeds `count` more tenants of the provider, made from the spec's organization
+    /// example: tenant `i` has the id [`crate::tenant_id`]`(i)`. For a provider at scale.
+    pub fn tenants(mut self, count: usize) -> Config {
+        self.tenants = count;
+        self
+    }
+
+    /// Makes the CSV usage report exactly `rows` rows long, taking the rows its records
+    /// give in turn (none when they give none), streamed in 64 KiB chunks so a report of
+    /// any size costs the mock no memory. Unset, the report has the records' rows.
+    pub fn usage_report_rows(mut self, rows: u64) -> Config {
+        self.usage_report_rows = Some(rows);
         self
     }
 }

@@ -54,6 +54,7 @@ mod control;
 mod faults;
 mod journal;
 mod routes;
+mod scale;
 mod serve;
 mod specs;
 mod store;
@@ -65,6 +66,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub use config::Config;
 pub use faults::Fault;
 pub use journal::Exchange;
+pub use scale::tenant_id;
 
 /// Why the mock could not start.
 #[derive(Debug)]

@@ -22,6 +22,12 @@ struct Arguments {
     /// The refresh token the CSP exchange accepts.
     #[arg(long)]
     refresh_token: Option<String>,
+    /// Seed this many more tenants of the provider (a provider at scale).
+    #[arg(long, default_value_t = 0)]
+    tenants: usize,
+    /// Make the CSV usage report this many rows long, streamed.
+    #[arg(long)]
+    usage_report_rows: Option<u64>,
     /// Log every injected fault and connection error.
     #[arg(long)]
     verbose: bool,
@@ -47,7 +53,10 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             tracing::Level::INFO
         })
         .init();
-    let mut config = Config::default();
+    let mut config = Config::default().tenants(arguments.tenants);
+    if let Some(rows) = arguments.usage_report_rows {
+        config = config.usage_report_rows(rows);
+    }
     if let Some(seconds) = arguments.token_lifetime {
         config = config.token_lifetime(Duration::from_secs(seconds));
     }

@@ -11,6 +11,9 @@ use crate::specs::Specs;
 pub(crate) struct Store {
     /// Organizations: the provider and its tenants (`parentOrgId` set).
     pub(crate) orgs: Vec<Value>,
+    /// Where each seeded organization is in `orgs` (checked on use: a hint, never wrong),
+    /// so that thousands of tenants are found without a scan.
+    pub(crate) org_index: HashMap<String, usize>,
     /// `OrgUser`s by organization.
     pub(crate) users: HashMap<String, Vec<Value>>,
     /// The users with a VMware ID: added to an organization, they join it at once.
@@ -81,6 +84,7 @@ impl Store {
         let provider = &config.provider_org;
         let mut tenants = array(specs.answer("cphub-core", "list_tenants", "200")?);
         let fetched = specs.answer("cphub-core", "get_organization", "200")?;
+        let fetched_template = fetched.clone();
         if !tenants.iter().any(|t| t["id"] == fetched["id"]) {
             tenants.push(fetched);
         }
@@ -99,6 +103,7 @@ impl Store {
             tenant["companyName"] = record["orgName"].clone();
             tenants.push(tenant);
         }
+        tenants.extend(crate::scale::tenants(&fetched_template, config.tenants));
         for tenant in &mut tenants {
             tenant["parentOrgId"] = json!(provider);
         }
@@ -145,7 +150,13 @@ impl Store {
             .filter_map(|m| m["user"]["username"].as_str().map(str::to_owned))
             .chain(config.vmware_ids.iter().cloned())
             .collect();
+        let org_index = orgs
+            .iter()
+            .enumerate()
+            .filter_map(|(at, org)| Some((org["id"].as_str()?.to_owned(), at)))
+            .collect();
         Ok(Store {
+            org_index,
             users: HashMap::from([(provider.clone(), members)]),
             vmware_ids,
             invitations: HashMap::from([(
@@ -168,11 +179,19 @@ impl Store {
     }
 
     pub(crate) fn org(&self, id: &str) -> Option<&Value> {
-        self.orgs.iter().find(|o| o["id"] == id)
+        self.org_at(id).map(|at| &self.orgs[at])
     }
 
     pub(crate) fn org_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.orgs.iter_mut().find(|o| o["id"] == id)
+        self.org_at(id).map(|at| &mut self.orgs[at])
+    }
+
+    fn org_at(&self, id: &str) -> Option<usize> {
+        self.org_index
+            .get(id)
+            .copied()
+            .filter(|&at| self.orgs.get(at).is_some_and(|o| o["id"] == id))
+            .or_else(|| self.orgs.iter().position(|o| o["id"] == id))
     }
 
     /// The tenants of `org`.

@@ -1,34 +1,15 @@
 //! cphub-billing: the usage report (JSON, and CSV from the same records) and subscriptions.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use cphub_billing::UsageRow;
 use serde_json::Value;
 
 use super::known_org;
-use crate::App;
 use crate::call::{Call, Reply, ok};
-
-/// The usage report's columns, as the spec's CSV example heads them.
-const CSV_COLUMNS: [&str; 18] = [
-    "Org Id",
-    "Org Name",
-    "Org Status",
-    "Tag",
-    "Service Id",
-    "Service Name",
-    "Subscription Id",
-    "Sku Name",
-    "Sku Description",
-    "Datacenter",
-    "Billable Usage Timestamp",
-    "Price ()",
-    "Usage Qty",
-    "Commit Qty",
-    "Billable Qty",
-    "Product Family",
-    "Customer Segment",
-    "Cross Reference Sku",
-];
+use crate::{App, scale};
 
 /// The filters both forms of the usage report take.
 struct UsageFilter {
@@ -113,11 +94,21 @@ pub(crate) fn get_usage_report(app: &App, call: &Call) -> Reply {
 
 pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
     let (org, records) = usage_records(app, call)?;
-    let csv = usage_csv(&records, &org_columns(app, &records))
+    let (header, lines) = usage_csv(&records, &org_columns(app, &records))
         .map_err(|e| call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let subject = call.query("tenantId").unwrap_or(&org);
     let disposition = format!("attachment; filename=\"usage-report-{subject}.csv\"");
-    let mut response = csv.into_response();
+    let body = match app.config.usage_report_rows {
+        Some(rows) => Body::from_stream(scale::repeated_rows(header, lines, rows)),
+        None => Body::from(
+            [header]
+                .into_iter()
+                .chain(lines)
+                .collect::<Vec<_>>()
+                .concat(),
+        ),
+    };
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
@@ -126,13 +117,19 @@ pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
     Ok(response)
 }
 
-/// One row per SKU of each subscription of each service of each record; one row for a
-/// subscription without SKUs.
-fn usage_csv(records: &[Value], orgs: &[(String, String)]) -> Result<String, csv::Error> {
+/// The header line, and one line per SKU of each subscription of each service of each
+/// record (one for a subscription without SKUs), each with its line end.
+fn usage_csv(
+    records: &[Value],
+    orgs: &[(String, String)],
+) -> Result<(Bytes, Vec<Bytes>), csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS)?;
+    // The columns of the SDK's row type, which a test holds to the spec's example header.
+    writer.write_record(UsageRow::COLUMNS)?;
+    writer.flush()?;
+    let mut ends = vec![writer.get_ref().len()];
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -172,12 +169,18 @@ fn usage_csv(records: &[Value], orgs: &[(String, String)]) -> Result<String, csv
                         text(&sku["customerSegment"]),
                         text(&sku["crossReferenceSku"]),
                     ])?;
+                    writer.flush()?;
+                    ends.push(writer.get_ref().len());
                 }
             }
         }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let bytes = Bytes::from(writer.into_inner().map_err(|e| e.into_error())?);
+    let lines = ends
+        .windows(2)
+        .map(|pair| bytes.slice(pair[0]..pair[1]))
+        .collect();
+    Ok((bytes.slice(..ends[0]), lines))
 }
 
 pub(crate) fn list_subscriptions(app: &App, call: &Call) -> Reply {
