@@ -99,3 +99,34 @@ async fn without_the_knob_the_report_has_the_records_rows() {
     assert!(!rows.is_empty());
     assert!(rows.len() < 100);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fanning_out_over_every_tenant_takes_one_token_exchange() {
+    use futures_util::StreamExt;
+    let mock = MockServer::start_with(Config::default().tenants(2_000))
+        .await
+        .unwrap();
+    let sdk = Sdk::new(&mock);
+    let tenants: Vec<String> = (0..2_000)
+        .map(sdk_mock::tenant_id)
+        .chain(["no-such-tenant".to_owned()])
+        .collect();
+
+    let results: Vec<_> = sdk_runtime::fan_out(tenants, 64, |tenant| {
+        sdk.core.get_organization().org_id(tenant).send()
+    })
+    .collect()
+    .await;
+
+    assert_eq!(results.len(), 2_001);
+    for (tenant, result) in &results {
+        match result {
+            Ok(org) => assert_eq!(org.id.as_deref(), Some(tenant.as_str())),
+            Err(error) => {
+                assert_eq!(tenant, "no-such-tenant");
+                assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+            }
+        }
+    }
+    assert_eq!(mock.token_exchanges(), 1);
+}

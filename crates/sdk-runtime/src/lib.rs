@@ -13,7 +13,8 @@
 //!   latency), with no token and no body.
 //!
 //! It also holds what the crates' hand-written operations share ([`hand_written`]: sending
-//! through the hooks, typed answers) and offset paging as a stream ([`paging`]).
+//! through the hooks, typed answers), offset paging as a stream ([`paging`]), and
+//! [`fan_out`]: one call per tenant (or any item), bounded, sharing one back-off.
 //!
 //! Secrets are [`Secret`]s: no `Debug`, `Display` or error of this crate shows one.
 //!
@@ -31,9 +32,11 @@
 //! ```
 
 mod auth;
+mod fan_out;
 pub mod hand_written;
 mod jwt;
 pub mod paging;
+mod pause;
 pub mod presets;
 mod retry;
 mod runtime;
@@ -42,6 +45,7 @@ mod secret;
 pub use auth::{
     Auth, AuthError, CSP_DEFAULT_LIFETIME, DEFAULT_REFRESH_MARGIN, VCPP_DEFAULT_LIFETIME,
 };
+pub use fan_out::fan_out;
 pub use retry::{RetryPolicy, retry_after};
 pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder};
 pub use secret::Secret;

@@ -9,6 +9,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::auth::Auth;
+use crate::pause::SharedPause;
 use crate::retry::{RetryPolicy, retry_after};
 
 /// Default time for a whole request, answer included.
@@ -57,6 +58,7 @@ struct Shared {
     http: reqwest::Client,
     auth: Auth,
     retry: RetryPolicy,
+    pause: SharedPause,
 }
 
 /// Builds a [`Runtime`].
@@ -104,6 +106,8 @@ impl Runtime {
                 http: self.shared.http.clone(),
                 auth,
                 retry: self.shared.retry.clone(),
+                // Another credential is another client of the server: its own back-off.
+                pause: SharedPause::new(),
             }),
         }
     }
@@ -171,6 +175,7 @@ impl Runtime {
         loop {
             let spare = request.try_clone();
             let sent_token = self.shared.auth.sent_token(request.headers());
+            self.shared.pause.wait().await;
             let result = self.shared.http.execute(request).await;
 
             if !refreshed
@@ -194,7 +199,13 @@ impl Runtime {
 
             let wait = match &result {
                 Ok(response) if RetryPolicy::status_is_retryable(response.status()) => {
-                    Some(retry_after(response.headers()))
+                    let asked = retry_after(response.headers());
+                    // The server's wait holds back every call of this runtime, if it is one
+                    // the policy would wait out at all.
+                    if let Some(asked) = asked.filter(|asked| *asked <= policy.max_elapsed) {
+                        self.shared.pause.pause_for(asked);
+                    }
+                    Some(asked)
                 }
                 Err(error) if RetryPolicy::error_is_retryable(error) => Some(None),
                 _ => None,
@@ -294,6 +305,7 @@ impl RuntimeBuilder {
                 http,
                 auth: self.auth,
                 retry: self.retry,
+                pause: SharedPause::new(),
             }),
         })
     }
