@@ -1,0 +1,241 @@
+//! The cost of the SDK on calls: one at a time (`overhead`), and 5,000 with 64 in flight
+//! against the mock in a process of its own (`fan-out`), each against the same requests
+//! written by hand with reqwest and serde.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use futures::StreamExt;
+use sdk_runtime::{Auth, Runtime};
+
+use crate::{Outcome, alternate, timed};
+
+const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+const TOKEN: &str = "bench-access-token";
+
+fn millis(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1e3)
+}
+
+/// Serves the guide's organization on 127.0.0.1 from its own thread, so the server's work
+/// is not measured with the client's.
+fn start_server() -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let organization = serde_json::json!({
+                "createTimestamp": 1557857413135i64, "updateTimestamp": 1563265359178i64,
+                "id": "9fb942e0-3e93-49ce-8617-0eed023d9d25", "name": "jy99ayz7",
+                "displayName": "Lorem", "companyName": "Lorem Ipsum", "country": "US",
+                "state": "Atlanta", "city": "Georgia", "zip": "30313", "domain": "lorem.com",
+                "tag": "hightouchVMC", "status": "ACTIVE", "orgType": "TENANT",
+                "parentOrgId": ORG, "childOrgIds": [], "tenantType": "DEFAULT",
+                "isFederated": false
+            });
+            let app = axum::Router::new().route(
+                "/cphub/api/core/v1/mgmt/orgs/{org}",
+                axum::routing::get(move || {
+                    let organization = organization.clone();
+                    async move { axum::Json(organization) }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender
+                .send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// One `get_organization` at a time, 1,000 per side and repetition, on one client thread.
+pub(crate) fn overhead() -> Outcome {
+    const CALLS: usize = 1_000;
+    let base = start_server();
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sdk = Runtime::builder()
+        .auth(Auth::csp_access_token(TOKEN))
+        .build()
+        .unwrap();
+    let generated = cphub_core::Client::with_runtime(&base, sdk.clone());
+    // The same connection pool settings: the runtime's own HTTP client.
+    let http = sdk.http_client().clone();
+    let url = format!("{base}/cphub/api/core/v1/mgmt/orgs/{ORG}");
+    let by_hand = || {
+        timed(|| {
+            client_runtime.block_on(async {
+                for _ in 0..CALLS {
+                    let response = http
+                        .get(&url)
+                        .header("csp-auth-token", TOKEN)
+                        .header("accept", "application/json")
+                        .send()
+                        .await
+                        .unwrap();
+                    let bytes = response.bytes().await.unwrap();
+                    let _: cphub_core::types::Organization =
+                        serde_json::from_slice(&bytes).unwrap();
+                }
+            })
+        })
+    };
+    let through_sdk = || {
+        timed(|| {
+            client_runtime.block_on(async {
+                for _ in 0..CALLS {
+                    generated
+                        .get_organization()
+                        .org_id(ORG)
+                        .send()
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+    };
+    let (ratios, a, b) = alternate(21, by_hand, through_sdk);
+    Outcome {
+        name: "overhead: 1,000 get_organization, one at a time".into(),
+        baseline: format!("reqwest + serde {}", millis(a)),
+        sdk: format!("generated client {}", millis(b)),
+        ratios,
+        target: 1.05,
+        at_most: true,
+        notes: "loopback axum server on its own thread".into(),
+    }
+}
+
+/// The child process that serves the mock: its base URL on stdout, then until stdin closes.
+pub(crate) fn serve_mock(tenants: usize) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mock = sdk_mock::MockServer::start_with(sdk_mock::Config::default().tenants(tenants))
+            .await
+            .unwrap();
+        println!("{}\t{}", mock.base_url(), mock.refresh_token());
+        // Serve until the parent closes our stdin (or dies).
+        tokio::task::spawn_blocking(|| std::io::stdin().lines().count())
+            .await
+            .unwrap();
+    });
+}
+
+/// 5,000 `get_organization` calls for 5,000 tenants, 64 in flight, against the mock in a
+/// process of its own: `sdk_runtime::fan_out` through one runtime (one token exchange for
+/// the whole run) against reqwest + serde with `buffer_unordered` and one exchange.
+pub(crate) fn fan_out() -> Outcome {
+    const TENANTS: usize = 5_000;
+    const IN_FLIGHT: usize = 64;
+    let mut mock = Command::new(std::env::current_exe().unwrap())
+        .args(["--serve-mock", &TENANTS.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the mock starts");
+    let line = BufReader::new(mock.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let (base, refresh_token) = line.split_once('\t').unwrap();
+    let base = base.to_owned();
+    let tenants: Vec<String> = (0..TENANTS).map(sdk_mock::tenant_id).collect();
+    let client_runtime = tokio::runtime::Runtime::new().unwrap();
+    let runtime = Runtime::builder()
+        .auth(Auth::csp_refresh_token(&base, refresh_token))
+        .build()
+        .unwrap();
+    let client = cphub_core::Client::with_runtime(&base, runtime.clone());
+    let http = runtime.http_client().clone();
+
+    // By hand: one exchange, then the calls.
+    let token: String = client_runtime.block_on(async {
+        let answer: serde_json::Value = http
+            .post(format!("{base}/cphub/api/auth/v1/authn/accesstoken"))
+            .json(&serde_json::json!({ "refreshToken": refresh_token }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["access_token"].as_str().unwrap().to_owned()
+    });
+    let by_hand = || {
+        timed(|| {
+            client_runtime.block_on(async {
+                let calls = futures::stream::iter(&tenants).map(|tenant| {
+                    let request = http
+                        .get(format!("{base}/cphub/api/core/v1/mgmt/orgs/{tenant}"))
+                        .header("csp-auth-token", &token)
+                        .header("accept", "application/json");
+                    async move {
+                        let bytes = request.send().await?.error_for_status()?.bytes().await?;
+                        Ok::<_, reqwest::Error>(
+                            serde_json::from_slice::<cphub_core::types::Organization>(&bytes)
+                                .is_ok(),
+                        )
+                    }
+                });
+                let ok = calls
+                    .buffer_unordered(IN_FLIGHT)
+                    .filter(|result| std::future::ready(matches!(result, Ok(true))))
+                    .count()
+                    .await;
+                assert_eq!(ok, TENANTS);
+            })
+        })
+    };
+    let rss_before = crate::peak_rss_kib();
+    let through_sdk = || {
+        timed(|| {
+            client_runtime.block_on(async {
+                let ok = sdk_runtime::fan_out(&tenants, IN_FLIGHT, |tenant| {
+                    client.get_organization().org_id(*tenant).send()
+                })
+                .filter(|(_, result)| std::future::ready(result.is_ok()))
+                .count()
+                .await;
+                assert_eq!(ok, TENANTS);
+            })
+        })
+    };
+    let (ratios, a, b) = alternate(9, by_hand, through_sdk);
+    let exchanges = client_runtime.block_on(async {
+        let calls: serde_json::Value = http
+            .get(format!("{base}/_mock/calls"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        calls["get_access_token"].as_u64().unwrap_or(0)
+    });
+    let rss_after = crate::peak_rss_kib();
+    drop(mock.stdin.take());
+    let _ = mock.wait();
+    Outcome {
+        name: format!("fan-out: {TENANTS} get_organization, {IN_FLIGHT} in flight"),
+        baseline: format!("reqwest + serde {}", millis(a)),
+        sdk: format!("sdk_runtime::fan_out {}", millis(b)),
+        ratios,
+        target: 1.05,
+        at_most: true,
+        notes: format!(
+            "sdk-mock in its own process; token exchanges: {exchanges} (one by hand, one by the runtime); client peak RSS {:.1} → {:.1} MiB over all runs",
+            rss_before as f64 / 1024.0,
+            rss_after as f64 / 1024.0
+        ),
+    }
+}
