@@ -6,6 +6,7 @@
 //!   without `regen`, fails validation or breaks a house rule. CI runs it.
 //! - `cargo xtask lint`: the house rules alone, one finding per line.
 //! - `cargo xtask diff [BASE_REF]`: what the specs' changes since `BASE_REF` do to the crates.
+//! - `cargo xtask bench [NAME…]`: every benchmark (release mode), as one table.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,8 +31,9 @@ fn main() -> ExitCode {
         Some("check") if args.len() == 1 => check(&root),
         Some("lint") if args.len() == 1 => lint(&root),
         Some("diff") => return diff::run(&root, &args[1..]),
+        Some("bench") => return bench(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <regen|check|lint|diff> [--root DIR]");
+            eprintln!("usage: cargo xtask <regen|check|lint|diff|bench> [--root DIR]");
             eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
             eprintln!(
                 "  check  fail when a spec is invalid, breaks a house rule or its snapshots are stale"
@@ -40,6 +42,9 @@ fn main() -> ExitCode {
             eprintln!("  diff [BASE_REF] [--json] [--fail-on-breaking]");
             eprintln!(
                 "         report every API change since BASE_REF (default: merge-base with main)"
+            );
+            eprintln!(
+                "  bench [NAME…]  run the benchmarks (overhead, fan-out, csv, upload), print a table"
             );
             return ExitCode::from(2);
         }
@@ -51,6 +56,24 @@ fn main() -> ExitCode {
                 eprintln!("{problem}");
             }
             eprintln!("{} problem(s) found", problems.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo bench` on the suite: each benchmark alternates its two sides in one run.
+fn bench(root: &Path, names: &[String]) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["bench", "-p", "workspace-tests", "--bench", "suite", "--"])
+        .args(names)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("cargo bench could not run: {error}");
             ExitCode::FAILURE
         }
     }

@@ -250,19 +250,12 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
             .download_usage_report()
             .org_id(org)
             .tenant_id(&tenant)
-            .send()
+            .rows()
             .await?;
-        let name = file
-            .headers()
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split("filename=").nth(1))
-            .unwrap_or("(unnamed)")
-            .trim_matches('"')
-            .to_owned();
-        let chunks: Vec<_> = file.into_inner().into_inner().try_collect().await?;
-        let csv = chunks.concat();
-        let rows = csv::Reader::from_reader(csv.as_slice()).records().count();
+        let name = file.file_name().unwrap_or("(unnamed)").to_owned();
+        // Typed rows as the file arrives; a bad row would be an error naming its line.
+        let rows: Vec<_> = file.try_collect().await?;
+        let rows = rows.len();
         let tenant_name = usage
             .first()
             .and_then(|r| r.org_name.clone())
