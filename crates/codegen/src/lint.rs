@@ -179,7 +179,10 @@ impl<'a> Lint<'a> {
                     self.report(
                         "status-overlap",
                         &["paths", op.path, op.method, "responses", &code.to_string()],
-                        format!("{label} declares {code} beside {}XX, which holds it", code / 100),
+                        format!(
+                            "{label} declares {code} beside {}XX, which holds it",
+                            code / 100
+                        ),
                     );
                 }
             }

@@ -43,7 +43,10 @@ mod tests {
 
     #[test]
     fn reads_the_exp_claim() {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         let left = time_left(&token(&format!(r#"{{"sub":"a","exp":{}}}"#, now + 600))).unwrap();
         assert!(left > Duration::from_secs(590) && left <= Duration::from_secs(600));
         assert_eq!(time_left(&token(r#"{"exp":1}"#)), Some(Duration::ZERO));
