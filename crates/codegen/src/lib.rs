@@ -10,6 +10,7 @@
 
 mod build_script;
 mod error;
+pub mod cli_model;
 pub mod example_check;
 mod examples;
 mod guard;
