@@ -97,15 +97,28 @@ impl Printer {
     }
 }
 
-/// The items of a list answer: an array, or an object whose one array property holds the
-/// page (`{"supportTickets": […]}`, `{"results": […], "next": …}`).
+/// The items of a list answer: an array, or an object whose one array of objects holds the
+/// page (`{"supportTickets": […]}`, `{"results": […], "next": …}`); an empty array counts
+/// only when it is the object's one property. An object with other fields (a tenant's
+/// `childOrgIds`, a ticket's `fileReferences`) is one item, not a list.
 pub fn list_items(value: &Value) -> Option<&[Value]> {
     match value {
         Value::Array(items) => Some(items),
         Value::Object(map) => {
-            let mut arrays = map.values().filter_map(Value::as_array);
+            // Beside the page, only counters (`current`, `next`, `totalResultsCount`).
+            let counters = map
+                .values()
+                .filter(|v| v.is_number() || v.is_null())
+                .count();
+            let mut arrays = map.values().filter_map(Value::as_array).filter(|items| {
+                if items.is_empty() {
+                    map.len() == 1
+                } else {
+                    items.iter().all(Value::is_object)
+                }
+            });
             let first = arrays.next()?;
-            arrays.next().is_none().then_some(first.as_slice())
+            (arrays.next().is_none() && counters + 1 == map.len()).then_some(first.as_slice())
         }
         _ => None,
     }
@@ -236,5 +249,11 @@ mod tests {
         let one = json!({"orgRef": {"id": "o"}});
         assert_eq!(printer(None, Some("orgRef.id")).render(&one, true).unwrap(), "o\n");
         assert!(printer(None, Some("nope")).render(&one, true).is_err());
+        let ticket = json!({"id": "t", "fileReferences": [{"fileName": "a"}]});
+        assert_eq!(printer(None, Some("id")).render(&ticket, false).unwrap(), "t\n");
+        let page = json!({"results": [{"id": "s"}], "next": 2, "current": 1});
+        assert_eq!(printer(None, Some("id")).render(&page, false).unwrap(), "s\n");
+        let tenant = json!({"id": "t", "childOrgIds": ["a"]});
+        assert_eq!(printer(None, Some("id")).render(&tenant, false).unwrap(), "t\n");
     }
 }
