@@ -188,7 +188,9 @@ pub fn op_command(op: &'static Op) -> Command {
                 Arg::new("all-tenants")
                     .long("all-tenants")
                     .action(ArgAction::SetTrue)
-                    .help("Run once per tenant of the organization; failures are reported at the end"),
+                    .help(
+                        "Run once per tenant of the organization; failures are reported at the end",
+                    ),
             )
             .arg(
                 Arg::new("concurrency")

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use clap::ArgMatches;
-use serde_json::{Map, Value};
 use sdk_runtime::{Auth, Runtime};
+use serde_json::{Map, Value};
 
 use crate::commands::ORG_PARAM;
 use crate::config::Settings;
@@ -189,7 +189,9 @@ pub fn call_from(ctx: &Context, op: &Op, m: &ArgMatches) -> Result<Call, CliErro
             (Location::Path, false) => {
                 call.path.insert(param.name, given.remove(0));
             }
-            (Location::Query, _) => call.query.extend(given.into_iter().map(|v| (param.name, v))),
+            (Location::Query, _) => call
+                .query
+                .extend(given.into_iter().map(|v| (param.name, v))),
             (Location::Header, _) => call
                 .headers
                 .extend(given.into_iter().map(|v| (param.name, v))),
@@ -219,9 +221,8 @@ pub fn call_from(ctx: &Context, op: &Op, m: &ArgMatches) -> Result<Call, CliErro
                     .map(Value::from)
                     .collect(),
                 (Kind::String, _) => Value::String(given.remove(0)),
-                (_, _) => serde_json::from_str(&given[0]).map_err(|e| {
-                    CliError::Usage(format!("--{}: not JSON: {e}", field.flag))
-                })?,
+                (_, _) => serde_json::from_str(&given[0])
+                    .map_err(|e| CliError::Usage(format!("--{}: not JSON: {e}", field.flag)))?,
             };
             let map = object.get_or_insert_with(|| Value::Object(Map::new()));
             match map.as_object_mut() {
@@ -331,7 +332,10 @@ pub async fn send(
         return Ok(response);
     }
     let body = response.text().await.unwrap_or_default();
-    Err(CliError::from_status(status.as_u16(), redacted_text(ctx, body)))
+    Err(CliError::from_status(
+        status.as_u16(),
+        redacted_text(ctx, body),
+    ))
 }
 
 /// An error body as printed: JSON redacted and compact, anything else as sent.

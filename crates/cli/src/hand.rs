@@ -57,7 +57,11 @@ pub async fn run(
         "upload_attachment" => {
             let call = call_from(ctx, op, m)?;
             let org = call.path.get("orgId").cloned().unwrap_or_default();
-            let ticket = call.path.get("supportRequestId").cloned().unwrap_or_default();
+            let ticket = call
+                .path
+                .get("supportRequestId")
+                .cloned()
+                .unwrap_or_default();
             let path = m.get_one::<String>("file").cloned().unwrap_or_default();
             let attachment = attachment(ctx, &path).await?;
             let client = cphub_support::Client::with_runtime(&base, runtime);
@@ -88,8 +92,9 @@ pub async fn run(
         }
         "place_order" => {
             let body = m.get_one::<String>("body").cloned().unwrap_or_default();
-            let order: vcpp::types::OrderRequestEnvelope = serde_json::from_value(read_json(&body)?)
-                .map_err(|e| CliError::Usage(format!("{body}: not an order: {e}")))?;
+            let order: vcpp::types::OrderRequestEnvelope =
+                serde_json::from_value(read_json(&body)?)
+                    .map_err(|e| CliError::Usage(format!("{body}: not an order: {e}")))?;
             let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
             let answer = if m.get_flag("xml") {
                 client.place_order_xml(&order).await
@@ -102,7 +107,9 @@ pub async fn run(
             ctx.printer.print(value)
         }
         "get_order_feed" => order_feed(ctx, base, m).await,
-        other => Err(CliError::Other(format!("no hand-written command for {other}"))),
+        other => Err(CliError::Other(format!(
+            "no hand-written command for {other}"
+        ))),
     }
 }
 

@@ -76,7 +76,11 @@ impl Printer {
     pub fn render(&self, value: &Value, terminal: bool) -> Result<String, CliError> {
         if let Some(path) = &self.field {
             let picked: Vec<String> = match list_items(value) {
-                Some(items) => items.iter().filter_map(|i| pick(i, path)).map(plain).collect(),
+                Some(items) => items
+                    .iter()
+                    .filter_map(|i| pick(i, path))
+                    .map(plain)
+                    .collect(),
                 None => pick(value, path).map(plain).into_iter().collect(),
             };
             if picked.is_empty() {
@@ -84,15 +88,20 @@ impl Printer {
             }
             return Ok(picked.join("\n") + "\n");
         }
-        let format = self
-            .format
-            .unwrap_or(if terminal { Format::Table } else { Format::Json });
+        let format = self.format.unwrap_or(if terminal {
+            Format::Table
+        } else {
+            Format::Json
+        });
         Ok(match (format, list_items(value)) {
             (Format::Table, Some(items)) => table(items),
             (Format::Csv, Some(items)) => csv(items),
             (Format::Csv, None) => csv(std::slice::from_ref(value)),
             (Format::Json, _) if !terminal => format!("{value}\n"),
-            _ => format!("{}\n", serde_json::to_string_pretty(value).unwrap_or_default()),
+            _ => format!(
+                "{}\n",
+                serde_json::to_string_pretty(value).unwrap_or_default()
+            ),
         })
     }
 }
@@ -237,7 +246,9 @@ mod tests {
         assert_eq!(p.render(&value, false).unwrap(), format!("{value}\n"));
         let table = p.render(&value, true).unwrap();
         assert!(table.contains("id") && table.contains("y,z"), "{table}");
-        let csv = printer(Some(Format::Csv), None).render(&value, false).unwrap();
+        let csv = printer(Some(Format::Csv), None)
+            .render(&value, false)
+            .unwrap();
         assert_eq!(csv, "id,name\na,x\nb,\"y,z\"\n");
     }
 
@@ -247,13 +258,25 @@ mod tests {
         let p = printer(None, Some("id"));
         assert_eq!(p.render(&value, false).unwrap(), "1\n2\n");
         let one = json!({"orgRef": {"id": "o"}});
-        assert_eq!(printer(None, Some("orgRef.id")).render(&one, true).unwrap(), "o\n");
+        assert_eq!(
+            printer(None, Some("orgRef.id")).render(&one, true).unwrap(),
+            "o\n"
+        );
         assert!(printer(None, Some("nope")).render(&one, true).is_err());
         let ticket = json!({"id": "t", "fileReferences": [{"fileName": "a"}]});
-        assert_eq!(printer(None, Some("id")).render(&ticket, false).unwrap(), "t\n");
+        assert_eq!(
+            printer(None, Some("id")).render(&ticket, false).unwrap(),
+            "t\n"
+        );
         let page = json!({"results": [{"id": "s"}], "next": 2, "current": 1});
-        assert_eq!(printer(None, Some("id")).render(&page, false).unwrap(), "s\n");
+        assert_eq!(
+            printer(None, Some("id")).render(&page, false).unwrap(),
+            "s\n"
+        );
         let tenant = json!({"id": "t", "childOrgIds": ["a"]});
-        assert_eq!(printer(None, Some("id")).render(&tenant, false).unwrap(), "t\n");
+        assert_eq!(
+            printer(None, Some("id")).render(&tenant, false).unwrap(),
+            "t\n"
+        );
     }
 }

@@ -199,7 +199,9 @@ async fn all_tenants(
     let mut failures = Vec::new();
     for (id, name, result) in results {
         match result {
-            Ok(answer) => printed.push(json!({"tenantId": id, "displayName": name, "result": answer})),
+            Ok(answer) => {
+                printed.push(json!({"tenantId": id, "displayName": name, "result": answer}))
+            }
             Err(error) => failures.push((id, name, error)),
         }
     }
@@ -247,6 +249,12 @@ async fn list_tenants(ctx: &Context, call: &Call) -> Result<Vec<(String, String)
 
 fn file_safe(id: &str) -> String {
     id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

@@ -17,7 +17,10 @@ fn bad_credentials_exit_with_the_auth_code_and_never_print_the_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("refused") && !text.contains("s3cr3t"), "{text}");
+    assert!(
+        text.contains("refused") && !text.contains("s3cr3t"),
+        "{text}"
+    );
     env.cpn()
         .env("VCPP_CLIENT_SECRET", "wrong-s3cr3t")
         .args(["vcpp", "list-commit-contracts"])
@@ -73,7 +76,8 @@ fn usage_errors_exit_2() {
 #[test]
 fn a_dropped_connection_on_a_get_is_retried_by_the_runtime() {
     let env = Env::start();
-    env.mock.inject("list_tenants", sdk_mock::Fault::DropConnection, 1);
+    env.mock
+        .inject("list_tenants", sdk_mock::Fault::DropConnection, 1);
     env.cpn().args(["tenants", "list"]).assert().success();
     assert_eq!(env.mock.calls("list_tenants"), 2);
 }
@@ -85,8 +89,16 @@ fn a_ticket_is_never_opened_twice() {
         .inject("create_support_request", sdk_mock::Fault::status(503), 1);
     env.cpn()
         .args([
-            "tickets", "create", "--severity", "3 - Medium", "--category", "Billing",
-            "--title", "t", "--description", "d",
+            "tickets",
+            "create",
+            "--severity",
+            "3 - Medium",
+            "--category",
+            "Billing",
+            "--title",
+            "t",
+            "--description",
+            "d",
         ])
         .assert()
         .code(4);
@@ -107,7 +119,10 @@ fn login_stores_an_owner_only_profile_read_from_stdin_and_status_checks_it() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(env.config()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(env.config())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let out = env
@@ -117,7 +132,11 @@ fn login_stores_an_owner_only_profile_read_from_stdin_and_status_checks_it() {
         .output()
         .unwrap();
     // No VCPP credentials in this profile: Navigator is valid, the status succeeds.
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     env.assert_no_secret(&out);
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["navigator"]["token"], "valid");
@@ -127,8 +146,19 @@ fn login_stores_an_owner_only_profile_read_from_stdin_and_status_checks_it() {
         .assert()
         .success();
     env.bare()
-        .args(["--vcpp-base-url", &env.mock.vcpp_base_url(), "--profile", "acme"])
-        .args(["auth", "login", "--vcpp", "--vcpp-client-id", env.mock.vcpp_client_id()])
+        .args([
+            "--vcpp-base-url",
+            &env.mock.vcpp_base_url(),
+            "--profile",
+            "acme",
+        ])
+        .args([
+            "auth",
+            "login",
+            "--vcpp",
+            "--vcpp-client-id",
+            env.mock.vcpp_client_id(),
+        ])
         .write_stdin(format!("{}\n", env.mock.vcpp_client_secret()))
         .assert()
         .success();
@@ -162,7 +192,10 @@ fn every_operation_of_the_six_specs_is_a_command() {
             let cmd = group
                 .find_subcommand(op.command())
                 .unwrap_or_else(|| panic!("no `cpn {} {}`", surface.command, op.command()));
-            assert_eq!(cmd.get_about().map(|a| a.to_string()).as_deref(), Some(op.summary));
+            assert_eq!(
+                cmd.get_about().map(|a| a.to_string()).as_deref(),
+                Some(op.summary)
+            );
         }
     }
 }

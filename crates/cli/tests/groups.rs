@@ -10,14 +10,42 @@ use serde_json::Value;
 fn core_tenants_are_created_listed_and_picked_by_field() {
     let env = Env::start();
     let created = env.json(&[
-        "tenants", "create", "--display-name", "Acme", "--tenant-type", "DEFAULT",
-        "--country", "US", "--company-name", "Acme Inc", "--city", "Atlanta", "--state", "GA",
-        "--zip", "30313", "--domain", "acme.example", "--address-line1", "1 Main St",
+        "tenants",
+        "create",
+        "--display-name",
+        "Acme",
+        "--tenant-type",
+        "DEFAULT",
+        "--country",
+        "US",
+        "--company-name",
+        "Acme Inc",
+        "--city",
+        "Atlanta",
+        "--state",
+        "GA",
+        "--zip",
+        "30313",
+        "--domain",
+        "acme.example",
+        "--address-line1",
+        "1 Main St",
     ]);
-    let id = created["id"].as_str().expect("the tenant has an id").to_owned();
-    let out = env.cpn().args(["core", "list-tenants", "--field", "id"]).output().unwrap();
+    let id = created["id"]
+        .as_str()
+        .expect("the tenant has an id")
+        .to_owned();
+    let out = env
+        .cpn()
+        .args(["core", "list-tenants", "--field", "id"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).lines().any(|l| l == id));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l == id)
+    );
     let tenant = env.json(&["core", "get-organization", "--org-id", &id]);
     assert_eq!(tenant["displayName"], "Acme");
 }
@@ -36,11 +64,18 @@ fn a_missing_required_body_field_is_a_usage_error() {
 fn auth_users_invitations_and_a_redacted_token() {
     let env = Env::start();
     env.json(&[
-        "users", "invite", "--users", r#"[{"username":"jane@acme.example"}]"#,
-        "--org-roles-to-add", "msp:provider_support_user",
+        "users",
+        "invite",
+        "--users",
+        r#"[{"username":"jane@acme.example"}]"#,
+        "--org-roles-to-add",
+        "msp:provider_support_user",
     ]);
     let invitations = env.json(&["auth", "list-invitations"]);
-    assert!(invitations.to_string().contains("jane@acme.example"), "{invitations}");
+    assert!(
+        invitations.to_string().contains("jane@acme.example"),
+        "{invitations}"
+    );
     let token = env.json(&["auth", "get-access-token"]);
     assert_eq!(token["accessToken"], "[REDACTED]", "{token}");
     env.json(&["auth", "list-users"]);
@@ -58,7 +93,13 @@ fn billing_usage_as_json_csv_file_and_per_tenant() {
         .success();
     let csv = std::fs::read_to_string(&file).unwrap();
     assert!(csv.lines().count() > 1, "{csv}");
-    let per_tenant = env.json(&["billing", "list-subscriptions", "--all-tenants", "--concurrency", "2"]);
+    let per_tenant = env.json(&[
+        "billing",
+        "list-subscriptions",
+        "--all-tenants",
+        "--concurrency",
+        "2",
+    ]);
     let tenants = env.json(&["tenants", "list"]);
     assert_eq!(
         per_tenant.as_array().unwrap().len(),
@@ -68,24 +109,43 @@ fn billing_usage_as_json_csv_file_and_per_tenant() {
     let dir = env.dir.path().join("reports");
     std::fs::create_dir_all(&dir).unwrap();
     env.cpn()
-        .args(["usage", "download", "--all-tenants", "--output-dir", dir.to_str().unwrap()])
+        .args([
+            "usage",
+            "download",
+            "--all-tenants",
+            "--output-dir",
+            dir.to_str().unwrap(),
+        ])
         .assert()
         .success();
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), tenants.as_array().unwrap().len());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        tenants.as_array().unwrap().len()
+    );
 }
 
 #[test]
 fn all_tenants_reports_each_failure_and_exits_with_its_code() {
     let env = Env::start();
-    env.mock.inject("list_subscriptions", sdk_mock::Fault::status(500), 1);
+    env.mock
+        .inject("list_subscriptions", sdk_mock::Fault::status(500), 1);
     let out = env
         .cpn()
-        .args(["billing", "list-subscriptions", "--all-tenants", "--concurrency", "1"])
+        .args([
+            "billing",
+            "list-subscriptions",
+            "--all-tenants",
+            "--concurrency",
+            "1",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("tenant ") && stderr.contains("HTTP 500"), "{stderr}");
+    assert!(
+        stderr.contains("tenant ") && stderr.contains("HTTP 500"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 of "), "{stderr}");
 }
 
@@ -94,15 +154,31 @@ fn support_ticket_opened_found_attached_updated_and_paged() {
     let env = Env::start();
     env.cpn()
         .args([
-            "tickets", "create", "--severity", "3 - Medium", "--category", "Billing",
-            "--title", "Usage question", "--description", "A SKU twice",
-            "--internal-ticket-id", "CLI-1",
+            "tickets",
+            "create",
+            "--severity",
+            "3 - Medium",
+            "--category",
+            "Billing",
+            "--title",
+            "Usage question",
+            "--description",
+            "A SKU twice",
+            "--internal-ticket-id",
+            "CLI-1",
         ])
         .assert()
         .success();
     let out = env
         .cpn()
-        .args(["tickets", "list", "--internal-ticket-id", "CLI-1", "--field", "id"])
+        .args([
+            "tickets",
+            "list",
+            "--internal-ticket-id",
+            "CLI-1",
+            "--field",
+            "id",
+        ])
         .output()
         .unwrap();
     let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
@@ -110,12 +186,25 @@ fn support_ticket_opened_found_attached_updated_and_paged() {
     let file = env.dir.path().join("notes.txt");
     std::fs::write(&file, "SKU listed twice\n").unwrap();
     env.cpn()
-        .args(["tickets", "attach", "--support-request-id", &id, "--file", file.to_str().unwrap()])
+        .args([
+            "tickets",
+            "attach",
+            "--support-request-id",
+            &id,
+            "--file",
+            file.to_str().unwrap(),
+        ])
         .assert()
         .success();
     let updated = env.json(&[
-        "support", "update-support-request", "--support-request-id", &id,
-        "--additional-details", "Attached", "--support-ticket-action", "UPDATE",
+        "support",
+        "update-support-request",
+        "--support-request-id",
+        &id,
+        "--additional-details",
+        "Attached",
+        "--support-ticket-action",
+        "UPDATE",
     ]);
     assert!(updated.to_string().contains("notes.txt"), "{updated}");
     let all = env.json(&["tickets", "list", "--all", "--page-limit", "1"]);
@@ -151,7 +240,8 @@ fn vcpp_token_contracts_order_and_feed() {
             args.push("--xml");
         }
         let placed = env.json(&args);
-        let request_id = placed.pointer("/OrderResponse/requestId")
+        let request_id = placed
+            .pointer("/OrderResponse/requestId")
             .or_else(|| placed.get("requestId"))
             .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no requestId: {placed}"))

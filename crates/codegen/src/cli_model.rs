@@ -8,8 +8,7 @@
 
 use heck::ToKebabCase;
 use openapiv3::{
-    ParameterSchemaOrContent, ReferenceOr, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    ParameterSchemaOrContent, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -9,8 +9,8 @@
 //! and, where it can, the line, the path and the method.
 
 mod build_script;
-mod error;
 pub mod cli_model;
+mod error;
 pub mod example_check;
 mod examples;
 mod guard;

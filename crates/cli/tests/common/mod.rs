@@ -64,7 +64,10 @@ impl Env {
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("cpn {args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+            panic!(
+                "cpn {args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     }
 
@@ -78,6 +81,9 @@ impl Env {
         for secret in [self.mock.refresh_token(), self.mock.vcpp_client_secret()] {
             assert!(!text.contains(secret), "a secret was printed: {text}");
         }
-        assert!(!text.contains("eyJ"), "an access token (JWT) was printed: {text}");
+        assert!(
+            !text.contains("eyJ"),
+            "an access token (JWT) was printed: {text}"
+        );
     }
 }
