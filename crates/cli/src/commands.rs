@@ -159,6 +159,8 @@ pub fn op_command(op: &'static Op) -> Command {
         .about(op.summary)
         .long_about(long);
     let mut taken: Vec<&str> = RESERVED.to_vec();
+    // An API parameter named like cpn's fan-out flag is the API's (see `Op::tenant_param`).
+    taken.retain(|flag| *flag != "all-tenants" || op.tenant_param().is_some());
     for param in op.params {
         if taken.contains(&param.flag) {
             // Two parameters with one flag (the order feed's date in the query and the

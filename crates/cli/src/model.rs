@@ -148,8 +148,13 @@ impl Op {
         ))
     }
 
-    /// The tenant filter, when the operation takes one: `--all-tenants` fans out over it.
+    /// The tenant filter, when the operation takes one: `--all-tenants` fans out over it,
+    /// unless the API has an `allTenants` of its own (billing's subscriptions), which then
+    /// owns the flag: the service does the fan-out itself.
     pub fn tenant_param(&self) -> Option<&'static Param> {
+        if self.params.iter().any(|p| p.flag == "all-tenants") {
+            return None;
+        }
         self.params
             .iter()
             .find(|p| p.location == Location::Query && matches!(p.name, "tenantId" | "tenant_id"))

@@ -28,7 +28,7 @@ pub async fn run_op(
         return crate::hand::run(ctx, surface, op, m).await;
     }
     let call = call_from(ctx, op, m)?;
-    if flag(m, "all-tenants") {
+    if op.tenant_param().is_some() && flag(m, "all-tenants") {
         return all_tenants(ctx, surface, op, call, m).await;
     }
     if op.raw_answer() {

@@ -94,8 +94,8 @@ fn billing_usage_as_json_csv_file_and_per_tenant() {
     let csv = std::fs::read_to_string(&file).unwrap();
     assert!(csv.lines().count() > 1, "{csv}");
     let per_tenant = env.json(&[
-        "billing",
-        "list-subscriptions",
+        "support",
+        "get-support-metadata",
         "--all-tenants",
         "--concurrency",
         "2",
@@ -125,15 +125,24 @@ fn billing_usage_as_json_csv_file_and_per_tenant() {
 }
 
 #[test]
+fn the_apis_own_all_tenants_flag_is_sent_not_fanned_out() {
+    let env = Env::start();
+    let all = env.json(&["subscriptions", "list", "--all-tenants", "true"]);
+    assert!(all.is_array(), "{all}");
+    assert_eq!(env.mock.calls("list_tenants"), 0);
+    assert_eq!(env.mock.calls("list_subscriptions"), 1);
+}
+
+#[test]
 fn all_tenants_reports_each_failure_and_exits_with_its_code() {
     let env = Env::start();
     env.mock
-        .inject("list_subscriptions", sdk_mock::Fault::status(500), 1);
+        .inject("get_usage_report", sdk_mock::Fault::status(500), 1);
     let out = env
         .cpn()
         .args([
             "billing",
-            "list-subscriptions",
+            "get-usage-report",
             "--all-tenants",
             "--concurrency",
             "1",
