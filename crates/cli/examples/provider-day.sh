@@ -69,7 +69,7 @@ else
 fi
 
 step 4 "pull subscriptions and a tenant's usage"
-subscriptions=$(cpn subscriptions list -o csv | sed 1d | wc -l)
+subscriptions=$(cpn subscriptions list --all-tenants true -o csv | sed 1d | wc -l)
 usage_tenant=$(cpn usage get --field orgId | sed -n 1p)
 if [[ -n "$usage_tenant" ]]; then
     cpn usage get --tenant-id "$usage_tenant" >"$work/usage.json"
