@@ -33,6 +33,7 @@ fn tenant() -> cphub_core::types::builder::TenantCreate {
         .state("GA")
         .zip("30313")
         .domain("lorem.com")
+        .address_line1("13 Rosebery Avenue")
 }
 
 fn client(base: &str, retry: RetryPolicy) -> cphub_core::Client {

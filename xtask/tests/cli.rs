@@ -54,6 +54,7 @@ fn appended_operation_fails_check_until_regen() {
         let at = original.find("\ncomponents:\n").unwrap() + 1;
         let edited = format!(
             "{}  /brand-new:\n    get:\n      operationId: brand_new\n      summary: New\n      description: Brand new.\n      \
+             x-sources: [\"a test\"]\n      security: []\n      \
              responses:\n        \"204\":\n          description: done\n{}",
             &original[..at],
             &original[at..]

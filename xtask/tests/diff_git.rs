@@ -53,7 +53,11 @@ fn repository() -> (tempfile::TempDir, String) {
 fn edit(dir: &Path, spec: &str) {
     // A breaking change (an enum value removed) and an additive one (an optional property).
     let edited = spec
-        .replacen("enum: [DEFAULT, INTERNAL]", "enum: [DEFAULT]", 1)
+        .replacen(
+            "enum: [DEFAULT, INTERNAL, INTENRAL]",
+            "enum: [DEFAULT, INTENRAL]",
+            1,
+        )
         .replacen(
             "        tag:\n          type: string\n",
             "        notes:\n          type: string\n        tag:\n          type: string\n",

@@ -9,6 +9,7 @@
 //! and, where it can, the line, the path and the method.
 
 mod build_script;
+pub mod cli_model;
 mod error;
 pub mod example_check;
 mod examples;

@@ -10,6 +10,9 @@ use cphub_auth::types::{
 use httpmock::prelude::*;
 use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
+#[path = "http/identity.rs"]
+mod identity;
+
 fn spec() -> Spec {
     Spec::load("cphub-auth")
 }
@@ -51,7 +54,7 @@ async fn get_access_token_exchanges_the_api_token_without_a_csp_header() {
     );
     // The access token is a secret: it never shows in Debug output.
     assert!(!format!("{answer:?}").contains("eyJ"), "{answer:?}");
-    assert_eq!(answer.expires_in, None);
+    assert!(answer.extra.is_empty(), "{:?}", answer.extra.keys());
 }
 
 #[tokio::test]
@@ -272,4 +275,223 @@ fn a_role_and_a_property_added_later_by_the_server_survive() {
         Some(MemberType::Unknown("FEDERATED".to_owned()))
     );
     assert_eq!(serde_json::to_value(&role).unwrap(), body);
+}
+
+/// The newest reference answers the exchange `201 Created`, with every AuthenticationTokens
+/// field; the MFA `passcode` is sent when given.
+#[tokio::test]
+async fn get_access_token_answered_201_decodes_every_token() {
+    let spec = spec();
+    let server = MockServer::start_async().await;
+    let request = spec.named_request_example("get_access_token", "with_mfa");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/cphub/api/auth/v1/authn/accesstoken")
+                .json_body(request.clone());
+            then.status(201).json_body(spec.named_response_example(
+                "get_access_token",
+                "201",
+                "reference",
+            ));
+        })
+        .await;
+
+    let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
+    let body: AccessTokenRequest = serde_json::from_value(request).unwrap();
+    let answer = client.get_access_token().body(body).send().await.unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(answer.status().as_u16(), 201);
+    let tokens = answer.into_inner();
+    assert!(tokens.extra.is_empty(), "{:?}", tokens.extra.keys());
+    assert_eq!(
+        tokens.id_token.as_ref().unwrap().expose(),
+        "eyJhbGciOiJSUzI1NiJ9.example-id.signature"
+    );
+    assert_eq!(
+        tokens.refresh_token.as_ref().unwrap().expose(),
+        "your_api_token"
+    );
+    assert_eq!(
+        tokens.return_url.as_deref(),
+        Some("https://console.navigator.vmware.com")
+    );
+    // Every token is a secret.
+    let debug = format!("{tokens:?}");
+    assert!(
+        !debug.contains("eyJ") && !debug.contains("your_api_token"),
+        "{debug}"
+    );
+}
+
+/// The reference's V1 answer, `202` or `207`, for both methods of add-users.
+async fn add_users_answered(operation: &str, status: u16) {
+    let spec = spec();
+    let server = MockServer::start_async().await;
+    let patch = operation == "add_users";
+    let request = spec.request_example(operation);
+    let example = spec.named_response_example(operation, &status.to_string(), "reference");
+    let mock = server
+        .mock_async(|when, then| {
+            let when = when
+                .method(if patch { PATCH } else { POST })
+                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/add-users"))
+                .header("csp-auth-token", TOKEN)
+                .json_body(request.clone());
+            if !patch {
+                when.query_param("context", "TENANT");
+            }
+            then.status(status).json_body(example);
+        })
+        .await;
+
+    let body: AddUsersRequest = serde_json::from_value(request).unwrap();
+    let client = client(&server);
+    let answer = if patch {
+        client.add_users().org_id(ORG).body(body).send().await
+    } else {
+        let context = cphub_auth::types::RequestContext::Tenant;
+        let call = client.add_users_post().org_id(ORG).context(context);
+        call.body(body).send().await
+    }
+    .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(answer.status().as_u16(), status);
+    let answer = answer.into_inner();
+    assert_eq!(answer.added_users.unwrap().users, ["johndoe@lorem.com"]);
+    let invited = answer.invited_users.unwrap();
+    assert_eq!(invited.users, ["janedoe@lorem.com"]);
+    assert!(invited.ref_link["janedoe@lorem.com"].contains("/invitations/"));
+    assert!(answer.extra.is_empty(), "{:?}", answer.extra.keys());
+}
+
+#[tokio::test]
+async fn add_users_answered_202_decodes() {
+    add_users_answered("add_users", 202).await;
+}
+
+#[tokio::test]
+async fn add_users_answered_207_decodes() {
+    add_users_answered("add_users", 207).await;
+}
+
+#[tokio::test]
+async fn add_users_post_answered_202_decodes() {
+    add_users_answered("add_users_post", 202).await;
+}
+
+#[tokio::test]
+async fn add_users_post_answered_207_decodes() {
+    add_users_answered("add_users_post", 207).await;
+}
+
+/// The reference's revoke answer (AddUserGenericResponse), `202` or `207`.
+async fn revoke_invitations_answered(status: u16) {
+    let spec = spec();
+    let server = MockServer::start_async().await;
+    let request = spec.request_example("revoke_invitations");
+    let example =
+        spec.named_response_example("revoke_invitations", &status.to_string(), "reference");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/invitations"))
+                .header("csp-auth-token", TOKEN)
+                .json_body(request.clone());
+            then.status(status).json_body(example);
+        })
+        .await;
+
+    let body: InvitationEmails = serde_json::from_value(request).unwrap();
+    let answer = client(&server)
+        .revoke_invitations()
+        .org_id(ORG)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(answer.status().as_u16(), status);
+    let answer = answer.into_inner();
+    assert!(answer.extra.is_empty(), "{:?}", answer.extra.keys());
+    assert_eq!(answer.succeeded.unwrap().added, ["string"]);
+    let failed = answer.failed.unwrap();
+    assert_eq!(failed.on_add["key"], "string");
+    assert_eq!(failed.on_invite["key"], "string");
+    assert_eq!(answer.major_error_code.as_deref(), Some("string"));
+    assert_eq!(answer.parameter_list, ["string"]);
+}
+
+#[tokio::test]
+async fn revoke_invitations_answered_202_decodes() {
+    revoke_invitations_answered(202).await;
+}
+
+#[tokio::test]
+async fn revoke_invitations_answered_207_decodes() {
+    revoke_invitations_answered(207).await;
+}
+
+#[tokio::test]
+async fn list_users_sends_context_and_role_id() {
+    let spec = spec();
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/users"))
+                .query_param("context", "PROVIDER")
+                .query_param("roleId", "msp:provider_operations_admin");
+            then.status(200)
+                .json_body(spec.response_example("list_users", "200"));
+        })
+        .await;
+
+    let users = client(&server)
+        .list_users()
+        .org_id(ORG)
+        .context(cphub_auth::types::RequestContext::Provider)
+        .role_id("msp:provider_operations_admin")
+        .send()
+        .await
+        .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(users.len(), 1);
+}
+
+#[test]
+fn a_user_with_the_references_fields_is_typed() {
+    let body = serde_json::json!({
+        "user": {
+            "id": "8c7f4d2e", "username": "johndoe@acme.com", "createTimestamp": 1573708054269i64,
+            "emailVerified": "true", "password": "hunter2", "workPhone": "+1 555 0100",
+            "zipcode": "30313", "updatedByUserId": "admin",
+        },
+        "orgRoles": { "orgRoles": [{
+            "id": "msp:provider_admin", "displayName": "Provider Administrator",
+            "orgId": "62aad261-0c59-4d50-9725-3848afd5b1dd",
+        }]},
+        "serviceRolesList": [{
+            "serviceId": "svc", "serviceDisplayName": "Service", "resourceTypes": ["vm"],
+            "resources": [{ "id": "r1", "name": "Resource 1" }],
+            "roles": [{ "roleId": "svc:admin", "resource": "r1", "status": "ACTIVE" }],
+        }],
+    });
+    let member: cphub_auth::types::OrgUser = test_support::typed(body);
+    let user = member.user.unwrap();
+    assert!(user.extra.is_empty(), "{:?}", user.extra.keys());
+    assert_eq!(user.create_timestamp, Some(1573708054269));
+    assert_eq!(user.email_verified.as_deref(), Some("true"));
+    assert_eq!(user.password.as_ref().unwrap().expose(), "hunter2");
+    assert!(!format!("{user:?}").contains("hunter2"));
+    let role = &member.org_roles.unwrap().org_roles[0];
+    assert!(role.extra.is_empty(), "{:?}", role.extra.keys());
+    let service = &member.service_roles_list[0];
+    assert!(service.extra.is_empty(), "{:?}", service.extra.keys());
+    assert_eq!(service.resources[0].name.as_deref(), Some("Resource 1"));
+    assert_eq!(service.roles[0].resource.as_deref(), Some("r1"));
 }

@@ -1,10 +1,11 @@
 //! Typed client for Cloud Partner Navigator **tenant organization management**
 //! (`/cphub/api/core/v1`): create, list, read and update the tenants of a provider
-//! organization.
+//! organization, and list and enable its services.
 //!
 //! The client, its request builders and its [`types`] are generated at build time from
 //! `specs/cphub-core.yaml`; that spec is the source of truth, and the generated code is
-//! reviewed as a snapshot under `tests/snapshots/`.
+//! reviewed as a snapshot under `tests/snapshots/`. The services list comes in three forms;
+//! [`types::ServiceList::services`] reads any of them.
 //!
 //! ```no_run
 //! use cphub_core::{Client, types::{TenantCreate, TenantType}};
@@ -27,7 +28,8 @@
 //!             .city("Atlanta")
 //!             .state("Georgia")
 //!             .zip("30313")
-//!             .domain("lorem.com"),
+//!             .domain("lorem.com")
+//!             .address_line1("Rosebery Avenue 13"),
 //!     )
 //!     .send()
 //!     .await?;
@@ -60,6 +62,8 @@ pub mod mock {
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
 pub use sdk_runtime;
+
+mod services;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! makes of success, declared errors and malformed answers.
 
 use cphub_core::Client;
-use cphub_core::types::{OrgStatus, OrgType, TenantCreate, TenantType};
+use cphub_core::types::{
+    MemberType, OrgStatus, OrgType, Service, ServiceAccessibility, ServiceList, TenantCreate,
+    TenantType,
+};
 use httpmock::prelude::*;
 use serde_json::json;
 use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
@@ -27,7 +30,8 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
                     "city": "Atlanta",
                     "state": "Georgia",
                     "zip": "30313",
-                    "domain": "lorem.com"
+                    "domain": "lorem.com",
+                    "addressLine1": "Rosebery Avenue 13"
                 }));
             then.status(200).json_body(json!({
                 "id": "6ee16f54-ed2e-44af-b505-3c4cbc6fbc33",
@@ -51,7 +55,8 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
                 .city("Atlanta")
                 .state("Georgia")
                 .zip("30313")
-                .domain("lorem.com"),
+                .domain("lorem.com")
+                .address_line1("Rosebery Avenue 13"),
         )
         .send()
         .await
@@ -64,6 +69,133 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
     );
     assert_eq!(tenant.tenant_type, Some(TenantType::Default));
     assert_eq!(tenant.create_timestamp, Some(1557857413135));
+}
+
+#[tokio::test]
+async fn create_tenant_answered_201_created_is_the_new_tenant() {
+    let spec = Spec::load("cphub-core");
+    let request = spec.request_example("create_tenant");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"))
+                .header("csp-auth-token", TOKEN)
+                .json_body(request.clone());
+            then.status(201)
+                .json_body(spec.response_example("create_tenant", "201"));
+        })
+        .await;
+
+    let body: TenantCreate = serde_json::from_value(request).unwrap();
+    let answer = client(&server)
+        .create_tenant()
+        .org_id(ORG)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(answer.status().as_u16(), 201);
+    let tenant = answer.into_inner();
+    assert_eq!(
+        tenant.id.as_deref(),
+        Some("6ee16f54-ed2e-44af-b505-3c4cbc6fbc33")
+    );
+    assert_eq!(tenant.org_type, Some(OrgType::Tenant));
+    assert_eq!(tenant.parent_org_id.as_deref(), Some(ORG));
+}
+
+#[tokio::test]
+async fn list_org_services_sends_its_flags_and_reads_every_form_of_the_answer() {
+    let spec = Spec::load("cphub-core");
+    let array = spec.response_example("list_org_services", "200");
+    let service = array[0].clone();
+    let forms = [
+        ("array", array),
+        ("envelope", json!({"Service": service.clone()})),
+        ("bare object", service.clone()),
+    ];
+    for (form, answer) in forms {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/services"))
+                    .header("csp-auth-token", TOKEN)
+                    .query_param("can_be_enabled", "true")
+                    .query_param("commit_contract_signed", "false")
+                    .query_param("refresh", "true");
+                then.status(200).json_body(answer);
+            })
+            .await;
+
+        let list = client(&server)
+            .list_org_services()
+            .org_id(ORG)
+            .can_be_enabled(true)
+            .commit_contract_signed(false)
+            .refresh(true)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+
+        mock.assert_async().await;
+        let variant_matches = matches!(
+            (form, &list),
+            ("array", ServiceList::Services(_))
+                | ("envelope", ServiceList::ServiceEnvelope(_))
+                | ("bare object", ServiceList::Service(_))
+        );
+        assert!(variant_matches, "{form}: decoded as {list:?}");
+        let services = list.services();
+        assert_eq!(services.len(), 1, "{form}");
+        assert_eq!(
+            services[0].accessibility,
+            Some(ServiceAccessibility::Paid),
+            "{form}"
+        );
+        assert_eq!(services[0].enabled, Some(true), "{form}");
+        assert_eq!(
+            services[0].service_roles[0].member_type,
+            Some(MemberType::Direct),
+            "{form}"
+        );
+        assert_eq!(serde_json::to_value(&services[0]).unwrap(), service);
+        assert_eq!(list.into_services().len(), 1, "{form}");
+    }
+}
+
+#[tokio::test]
+async fn enable_service_patches_the_service_and_takes_204() {
+    let spec = Spec::load("cphub-core");
+    let request = spec.request_example("enable_service");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::PATCH)
+                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/services/svc-1"))
+                .header("csp-auth-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(request.clone());
+            then.status(204);
+        })
+        .await;
+
+    let body: Service = serde_json::from_value(request).unwrap();
+    let answer = client(&server)
+        .enable_service()
+        .org_id(ORG)
+        .service_definition_id("svc-1")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(answer.status().as_u16(), 204);
 }
 
 #[tokio::test]

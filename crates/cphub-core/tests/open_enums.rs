@@ -39,7 +39,10 @@ fn known_values_map_to_their_variants_both_ways() {
         TenantType::Default
     );
     assert_eq!(TenantType::from("NEW".to_owned()).to_string(), "NEW");
-    assert_eq!(TenantType::KNOWN, &["DEFAULT", "INTERNAL"]);
+    // The reference's spelling INTENRAL is known beside the guide's INTERNAL.
+    assert_eq!(TenantType::KNOWN, &["DEFAULT", "INTERNAL", "INTENRAL"]);
+    let t: TenantType = serde_json::from_str("\"INTENRAL\"").unwrap();
+    assert!(!t.is_unknown());
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //!
 //! - `CPN_BASE_URL` (for example `https://console.navigator.vmware.com`), `CPN_REFRESH_TOKEN`
 //!   (an API token) and `CPN_ORG_ID` (the provider organization);
-//! - optionally `CPN_MSP_SUBSCRIPTION_ID`, for the MSP step;
+//! - optionally `CPN_MSP_SUBSCRIPTION_ID`, the subscription whose history the MSP step shows
+//!   (else the first one the search finds);
 //! - optionally `VCPP_BASE_URL` (for example `https://vconnect.vmware.com/v1/m3/api/vcpp`),
 //!   `VCPP_CLIENT_ID` and `VCPP_CLIENT_SECRET`, for the VCPP steps.
 //!
@@ -23,6 +24,7 @@ use cphub_core::types::{TenantCreate, TenantType};
 use cphub_support::Attachment;
 use cphub_support::types::{SupportRequestCreate, SupportRequestUpdate};
 use futures_util::TryStreamExt;
+use navigator_msp::types::TransactionInfo;
 use sdk_mock::MockServer;
 use sdk_runtime::{Auth, Runtime};
 
@@ -157,9 +159,9 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     step(1, "log in with the refresh token", async {
         let body = AccessTokenRequest::builder().refresh_token(target.refresh_token.clone());
         let token = auth.get_access_token().body(body).send().await?;
-        let minutes = token.expires_in.map_or(30, |s| s / 60);
         Ok(format!(
-            "access token issued, valid {minutes} min; the runtime renews it by itself"
+            "access token issued (HTTP {}); the runtime renews it before its expiry",
+            token.status().as_u16()
         ))
     })
     .await?;
@@ -178,6 +180,7 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
             .city("Atlanta")
             .zip("30313")
             .domain("acme.example")
+            .address_line1("1 Peachtree St")
             .tag(Some("tour".to_owned()));
         let tenant = core.create_tenant().org_id(org).body(body).send().await?;
         let tenants = core.list_tenants().org_id(org).send().await?;
@@ -227,7 +230,12 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     .await?;
 
     step(4, "pull subscriptions and a tenant's usage", async {
-        let subscriptions = billing.list_subscriptions().org_id(org).send().await?;
+        let subscriptions = billing
+            .list_subscriptions()
+            .org_id(org)
+            .all_tenants(true)
+            .send()
+            .await?;
         let report = billing.get_usage_report().org_id(org).send().await?;
         let Some(tenant) = report.iter().find_map(|r| r.org_id.clone()) else {
             return Ok(format!(
@@ -274,10 +282,12 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
         }
         let reference = format!("TOUR-{}", std::process::id());
         let create = SupportRequestCreate::builder()
-            .severity("3 - Medium")
-            .category("Billing")
-            .title("Usage report question")
-            .description("The tour's usage report lists a SKU twice.")
+            .severity(Some("3 - Medium".to_owned()))
+            .category(Some("Billing".to_owned()))
+            .title(Some("Usage report question".to_owned()))
+            .description(Some(
+                "The tour's usage report lists a SKU twice.".to_owned(),
+            ))
             .internal_ticket_id(Some(reference.clone()))
             .org_id(Some(tenant_id.clone().unwrap_or(org.to_owned())));
         support
@@ -292,8 +302,10 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
             .include_tenant_orgs(true)
             .internal_ticket_id(&reference)
             .send()
-            .await?;
+            .await?
+            .into_inner();
         let id = found
+            .tickets()
             .first()
             .and_then(|t| t.id.clone())
             .ok_or("the new ticket is not listed")?;
@@ -317,29 +329,75 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     })
     .await?;
 
-    step(6, "get an MSP subscription", async {
-        let Some(id) = &target.msp_subscription else {
-            return skipped("set CPN_MSP_SUBSCRIPTION_ID");
+    step(6, "MSP: my subscriptions, what changed", async {
+        // Searching and reading a history are POSTs that change nothing.
+        let found: Vec<_> = msp
+            .search_subscriptions()
+            .org_id(org)
+            .stream()
+            .try_collect()
+            .await?;
+        let chosen = target.msp_subscription.clone();
+        let Some(id) = chosen.or_else(|| found.iter().find_map(|s| s.id.clone())) else {
+            return Ok(format!("{} subscription(s)", found.len()));
         };
         let subscription = msp
             .get_subscription()
             .org_id(org)
-            .subscription_id(id)
+            .subscription_id(&id)
             .send()
             .await?;
+        let history: Vec<_> = msp
+            .get_subscription_history()
+            .org_id(org)
+            .subscription_id(&id)
+            .body(serde_json::Map::new())
+            .stream()
+            .try_collect()
+            .await?;
+        let mut changes: Vec<&str> = Vec::new();
+        for what in history.iter().flat_map(what_changed) {
+            if !changes.contains(&what) {
+                changes.push(what);
+            }
+        }
         Ok(format!(
-            "{id}: {}, billed {}, {} offer(s)",
+            "{} subscription(s); {id}: {}, {} offer(s), {} transaction(s): {}",
+            found.len(),
             subscription.status.as_ref().map_or("?", |s| s.as_str()),
-            subscription
-                .billing_frequency
-                .as_ref()
-                .map_or("?", |f| f.as_str()),
-            subscription.offers.len()
+            subscription.offers.len(),
+            history.len(),
+            changes.join(", ")
         ))
     })
     .await?;
 
     vcpp_steps(&target, &runtime).await
+}
+
+/// What one transaction of a subscription's history changed, in either shape the sources show.
+fn what_changed(transaction: &TransactionInfo) -> Vec<&'static str> {
+    let t = transaction;
+    [
+        (
+            t.subscription_create.is_some() || t.create_transaction.is_some(),
+            "created",
+        ),
+        (t.subscription_status_change.is_some(), "status"),
+        (t.subscription_date_change.is_some(), "end date"),
+        (t.subscription_offer_amend.is_some(), "offers amended"),
+        (
+            t.offer_status_change.is_some() || t.offer_status_transaction.is_some(),
+            "offer status",
+        ),
+        (
+            t.renewal_preference_change.is_some() || t.renewal_preference_transaction.is_some(),
+            "renewal preference",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(changed, what)| changed.then_some(what))
+    .collect()
 }
 
 async fn vcpp_steps(target: &Target, runtime: &Runtime) -> Result<(), Failure> {

@@ -78,7 +78,8 @@ impl Config {
     }
 
     /// How long the access tokens of both exchanges live; short lifetimes force refreshes.
-    /// `expiresIn` is announced in whole seconds, at least one.
+    /// CSP tokens carry it as their JWT `exp` claim, VCPP answers announce it as `expires_in`,
+    /// both in whole seconds, at least one.
     pub fn token_lifetime(self, lifetime: Duration) -> Config {
         self.csp_token_lifetime(lifetime)
             .vcpp_token_lifetime(lifetime)

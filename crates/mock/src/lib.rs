@@ -209,6 +209,17 @@ impl MockServer {
         format!("{}{}", self.base_url, self.vcpp_token_path)
     }
 
+    /// The root of the VCPP token server (its spec's server for `get_token`), where the
+    /// token path is served.
+    pub fn vcpp_token_root(&self) -> String {
+        let root = self
+            .app
+            .specs
+            .server_path_of("vcpp", "get_token")
+            .unwrap_or_default();
+        format!("{}{root}", self.base_url)
+    }
+
     /// The CSP token exchange's URL, where the refresh token buys an access token.
     pub fn csp_token_url(&self) -> String {
         format!("{}{}", self.base_url, self.csp_token_path)

@@ -69,6 +69,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     println!("  VCPP base URL:            {}", mock.vcpp_base_url());
     println!("  CSP token URL:            {}", mock.csp_token_url());
     println!("  VCPP token URL:           {}", mock.vcpp_token_url());
+    println!("  VCPP token server:        {}", mock.vcpp_token_root());
     println!("  provider organization:    {}", mock.provider_org());
     println!("  refresh token:            {}", mock.refresh_token());
     println!(

@@ -89,6 +89,19 @@ impl Specs {
         Ok(served_at(spec, &operation))
     }
 
+    /// The path of the server `operation_id` is served from (`/v1/m0/api` for the VCPP token).
+    pub(crate) fn server_path_of(
+        &self,
+        surface: &str,
+        operation_id: &str,
+    ) -> Result<String, String> {
+        let spec = self.get(surface)?;
+        let operation = spec
+            .operation(operation_id)
+            .ok_or_else(|| format!("{}: no operation {operation_id}", spec.file))?;
+        Ok(url_path(operation.server_url(&spec.spec)))
+    }
+
     /// The JSON example of the `status` answer of `operation_id`.
     pub(crate) fn answer(
         &self,
@@ -115,6 +128,27 @@ impl Specs {
                     spec.file
                 )
             })
+    }
+
+    /// The named example `name` of the `status` JSON answer of `operation_id`.
+    pub(crate) fn named_answer(
+        &self,
+        surface: &str,
+        operation_id: &str,
+        status: &str,
+        name: &str,
+    ) -> Result<Value, String> {
+        let spec = self.get(surface)?;
+        let body = BodyOf::Response {
+            status,
+            media_type: "application/json",
+        };
+        spec.named_example(operation_id, body, name).ok_or_else(|| {
+            format!(
+                "{}: {operation_id} has no {status} example named {name}",
+                spec.file
+            )
+        })
     }
 
     /// The `enum` values of the component schema `name`, as codegen reads them, to refuse

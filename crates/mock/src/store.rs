@@ -20,6 +20,10 @@ pub(crate) struct Store {
     pub(crate) vmware_ids: HashSet<String>,
     /// `Invitation`s by organization.
     pub(crate) invitations: HashMap<String, Vec<Value>>,
+    /// The `LoggedInUser` every CSP access token belongs to (a member of the provider).
+    pub(crate) logged_in_user: Value,
+    /// The organizations bound to a user's role, by (organization, user name, role id).
+    pub(crate) role_bindings: HashMap<(String, String, String), Vec<String>>,
     /// `OrgUsage` records: the usage report, as JSON and as CSV.
     pub(crate) usage: Vec<Value>,
     /// `OrgUsage` records of the subscriptions list.
@@ -28,8 +32,10 @@ pub(crate) struct Store {
     pub(crate) tickets: Vec<Value>,
     pub(crate) next_ticket: u64,
     pub(crate) close_reasons: Value,
-    /// `MspSubscriptionDetails`.
-    pub(crate) msp_subscriptions: Vec<Value>,
+    /// `Service`s by organization: what the org services list shows and enabling changes.
+    pub(crate) services: HashMap<String, Vec<Value>>,
+    /// The MSP subscriptions, each with its organization and history.
+    pub(crate) msp_subscriptions: Vec<MspSubscription>,
     pub(crate) vcpp: VcppRecords,
     /// The order feed, oldest first.
     pub(crate) feed: Vec<FeedEntry>,
@@ -51,6 +57,16 @@ pub(crate) struct VcppRecords {
     pub(crate) instance_details: Vec<Value>,
     /// `AddOnProducts`.
     pub(crate) addons: Value,
+}
+
+/// An MSP subscription of an organization, with its history.
+pub(crate) struct MspSubscription {
+    /// The organization whose subscription it is: the path's `orgId`.
+    pub(crate) org: String,
+    /// `MspSubscriptionDetails`.
+    pub(crate) details: Value,
+    /// `TransactionInfo`s, oldest first.
+    pub(crate) history: Vec<Value>,
 }
 
 /// One entry of the order feed: one processed order line.
@@ -121,7 +137,10 @@ impl Store {
         let mut orgs = vec![provider_record];
         orgs.extend(tenants);
 
-        let mut tickets = array(specs.answer("cphub-support", "list_support_requests", "200")?);
+        // The live form wraps the tickets; the example shows it first.
+        let mut tickets = array(
+            specs.answer("cphub-support", "list_support_requests", "200")?["supportTickets"].take(),
+        );
         for ticket in &mut tickets {
             ticket["orgId"] = json!(provider);
         }
@@ -144,7 +163,8 @@ impl Store {
         let atom = specs.answer_in("vcpp", "get_order_feed", "200", "application/atom+xml")?;
         let feed = seed_feed(atom.as_str().unwrap_or_default())?;
 
-        let members = array(specs.answer("cphub-auth", "list_users", "200")?);
+        let mut members = array(specs.answer("cphub-auth", "list_users", "200")?);
+        let logged_in_user = logged_in_user(specs, &mut members)?;
         let vmware_ids = members
             .iter()
             .filter_map(|m| m["user"]["username"].as_str().map(str::to_owned))
@@ -163,13 +183,16 @@ impl Store {
                 provider.clone(),
                 array(specs.answer("cphub-auth", "list_invitations", "200")?),
             )]),
+            logged_in_user,
+            role_bindings: HashMap::new(),
             orgs,
             usage,
             subscriptions,
             tickets,
             next_ticket,
             close_reasons: specs.answer("cphub-support", "list_close_reasons", "200")?,
-            msp_subscriptions: vec![specs.answer("navigator-msp", "get_subscription", "200")?],
+            services: HashMap::from([(provider.clone(), seed_services(specs)?)]),
+            msp_subscriptions: seed_msp(specs, provider)?,
             vcpp,
             feed,
             // The guide's order answer carries requestId 29013.
@@ -203,6 +226,78 @@ impl Store {
     pub(crate) fn within(&self, org: &str, of: &str) -> bool {
         org == of || self.org(org).is_some_and(|o| o["parentOrgId"] == of)
     }
+}
+
+/// The logged-in user: the spec's example profile as the first seeded member, who gets the
+/// example's account id so that the per-user paths find them by it.
+fn logged_in_user(specs: &Specs, members: &mut [Value]) -> Result<Value, String> {
+    let mut profile = specs.answer("cphub-auth", "get_logged_in_user", "200")?;
+    let Some(user) = members.first_mut().map(|m| &mut m["user"]) else {
+        return Ok(profile);
+    };
+    if user.get("id").is_none() {
+        user["id"] = profile["id"].clone();
+    }
+    // The properties LoggedInUser shares with User.
+    for field in [
+        "id",
+        "email",
+        "firstName",
+        "lastName",
+        "domain",
+        "idpId",
+        "accessible",
+    ] {
+        if let Some(value) = user.get(field) {
+            profile[field] = value.clone();
+        }
+    }
+    Ok(profile)
+}
+
+/// The provider's services: the reference's example service, once as it is (enabled) and once
+/// not yet enabled, so that enabling one changes what the list shows. Each gets a real id.
+fn seed_services(specs: &Specs) -> Result<Vec<Value>, String> {
+    let example = array(specs.answer("cphub-core", "list_org_services", "200")?);
+    let mut services = Vec::new();
+    for (enabled, service) in [true, false].into_iter().zip(example.iter().cycle()) {
+        let mut service = service.clone();
+        service["id"] = json!(uuid::Uuid::new_v4().to_string());
+        service["enabled"] = json!(enabled);
+        services.push(service);
+    }
+    Ok(services)
+}
+
+/// The provider's MSP subscriptions: the details example, whose history is every transaction
+/// of both history examples (both item shapes), and the search example's subscription, as
+/// details (its summary's `subscriptionEndDate` is the details' `endDate`), with no history.
+fn seed_msp(specs: &Specs, provider: &str) -> Result<Vec<MspSubscription>, String> {
+    let mut history = Vec::new();
+    for name in ["operationPage", "dataStructurePages"] {
+        let mut page =
+            specs.named_answer("navigator-msp", "get_subscription_history", "200", name)?;
+        history.extend(array(page["results"].take()));
+    }
+    let mut subscriptions = vec![MspSubscription {
+        org: provider.to_owned(),
+        details: specs.answer("navigator-msp", "get_subscription", "200")?,
+        history,
+    }];
+    let mut found = specs.answer("navigator-msp", "search_subscriptions", "200")?;
+    for mut details in array(found["results"].take()) {
+        if let Some(fields) = details.as_object_mut()
+            && let Some(end) = fields.remove("subscriptionEndDate")
+        {
+            fields.insert("endDate".to_owned(), end);
+        }
+        subscriptions.push(MspSubscription {
+            org: provider.to_owned(),
+            details,
+            history: Vec::new(),
+        });
+    }
+    Ok(subscriptions)
 }
 
 /// The order feed of the guide's example, read with the vcpp crate's own Atom parser.

@@ -51,8 +51,8 @@ impl Tokens {
         }
     }
 
-    /// A new token of `kind` and its lifetime in whole seconds (at least one), as `expiresIn`
-    /// announces it.
+    /// A new token of `kind` and its lifetime in whole seconds (at least one): the `exp` claim
+    /// of a CSP token, the `expires_in` of the VCPP answer.
     pub(crate) fn issue(&mut self, kind: Kind) -> (String, u64) {
         self.exchanges += 1;
         let lifetime = match kind {

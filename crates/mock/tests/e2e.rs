@@ -3,6 +3,13 @@
 //! then proves the coverage, and checks every JSON request and answer against its spec.
 
 mod common;
+// Each surface's steps in a file of their own.
+#[path = "e2e/identity.rs"]
+mod identity;
+#[path = "e2e/msp.rs"]
+mod msp;
+#[path = "e2e/tenants.rs"]
+mod tenants;
 
 use common::{Sdk, conformance};
 use cphub_support::Attachment;
@@ -20,11 +27,11 @@ async fn every_operation_of_every_spec_through_the_clients() {
     let sdk = Sdk::new(&mock);
     let org = mock.provider_org();
 
-    tenants(&sdk, org).await;
+    tenants::steps(&sdk, org).await;
     users_and_invitations(&sdk, org).await;
     billing(&sdk, org).await;
     support(&sdk, org).await;
-    msp(&sdk, org).await;
+    msp::steps(&sdk, org).await;
     vcpp(&sdk).await;
 
     let exchanges = mock.exchanges();
@@ -37,55 +44,6 @@ async fn every_operation_of_every_spec_through_the_clients() {
     assert!(
         problems.is_empty(),
         "exchanges that depart from the specs: {problems:#?}"
-    );
-}
-
-async fn tenants(sdk: &Sdk, org: &str) {
-    let seeded = sdk.core.list_tenants().org_id(org).send().await.unwrap();
-    let created = sdk
-        .core
-        .create_tenant()
-        .org_id(org)
-        .body(typed::<cphub_core::types::TenantCreate>(json!({
-            "tenantType": "DEFAULT", "country": "US", "displayName": "Acme",
-            "companyName": "Acme Corp", "city": "Atlanta", "state": "GA", "zip": "30313",
-            "domain": "acme.example", "tag": "gold",
-        })))
-        .send()
-        .await
-        .unwrap();
-    let id = created.id.clone().expect("a created tenant has an id");
-    assert_eq!(created.parent_org_id.as_deref(), Some(org));
-
-    let listed = sdk.core.list_tenants().org_id(org).send().await.unwrap();
-    assert_eq!(listed.len(), seeded.len() + 1);
-    assert!(listed.iter().any(|t| t.id.as_deref() == Some(id.as_str())));
-
-    let updated = sdk
-        .core
-        .update_tenant()
-        .org_id(&id)
-        .body(typed::<cphub_core::types::TenantCreate>(json!({
-            "tenantType": "DEFAULT", "country": "US", "displayName": "Acme 2",
-            "companyName": "Acme Corp", "city": "Atlanta", "state": "GA", "zip": "30313",
-            "domain": "acme.example",
-        })))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(updated.display_name.as_deref(), Some("Acme 2"));
-    let fetched = sdk
-        .core
-        .get_organization()
-        .org_id(&id)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(fetched.display_name.as_deref(), Some("Acme 2"));
-    assert_eq!(
-        fetched.tag.as_deref(),
-        Some("gold"),
-        "a field the update left out is kept"
     );
 }
 
@@ -107,12 +65,15 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        added.added_users.as_ref().unwrap().users,
-        ["new.admin@acme.example"]
-    );
+    // Accepted (202); without a VMware ID the user is invited, with a link.
+    assert_eq!(added.status().as_u16(), 202);
+    let invited = added.invited_users.as_ref().unwrap();
+    assert_eq!(invited.users, ["new.admin@acme.example"]);
+    assert!(invited.ref_link["new.admin@acme.example"].contains("/invitations/"));
+    assert!(added.added_users.as_ref().unwrap().users.is_empty());
     // The POST form of the same operation: a user without a VMware ID, one with, a member.
-    sdk.auth
+    let posted = sdk
+        .auth
         .add_users_post()
         .org_id(org)
         .body(invite(&[
@@ -123,6 +84,23 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        posted.added_users.as_ref().unwrap().users,
+        ["ops@acme.example", member.as_str()]
+    );
+    // One refused entry makes a partial success (207), reported per user.
+    let partial = sdk
+        .auth
+        .add_users_post()
+        .org_id(org)
+        .body(invite(&["third@acme.example", "jimdoe@.com"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(partial.status().as_u16(), 207);
+    let outcome = partial.added_users.as_ref().unwrap();
+    assert_eq!(outcome.failed_users, ["jimdoe@.com"]);
+    assert!(outcome.detailed_status["jimdoe@.com"].starts_with("Failed"));
     let members = sdk.auth.list_users().org_id(org).send().await.unwrap();
     let joined = members
         .iter()
@@ -229,6 +207,7 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
         .send()
         .await
         .unwrap();
+    assert_eq!(revoked.status().as_u16(), 202);
     assert_eq!(
         revoked.revoked_users_invitation.as_ref().unwrap().users,
         ["second@acme.example"]
@@ -245,6 +224,7 @@ async fn users_and_invitations(sdk: &Sdk, org: &str) {
             .iter()
             .any(|i| i.username.as_deref() == Some("second@acme.example"))
     );
+    identity::operations(sdk, org).await;
 }
 
 async fn billing(sdk: &Sdk, org: &str) {
@@ -338,6 +318,8 @@ async fn support(sdk: &Sdk, org: &str) {
         .send()
         .await
         .unwrap()
+        .into_inner()
+        .into_tickets()
         .len();
     for n in 1..=3 {
         sdk.support
@@ -357,7 +339,9 @@ async fn support(sdk: &Sdk, org: &str) {
         .org_id(org)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner()
+        .into_tickets();
     assert_eq!(all.len(), before + 3);
     let page = sdk
         .support
@@ -367,7 +351,9 @@ async fn support(sdk: &Sdk, org: &str) {
         .page_limit(2)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner()
+        .into_tickets();
     assert_eq!(page.len(), 2);
     assert_eq!(
         page[0].id, all[1].id,
@@ -396,7 +382,9 @@ async fn support(sdk: &Sdk, org: &str) {
         .internal_ticket_id("ACME-2")
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner()
+        .into_tickets();
     let id = found[0].id.clone().unwrap();
     assert_eq!(found.len(), 1);
 
@@ -452,27 +440,6 @@ async fn support(sdk: &Sdk, org: &str) {
         .await
         .unwrap();
     assert!(metadata.get("severities").is_some(), "{metadata:?}");
-}
-
-async fn msp(sdk: &Sdk, org: &str) {
-    let plain = sdk
-        .msp
-        .get_subscription()
-        .org_id(org)
-        .subscription_id("33628-4637-267384")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(plain.id.as_deref(), Some("33628-4637-267384"));
-    assert!(plain.consolidated_offers.is_empty());
-    sdk.msp
-        .get_subscription()
-        .org_id(org)
-        .subscription_id("33628-4637-267384")
-        .consolidate_offers(true)
-        .send()
-        .await
-        .unwrap();
 }
 
 async fn vcpp(sdk: &Sdk) {

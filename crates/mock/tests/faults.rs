@@ -150,6 +150,7 @@ async fn a_tenant_creation_answered_503_is_not_retried() {
     let body = typed::<cphub_core::types::TenantCreate>(json!({
         "tenantType": "DEFAULT", "country": "US", "displayName": "Once", "companyName": "Once",
         "city": "Atlanta", "state": "GA", "zip": "30313", "domain": "once.example",
+        "addressLine1": "1 Peachtree St",
     }));
     sdk.core
         .create_tenant()

@@ -48,6 +48,8 @@ async fn with_writes_allowed_the_tour_calls_every_step_of_the_day() {
         "download_usage_report",
         "update_support_request",
         "get_subscription",
+        "search_subscriptions",
+        "get_subscription_history",
         "list_commit_contracts",
         "get_order_feed",
     ]) {
@@ -68,6 +70,20 @@ async fn against_a_server_nothing_is_written_unless_asked() {
         assert_eq!(mock.calls(operation), 0, "{operation} was called");
     }
     assert_eq!(mock.calls("download_usage_report"), 1, "reads still run");
+}
+
+#[tokio::test]
+async fn without_a_subscription_named_the_first_one_found_is_shown() {
+    let mock = MockServer::start().await.unwrap();
+    let mut settings = settings(&mock, &[]);
+    settings.remove("CPN_MSP_SUBSCRIPTION_ID");
+
+    tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap();
+
+    assert_eq!(mock.calls("search_subscriptions"), 1);
+    assert_eq!(mock.calls("get_subscription_history"), 1);
 }
 
 #[tokio::test]

@@ -1,11 +1,16 @@
-//! The navigator-msp operation against a loopback server: the request is asserted, the guide's
-//! example comes back typed, and values and properties the server adds later are kept.
+//! The navigator-msp operations against a loopback server: the request is asserted, the
+//! reference's example comes back typed, and values and properties the server adds later are
+//! kept.
 
 use httpmock::prelude::*;
 use navigator_msp::Client;
 use navigator_msp::types::{
-    BillingFrequency, MspSubscriptionDetails, MspSubscriptionStatus, RenewalPreference,
+    BillingFrequency, DateChangeReasonCode, MspSubscriptionDetails, MspSubscriptionStatus,
+    OfferChangeReasonCode, OfferStatus, OfferType, RenewalPreference, SortOperator,
+    SubscriptionChangeReasonCode, SubscriptionHistoryPage, SubscriptionSearchRequest,
+    SubscriptionSortKey,
 };
+use serde_json::json;
 use test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const SUBSCRIPTION: &str = "33628-4637-267384";
@@ -117,4 +122,195 @@ fn either_organization_reference_and_new_values_survive_a_round_trip() {
     assert_eq!(details.consolidated_offers[0].extra["bundleId"], "b-7");
     assert_eq!(details.additional_details["region"], "EMEA");
     assert_eq!(serde_json::to_value(&details).unwrap(), body);
+}
+
+#[tokio::test]
+async fn search_subscriptions_sends_the_documented_search_and_types_the_page() {
+    let spec = Spec::load("navigator-msp");
+    let request = spec.request_example("search_subscriptions");
+    // The generated type leaves an empty `filters` map out; the rest is sent as documented.
+    let mut sent = request.clone();
+    sent.as_object_mut().unwrap().remove("filters");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/cphub/api/msp/v1/orgs/{ORG}/subscriptions/search"))
+                .header("csp-auth-token", TOKEN)
+                .query_param("page_start", "1")
+                .query_param("page_limit", "10")
+                .json_body(sent);
+            then.status(200)
+                .json_body(spec.response_example("search_subscriptions", "200"));
+        })
+        .await;
+
+    let body: SubscriptionSearchRequest = serde_json::from_value(request).unwrap();
+    let sorter = body.sorter.as_ref().unwrap();
+    assert_eq!(
+        sorter.key,
+        Some(SubscriptionSortKey::BillingEngineSubscriptionId)
+    );
+    assert_eq!(sorter.operator, Some(SortOperator::Asc));
+    let page = Client::with_runtime(&server.base_url(), csp_runtime())
+        .search_subscriptions()
+        .org_id(ORG)
+        .page_start(1)
+        .page_limit(10)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(
+        (page.current, page.next, page.total_results_count),
+        (Some(1), Some(3), Some(100))
+    );
+    let summary = &page.results[0];
+    assert_eq!(
+        summary.id.as_deref(),
+        Some("abdb210c-3459-4487-b0aa-dc64947b8a13")
+    );
+    assert_eq!(
+        summary.billing_engine_subscription_id.as_deref(),
+        Some("M13130022")
+    );
+    assert_eq!(summary.status, Some(MspSubscriptionStatus::Submitted));
+    assert_eq!(summary.renewal_preference, Some(RenewalPreference::Auto));
+    assert_eq!(
+        summary.subscription_end_date.as_deref(),
+        Some("2020-12-22T00:00:00Z")
+    );
+    // The summary's organization reference is {id, name, uuid}.
+    let organization = summary.organization_ref.as_ref().unwrap();
+    assert_eq!(
+        organization.uuid.as_deref(),
+        Some("1234568d-49c0-49eb-baf3-e5d16cf32d22")
+    );
+    assert_eq!(
+        summary.service_ref.as_ref().unwrap().name.as_deref(),
+        Some("Workspace ONE")
+    );
+}
+
+#[tokio::test]
+async fn get_subscription_history_sends_its_page_and_types_the_transactions() {
+    let spec = Spec::load("navigator-msp");
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!(
+                    "/cphub/api/msp/v1/orgs/{ORG}/subscriptions/{SUBSCRIPTION}/history"
+                ))
+                .header("csp-auth-token", TOKEN)
+                .query_param("page_start", "1")
+                .query_param("page_limit", "10")
+                // The spec publishes no property (nor example) of the history search.
+                .json_body(json!({}));
+            then.status(200)
+                .json_body(spec.response_example("get_subscription_history", "200"));
+        })
+        .await;
+
+    let page = Client::with_runtime(&server.base_url(), csp_runtime())
+        .get_subscription_history()
+        .org_id(ORG)
+        .subscription_id(SUBSCRIPTION)
+        .page_start(1)
+        .page_limit(10)
+        .body(serde_json::Map::new())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!((page.current, page.next), (Some(1), Some(3)));
+    let transaction = &page.results[0];
+    let created = transaction.create_transaction.as_ref().unwrap();
+    assert_eq!(created.total_list_price, Some(35532.2));
+    let offer = &created.offers[0];
+    assert_eq!(offer.name.as_deref(), Some("VMware Workspace ONE Standard"));
+    assert_eq!(offer.offer_type, Some(OfferType::Commit));
+    assert_eq!(offer.purchase_quantity, Some(100));
+    let change = &transaction
+        .offer_status_transaction
+        .as_ref()
+        .unwrap()
+        .offers[0];
+    assert_eq!(
+        (change.from_status.clone(), change.to_status.clone()),
+        (Some(OfferStatus::Active), Some(OfferStatus::Expired))
+    );
+    assert_eq!(
+        change.change_reasons[0].code,
+        Some(OfferChangeReasonCode::TermOver)
+    );
+    assert_eq!(
+        transaction
+            .renewal_preference_transaction
+            .as_ref()
+            .unwrap()
+            .from_preference,
+        Some(RenewalPreference::Auto)
+    );
+}
+
+#[test]
+fn both_history_item_shapes_decode_and_round_trip() {
+    let spec = Spec::load("navigator-msp");
+    for name in ["operationPage", "dataStructurePages"] {
+        let body = spec.named_response_example("get_subscription_history", "200", name);
+        let page: SubscriptionHistoryPage = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&page).unwrap(), body, "{name}");
+        assert!(page.results.iter().all(|t| t.extra.is_empty()), "{name}");
+    }
+
+    // The data-structure pages' shape: every kind of transaction is typed.
+    let body = spec.named_response_example("get_subscription_history", "200", "dataStructurePages");
+    let page: SubscriptionHistoryPage = serde_json::from_value(body).unwrap();
+    let (first, second) = (&page.results[0], &page.results[1]);
+    assert_eq!(
+        first.requestor.as_ref().unwrap().entity_type.as_deref(),
+        Some("USER")
+    );
+    let created = first.subscription_create.as_ref().unwrap();
+    let add_on = &created.offers[0].add_on_offers[0];
+    assert_eq!(
+        add_on.offer_cost.as_ref().unwrap().promotion_savings[0]
+            .promotion_code
+            .as_deref(),
+        Some("string")
+    );
+    assert_eq!(
+        first.offer_status_change.as_ref().unwrap().offers[0].change_reasons[0].code,
+        Some(OfferChangeReasonCode::WaitingProvisioning)
+    );
+    assert_eq!(
+        second
+            .subscription_date_change
+            .as_ref()
+            .unwrap()
+            .change_reasons[0]
+            .code,
+        Some(DateChangeReasonCode::InitialOrder)
+    );
+    assert_eq!(
+        second
+            .subscription_status_change
+            .as_ref()
+            .unwrap()
+            .change_reasons[0]
+            .code,
+        Some(SubscriptionChangeReasonCode::CreationSuccess)
+    );
+    assert_eq!(
+        second.subscription_offer_amend.as_ref().unwrap().changeset[0]
+            .change_type
+            .as_deref(),
+        Some("CREDIT")
+    );
 }

@@ -107,6 +107,22 @@ impl Spec {
             })
     }
 
+    /// The named example `name` of the JSON answer of `operation_id` with `status`.
+    pub fn named_response_example(&self, operation_id: &str, status: &str, name: &str) -> Value {
+        let body = BodyOf::Response {
+            status,
+            media_type: "application/json",
+        };
+        self.loaded
+            .named_example(operation_id, body, name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {operation_id} has no {status} example {name}",
+                    self.loaded.file
+                )
+            })
+    }
+
     fn example(&self, operation_id: &str, body: BodyOf<'_>) -> Value {
         self.loaded.example(operation_id, body).unwrap_or_else(|| {
             panic!(

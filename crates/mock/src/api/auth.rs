@@ -1,18 +1,43 @@
-//! cphub-auth: the token exchange, the organization's users and its invitations.
+//! cphub-auth: the token exchange, the organization's users and its invitations. A user's
+//! roles, bindings and service roles are in `roles`; the logged-in user in `logged_in`.
+
+pub(crate) mod logged_in;
+pub(crate) mod roles;
 
 use axum::http::StatusCode;
-use cphub_auth::types::{AccessTokenRequest, AddUsersRequest, InvitationEmails, UserRolesUpdate};
-use serde_json::{Value, json};
+use axum::response::IntoResponse;
+use cphub_auth::types::{
+    AccessTokenRequest, AddUsersRequest, AddUsersRequestV2, InvitationEmails, OrgRoleName,
+    RoleToAdd, UserRolesUpdate, Users,
+};
+use serde_json::{Map, Value, json};
 
 use super::known_org;
 use crate::App;
 use crate::call::{Call, Reply, ok};
-use crate::store::now_millis;
+use crate::store::{Store, now_millis};
 use crate::tokens::Kind;
 
 /// How long an invitation stays open, as CSP's do.
 const INVITATION_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
+/// A JSON answer with `status`: the reference answers 201, 202 and 207 where the guides
+/// gave no status.
+fn answer(status: StatusCode, value: impl serde::Serialize) -> Reply {
+    Ok((status, axum::Json(value)).into_response())
+}
+
+/// `207` when some entries failed, else `202`, as the reference's bulk operations answer.
+fn accepted(any_failed: bool) -> StatusCode {
+    if any_failed {
+        StatusCode::MULTI_STATUS
+    } else {
+        StatusCode::ACCEPTED
+    }
+}
+
+/// `201 Created`, as the newest reference answers. No expiry is announced: no source
+/// documents an expiry field.
 pub(crate) fn get_access_token(app: &App, call: &Call) -> Reply {
     let request: AccessTokenRequest = call.json()?;
     if request.refresh_token.expose() != app.config.refresh_token {
@@ -21,73 +46,121 @@ pub(crate) fn get_access_token(app: &App, call: &Call) -> Reply {
             "invalid_grant: the refresh token is not valid",
         ));
     }
-    let (token, lifetime) = app.tokens().issue(Kind::Csp);
-    ok(json!({ "accessToken": token, "expiresIn": lifetime }))
+    let (token, _) = app.tokens().issue(Kind::Csp);
+    answer(StatusCode::CREATED, json!({ "accessToken": token }))
 }
 
+/// `roleId` keeps the members holding that organization role.
 pub(crate) fn list_users(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
-    ok(app.store().users.get(&org).cloned().unwrap_or_default())
+    let members = app.store().users.get(&org).cloned().unwrap_or_default();
+    let Some(role) = call.query("roleId") else {
+        return ok(members);
+    };
+    let holds = |member: &Value| roles_of(member).any(|r| r == role);
+    ok(members.into_iter().filter(holds).collect::<Vec<_>>())
 }
 
-/// As CSP does: members get the roles; a user with a VMware ID joins at once with them;
-/// anyone else is sent an invitation, which expires after seven days.
+/// Removes the listed members; a user who is not one is reported as failed, not refused.
+pub(crate) fn delete_users(app: &App, call: &Call) -> Reply {
+    let org = known_org(app, call)?;
+    let request: Users = call.json()?;
+    let mut store = app.store();
+    let members = store.users.entry(org.clone()).or_default();
+    let (mut removed, mut failed) = (Vec::new(), Map::new());
+    for user in &request.users {
+        let name = user.username.as_str();
+        match members.iter().position(|m| m["user"]["username"] == name) {
+            Some(index) => {
+                members.remove(index);
+                removed.push(name.to_owned());
+            }
+            None => {
+                failed.insert(name.to_owned(), json!("User not found"));
+            }
+        }
+    }
+    // A removed user's role bindings go with them.
+    store
+        .role_bindings
+        .retain(|(o, user, _), _| o != &org || !removed.contains(user));
+    ok(json!({
+        "message": "Users have been removed",
+        "status": { "succeeded": removed, "failed": failed },
+    }))
+}
+
+/// V1 (PATCH and POST): members in `addedUsers`, invitations in `invitedUsers` with their
+/// links, as the reference splits them; the guides' `detailedStatus` for every user.
 pub(crate) fn add_users(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
     let request: AddUsersRequest = call.json()?;
-    let roles: Vec<String> = request
-        .org_roles_to_add
-        .iter()
-        .map(|r| r.as_str().to_owned())
-        .collect();
+    let grant = Grant::v1(&request);
     let mut store = app.store();
-    let (mut added, mut failed, mut detail) = (Vec::new(), Vec::new(), serde_json::Map::new());
+    let (mut added, mut failed, mut detail) = (Vec::new(), Vec::new(), Map::new());
+    let (mut invited, mut links) = (Vec::new(), Map::new());
     for user in &request.users {
         let name = user.username.clone();
-        if !name.contains('@') {
-            detail.insert(name.clone(), json!("Failed: not an email address"));
-            failed.push(name);
-            continue;
+        match add_user(&mut store, &org, &name, &grant) {
+            Outcome::Member => added.push(name.clone()),
+            Outcome::Invited(link) => {
+                links.insert(name.clone(), json!(link));
+                invited.push(name.clone());
+            }
+            Outcome::Failed(reason) => {
+                detail.insert(name.clone(), json!(format!("Failed: {reason}")));
+                failed.push(name);
+                continue;
+            }
         }
-        let has_vmware_id = store.vmware_ids.contains(&name);
-        let members = store.users.entry(org.clone()).or_default();
-        if let Some(member) = members.iter_mut().find(|m| m["user"]["username"] == name) {
-            change_member_roles(member, &roles, &[]);
-            add_service_roles(member, &request.service_roles_items);
-        } else if has_vmware_id {
-            let mut member = new_member(&name);
-            change_member_roles(&mut member, &roles, &[]);
-            add_service_roles(&mut member, &request.service_roles_items);
-            members.push(member);
-        } else {
-            let invitations = store.invitations.entry(org.clone()).or_default();
-            invitations.retain(|i| i["username"] != name);
-            invitations.push(json!({
-                "expirationTime": now_millis() + INVITATION_LIFETIME_MS,
-                "generatedBy": "mock",
-                "generatedAt": now_millis(),
-                "status": "AVAILABLE",
-                "username": name,
-                "orgRoles": roles,
-                "orgRoleBindingOrgs": request.org_role_binding_orgs,
-                "refLink": format!(
-                    "/cphub/api/auth/v1/orgs/{org}/invitations/{}",
-                    uuid::Uuid::new_v4()
-                ),
-            }));
-        }
-        detail.insert(name.clone(), json!("Success"));
-        added.push(name);
+        detail.insert(name, json!("Success"));
     }
-    ok(json!({
-        "message": "Users have been added/invited successfully",
-        "addedUsers": {
-            "users": added,
-            "status": "SUCCESS",
-            "failedUsers": failed,
-            "detailedStatus": detail,
-        },
-    }))
+    let mut added_users =
+        json!({ "users": added, "failedUsers": failed, "detailedStatus": detail });
+    // ResultStatus has no failure value: the status is left out when some failed.
+    if failed.is_empty() {
+        added_users["status"] = json!("SUCCESS");
+    }
+    answer(
+        accepted(!failed.is_empty()),
+        json!({
+            "message": "Users have been added/invited successfully",
+            "addedUsers": added_users,
+            "invitedUsers": {
+                "users": invited, "status": "SUCCESS", "failedUsers": [], "refLink": links,
+            },
+        }),
+    )
+}
+
+/// V2: `succeeded.added` and `succeeded.invited` (with links), refused entries in
+/// `failed.onInvite` (the reference's example refuses an invalid email there).
+pub(crate) fn add_users_v2(app: &App, call: &Call) -> Reply {
+    let org = known_org(app, call)?;
+    let request: AddUsersRequestV2 = call.json()?;
+    let grant = Grant::v2(&request);
+    let mut store = app.store();
+    let (mut added, mut invited, mut failed) = (Vec::new(), Map::new(), Map::new());
+    for user in &request.users {
+        let name = user.username.clone();
+        match add_user(&mut store, &org, &name, &grant) {
+            Outcome::Member => added.push(name),
+            Outcome::Invited(link) => {
+                invited.insert(name, json!(link));
+            }
+            Outcome::Failed(reason) => {
+                failed.insert(name, json!(reason));
+            }
+        }
+    }
+    answer(
+        accepted(!failed.is_empty()),
+        json!({
+            "message": "Users have been added/invited",
+            "succeeded": { "added": added, "invited": invited },
+            "failed": { "onAdd": {}, "onInvite": failed },
+        }),
+    )
 }
 
 pub(crate) fn list_invitations(app: &App, call: &Call) -> Reply {
@@ -100,12 +173,14 @@ pub(crate) fn list_invitations(app: &App, call: &Call) -> Reply {
         .unwrap_or_default())
 }
 
+/// `202`, or `207` with the emails that had no pending invitation in `failed.onInvite`;
+/// `404` when none had one.
 pub(crate) fn revoke_invitations(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
     let request: InvitationEmails = call.json()?;
     let mut store = app.store();
     let invitations = store.invitations.entry(org).or_default();
-    let (mut revoked, mut links) = (Vec::new(), serde_json::Map::new());
+    let (mut revoked, mut links) = (Vec::new(), Map::new());
     invitations.retain(|invitation| {
         let Some(name) = invitation["username"].as_str() else {
             return true;
@@ -120,10 +195,20 @@ pub(crate) fn revoke_invitations(app: &App, call: &Call) -> Reply {
     if revoked.is_empty() {
         return Err(call.not_found("a pending invitation for these emails"));
     }
-    ok(json!({
+    let failed: Map<String, Value> = request
+        .emails
+        .iter()
+        .filter(|e| !revoked.contains(e))
+        .map(|e| (e.clone(), json!("No pending invitation")))
+        .collect();
+    let mut body = json!({
         "message": "Invitations have been revoked successfully",
         "revokedUsersInvitation": { "users": revoked, "status": "SUCCESS", "refLink": links },
-    }))
+    });
+    if !failed.is_empty() {
+        body["failed"] = json!({ "onInvite": failed });
+    }
+    answer(accepted(!failed.is_empty()), body)
 }
 
 pub(crate) fn resend_invitations(app: &App, call: &Call) -> Reply {
@@ -154,9 +239,6 @@ pub(crate) fn resend_invitations(app: &App, call: &Call) -> Reply {
 pub(crate) fn update_user_org_roles(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
     let request: UserRolesUpdate = call.json()?;
-    let names = |roles: &[cphub_auth::types::OrgRoleName]| -> Vec<String> {
-        roles.iter().map(|r| r.as_str().to_owned()).collect()
-    };
     let (add, remove) = (
         names(&request.role_names_to_add),
         names(&request.role_names_to_remove),
@@ -191,11 +273,142 @@ pub(crate) fn update_user_org_roles(app: &App, call: &Call) -> Reply {
     ok(request)
 }
 
+/// A service's id, and each role to grant there: its name and the resource it is scoped to.
+type ServiceGrant = (String, Vec<(String, Option<String>)>);
+
+/// What adding users grants, from either version of the request.
+struct Grant {
+    org_roles: Vec<String>,
+    services: Vec<ServiceGrant>,
+    binding_orgs: Vec<String>,
+}
+
+impl Grant {
+    fn v1(request: &AddUsersRequest) -> Grant {
+        let services = request.service_roles_items.iter().filter_map(|item| {
+            service_grant(
+                &item.service_id,
+                &item.role_names_to_add,
+                &item.roles_to_add,
+            )
+        });
+        Grant {
+            org_roles: names(&request.org_roles_to_add),
+            services: services.collect(),
+            binding_orgs: request.org_role_binding_orgs.clone(),
+        }
+    }
+
+    fn v2(request: &AddUsersRequestV2) -> Grant {
+        let services = request.service_roles_items.iter().filter_map(|item| {
+            service_grant(
+                &item.service_id,
+                &item.role_names_to_add,
+                &item.roles_to_add,
+            )
+        });
+        Grant {
+            org_roles: names(&request.org_roles_to_add),
+            services: services.collect(),
+            binding_orgs: request.org_role_binding_orgs.clone(),
+        }
+    }
+}
+
+/// One service's roles, by name (`roleNamesToAdd`) and as objects (`rolesToAdd`: one in V1,
+/// a list in V2).
+fn service_grant<'a>(
+    service_id: &Option<String>,
+    named: &[String],
+    objects: impl IntoIterator<Item = &'a RoleToAdd>,
+) -> Option<ServiceGrant> {
+    let named = named.iter().map(|n| (n.clone(), None));
+    let objects = objects
+        .into_iter()
+        .filter_map(|r| Some((r.name.clone()?, r.resource.clone())));
+    Some((service_id.clone()?, named.chain(objects).collect()))
+}
+
+fn names(roles: &[OrgRoleName]) -> Vec<String> {
+    roles.iter().map(|r| r.as_str().to_owned()).collect()
+}
+
+/// What adding one user did.
+enum Outcome {
+    /// A member now (or already): the roles are theirs.
+    Member,
+    /// Sent an invitation, at this link.
+    Invited(String),
+    /// Refused, for this reason.
+    Failed(&'static str),
+}
+
+/// As CSP does: members get the roles; a user with a VMware ID joins at once with them;
+/// anyone else is sent an invitation, which expires after seven days.
+fn add_user(store: &mut Store, org: &str, name: &str, grant: &Grant) -> Outcome {
+    if !is_email(name) {
+        return Outcome::Failed("Invalid email");
+    }
+    let has_vmware_id = store.vmware_ids.contains(name);
+    let members = store.users.entry(org.to_owned()).or_default();
+    if let Some(member) = members.iter_mut().find(|m| m["user"]["username"] == name) {
+        change_member_roles(member, &grant.org_roles, &[]);
+        add_service_roles(member, &grant.services);
+        return Outcome::Member;
+    }
+    if has_vmware_id {
+        let mut member = new_member(name);
+        change_member_roles(&mut member, &grant.org_roles, &[]);
+        add_service_roles(&mut member, &grant.services);
+        members.push(member);
+        return Outcome::Member;
+    }
+    let link = format!(
+        "/cphub/api/auth/v1/orgs/{org}/invitations/{}",
+        uuid::Uuid::new_v4()
+    );
+    let invitations = store.invitations.entry(org.to_owned()).or_default();
+    invitations.retain(|i| i["username"] != name);
+    invitations.push(json!({
+        "expirationTime": now_millis() + INVITATION_LIFETIME_MS,
+        "generatedBy": "mock",
+        "generatedAt": now_millis(),
+        "status": "AVAILABLE",
+        "username": name,
+        "orgRoles": grant.org_roles,
+        "orgRoleBindingOrgs": grant.binding_orgs,
+        "refLink": link,
+    }));
+    Outcome::Invited(link)
+}
+
+/// `local@domain.tld`: the reference's example refuses `jimdoe@.com`.
+fn is_email(name: &str) -> bool {
+    name.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    })
+}
+
+/// The ids of a member's organization roles.
+fn roles_of(member: &Value) -> impl Iterator<Item = &str> {
+    member["orgRoles"]["orgRoles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str())
+}
+
 /// A member as `list_users` shows one, before roles.
 fn new_member(email: &str) -> Value {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
     json!({
         "user": {
+            // An account id, so the per-user paths find a member by it as by name.
+            "id": uuid::Uuid::new_v4().to_string(),
             "username": email,
             "email": email,
             "firstName": local,
@@ -209,15 +422,13 @@ fn new_member(email: &str) -> Value {
     })
 }
 
-fn add_service_roles(member: &mut Value, items: &[cphub_auth::types::ServiceRolesItem]) {
+/// Grants each service's roles the member lacks; a role's `resource` scopes it.
+fn add_service_roles(member: &mut Value, services: &[ServiceGrant]) {
     let Some(list) = member["serviceRolesList"].as_array_mut() else {
         return;
     };
-    for item in items {
-        let Some(service) = item.service_id.as_deref() else {
-            continue;
-        };
-        let index = match list.iter().position(|s| s["serviceId"] == service) {
+    for (service, granted) in services {
+        let index = match list.iter().position(|s| s["serviceId"] == service.as_str()) {
             Some(index) => index,
             None => {
                 list.push(json!({ "serviceId": service, "roles": [] }));
@@ -227,13 +438,18 @@ fn add_service_roles(member: &mut Value, items: &[cphub_auth::types::ServiceRole
         let Some(roles) = list[index]["roles"].as_array_mut() else {
             continue;
         };
-        for name in &item.role_names_to_add {
-            if !roles.iter().any(|r| r["roleId"] == name.as_str()) {
-                roles.push(json!({
-                    "roleId": name, "name": name, "hidden": false, "enabled": true,
-                    "memberType": "DIRECT",
-                }));
+        for (name, resource) in granted {
+            if roles.iter().any(|r| r["roleId"] == name.as_str()) {
+                continue;
             }
+            let mut role = json!({
+                "roleId": name, "name": name, "hidden": false, "enabled": true,
+                "memberType": "DIRECT",
+            });
+            if let Some(resource) = resource {
+                role["resource"] = json!(resource);
+            }
+            roles.push(role);
         }
     }
 }

@@ -186,7 +186,8 @@ fn usage_csv(
 pub(crate) fn list_subscriptions(app: &App, call: &Call) -> Reply {
     let org = known_org(app, call)?;
     call.query_as::<bool>("providerReport")?;
-    let all_tenants = call.query_as::<bool>("allTenants")?.unwrap_or(true);
+    // The spec (and the 2019 guide) default allTenants to false.
+    let all_tenants = call.query_as::<bool>("allTenants")?.unwrap_or(false);
     let tenant = call.query("tenantId");
     let store = app.store();
     let provider = org == app.config.provider_org;

@@ -1,0 +1,361 @@
+//! Runs a generated command: reads its flags by the model, sends the request through the
+//! SDK runtime (auth, retries for idempotent methods only, tracing) and prints the answer.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use clap::ArgMatches;
+use sdk_runtime::{Auth, Runtime};
+use serde_json::{Map, Value};
+
+use crate::commands::ORG_PARAM;
+use crate::config::Settings;
+use crate::error::CliError;
+use crate::model::{Kind, Location, Op, SurfaceModel};
+use crate::output::Printer;
+
+/// Everything a command runs with.
+pub struct Context {
+    /// Resolved settings and credentials.
+    pub settings: Settings,
+    /// How answers print.
+    pub printer: Printer,
+    /// No progress bars or notes.
+    pub quiet: bool,
+    navigator: OnceLock<Runtime>,
+    vcpp: OnceLock<Runtime>,
+}
+
+impl Context {
+    /// A context for these settings.
+    pub fn new(settings: Settings, printer: Printer, quiet: bool) -> Context {
+        Context {
+            settings,
+            printer,
+            quiet,
+            navigator: OnceLock::new(),
+            vcpp: OnceLock::new(),
+        }
+    }
+
+    /// The runtime for Navigator calls: the refresh token, exchanged as needed.
+    pub fn navigator(&self) -> Result<Runtime, CliError> {
+        if let Some(runtime) = self.navigator.get() {
+            return Ok(runtime.clone());
+        }
+        let token = self.settings.refresh_token.clone().ok_or_else(|| {
+            CliError::Auth(format!(
+                "no API token: set CPN_REFRESH_TOKEN or run `cpn auth login` (profile `{}`)",
+                self.settings.profile
+            ))
+        })?;
+        let auth = Auth::csp_refresh_token(&self.settings.base_url, token);
+        let runtime = Runtime::builder()
+            .auth(auth)
+            .build()
+            .map_err(|e| CliError::Other(e.to_string()))?;
+        Ok(self.navigator.get_or_init(|| runtime).clone())
+    }
+
+    /// The runtime for VCPP calls: the client credentials, exchanged as needed.
+    pub fn vcpp(&self) -> Result<Runtime, CliError> {
+        if let Some(runtime) = self.vcpp.get() {
+            return Ok(runtime.clone());
+        }
+        let (Some(id), Some(secret)) = (
+            self.settings.vcpp_client_id.clone(),
+            self.settings.vcpp_client_secret.clone(),
+        ) else {
+            return Err(CliError::Auth(format!(
+                "no VCPP client credentials: set VCPP_CLIENT_ID and VCPP_CLIENT_SECRET or run \
+                 `cpn auth login --vcpp` (profile `{}`)",
+                self.settings.profile
+            )));
+        };
+        let token_url = self.vcpp_token_url()?;
+        let runtime = Runtime::builder()
+            .auth(Auth::vcpp_client_credentials(&token_url, id, secret))
+            .build()
+            .map_err(|e| CliError::Other(e.to_string()))?;
+        Ok(self.vcpp.get_or_init(|| runtime).clone())
+    }
+
+    /// The VCPP token endpoint beside the configured API root.
+    pub fn vcpp_token_url(&self) -> Result<String, CliError> {
+        vcpp::token_url(&self.settings.vcpp_base_url).ok_or_else(|| {
+            CliError::Usage(format!(
+                "the VCPP base URL {} does not end in /v1/m3/api/vcpp",
+                self.settings.vcpp_base_url
+            ))
+        })
+    }
+
+    /// The base URL and runtime of an operation.
+    pub fn target(&self, surface: &SurfaceModel, op: &Op) -> Result<(String, Runtime), CliError> {
+        let vcpp = surface.name == "vcpp";
+        let base = if vcpp {
+            &self.settings.vcpp_base_url
+        } else {
+            &self.settings.base_url
+        };
+        let runtime = if !op.authenticated {
+            Runtime::builder()
+                .build()
+                .map_err(|e| CliError::Other(e.to_string()))?
+        } else if vcpp {
+            self.vcpp()?
+        } else {
+            self.navigator()?
+        };
+        Ok((base.trim_end_matches('/').to_owned(), runtime))
+    }
+}
+
+/// One request, as the flags describe it; copied and changed for paging and fan-out.
+#[derive(Debug, Clone, Default)]
+pub struct Call {
+    /// Path parameter values by name.
+    pub path: BTreeMap<&'static str, String>,
+    /// Query pairs.
+    pub query: Vec<(&'static str, String)>,
+    /// Headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: Option<Value>,
+}
+
+impl Call {
+    /// Sets a query parameter, replacing any value it had.
+    pub fn set_query(&mut self, name: &'static str, value: String) {
+        self.query.retain(|(n, _)| *n != name);
+        self.query.push((name, value));
+    }
+
+    /// A query parameter's value.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The values of a flag, as text, however clap parsed it.
+fn values(m: &ArgMatches, flag: &str, kind: Kind) -> Vec<String> {
+    let text = |v: Option<clap::parser::ValuesRef<'_, String>>| -> Vec<String> {
+        v.map(|v| v.cloned().collect()).unwrap_or_default()
+    };
+    match m.try_contains_id(flag) {
+        Ok(true) => {}
+        _ => return Vec::new(),
+    }
+    match kind {
+        Kind::Integer | Kind::IntegerList => m
+            .get_many::<i64>(flag)
+            .map(|v| v.map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        Kind::Number => m
+            .get_many::<f64>(flag)
+            .map(|v| v.map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        Kind::Boolean => m
+            .get_many::<bool>(flag)
+            .map(|v| v.map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        _ => text(m.get_many::<String>(flag)),
+    }
+}
+
+/// Reads the flags of `op` into a request.
+pub fn call_from(ctx: &Context, op: &Op, m: &ArgMatches) -> Result<Call, CliError> {
+    let mut call = Call::default();
+    for param in op.params {
+        let mut given = values(m, param.flag, param.kind);
+        if given.is_empty() && param.name == ORG_PARAM {
+            given.extend(ctx.settings.org_id.clone());
+        }
+        match (param.location, given.is_empty()) {
+            (Location::Path, true) => {
+                return Err(CliError::Usage(format!(
+                    "--{} is required{}",
+                    param.flag,
+                    if param.name == ORG_PARAM {
+                        " (or set CPN_ORG_ID, or `cpn auth login --org-id`)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+            (Location::Path, false) => {
+                call.path.insert(param.name, given.remove(0));
+            }
+            (Location::Query, _) => call
+                .query
+                .extend(given.into_iter().map(|v| (param.name, v))),
+            (Location::Header, _) => call
+                .headers
+                .extend(given.into_iter().map(|v| (param.name, v))),
+        }
+    }
+    if let Some(body) = &op.body {
+        let mut object = match m.try_get_one::<String>("body").ok().flatten() {
+            Some(source) => Some(read_json(source)?),
+            None => None,
+        };
+        for field in body.fields {
+            let mut given = values(m, field.flag, field.kind);
+            let value = match (field.kind, given.is_empty()) {
+                (_, true) if field.secret && field.name.to_lowercase().contains("refresh") => {
+                    match &ctx.settings.refresh_token {
+                        Some(token) if object_lacks(&object, field.name) => {
+                            Value::String(token.clone())
+                        }
+                        _ => continue,
+                    }
+                }
+                (_, true) => continue,
+                (Kind::StringList, _) => given.into_iter().map(Value::String).collect(),
+                (Kind::IntegerList, _) => given
+                    .iter()
+                    .filter_map(|v| v.parse::<i64>().ok())
+                    .map(Value::from)
+                    .collect(),
+                (Kind::String, _) => Value::String(given.remove(0)),
+                (_, _) => serde_json::from_str(&given[0])
+                    .map_err(|e| CliError::Usage(format!("--{}: not JSON: {e}", field.flag)))?,
+            };
+            let map = object.get_or_insert_with(|| Value::Object(Map::new()));
+            match map.as_object_mut() {
+                Some(map) => {
+                    map.insert(field.name.to_owned(), value);
+                }
+                None => return Err(CliError::Usage("--body is not a JSON object".into())),
+            }
+        }
+        if object.is_none() && body.required {
+            object = Some(Value::Object(Map::new()));
+        }
+        if let Some(Value::Object(map)) = &object {
+            let missing: Vec<String> = body
+                .fields
+                .iter()
+                .filter(|f| f.required && !map.contains_key(f.name))
+                .map(|f| format!("--{}", f.flag))
+                .collect();
+            if !missing.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "the body needs {} (flags or --body)",
+                    missing.join(", ")
+                )));
+            }
+        }
+        call.body = object;
+    }
+    Ok(call)
+}
+
+fn object_lacks(object: &Option<Value>, name: &str) -> bool {
+    object.as_ref().and_then(|o| o.get(name)).is_none()
+}
+
+/// JSON from a file, or from stdin for `-`.
+pub fn read_json(source: &str) -> Result<Value, CliError> {
+    let text = if source == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| CliError::Other(format!("cannot read {source}: {e}")))?
+    };
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{source}: not JSON: {e}")))
+}
+
+/// Percent-encodes a path segment.
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Sends `call` as `op`; an answer that is not a success (nor `304`) is an error.
+pub async fn send(
+    ctx: &Context,
+    surface: &SurfaceModel,
+    op: &'static Op,
+    call: &Call,
+) -> Result<reqwest::Response, CliError> {
+    let (base, runtime) = ctx.target(surface, op)?;
+    let mut path = op.path.to_owned();
+    for (name, value) in &call.path {
+        path = path.replace(&format!("{{{name}}}"), &encode(value));
+    }
+    let method = reqwest::Method::from_bytes(op.method.as_bytes())
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    let mut builder = runtime
+        .http_client()
+        .request(method, format!("{base}{path}"))
+        .query(&call.query);
+    for (name, value) in &call.headers {
+        builder = builder.header(*name, value);
+    }
+    if let Some(body) = &call.body {
+        builder = builder.json(body);
+    }
+    let accept = if op.raw_answer() {
+        op.success_media.first().copied()
+    } else {
+        Some("application/json")
+    };
+    let mut request = builder.build()?;
+    let operation = sdk_runtime::Operation {
+        id: op.id,
+        method: op.method,
+        path: op.path,
+        authenticated: op.authenticated,
+        accept,
+    };
+    runtime
+        .pre::<()>(&mut request, &operation)
+        .await
+        .map_err(|e| match e {
+            progenitor_client::Error::Custom(message) => CliError::Auth(message),
+            other => CliError::Other(other.to_string()),
+        })?;
+    let response = runtime.exec(request, &operation).await?;
+    let status = response.status();
+    if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(response);
+    }
+    let body = response.text().await.unwrap_or_default();
+    Err(CliError::from_status(
+        status.as_u16(),
+        redacted_text(ctx, body),
+    ))
+}
+
+/// An error body as printed: JSON redacted and compact, anything else as sent.
+fn redacted_text(ctx: &Context, body: String) -> String {
+    match serde_json::from_str::<Value>(&body) {
+        Ok(mut value) => {
+            ctx.printer.redact(&mut value);
+            value.to_string()
+        }
+        Err(_) => body.trim().to_owned(),
+    }
+}
+
+/// The JSON of a success answer; `None` for an empty body (`201`, `204`, `304`).
+pub async fn json_answer(response: reqwest::Response) -> Result<Option<Value>, CliError> {
+    let bytes = response.bytes().await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+        Value::String(String::from_utf8_lossy(&bytes).into_owned())
+    })))
+}

@@ -1,0 +1,216 @@
+//! The operations the client crates serve by hand (multipart upload, VCPP token, JSON or XML
+//! order, Atom order feed), as commands of the same shape as the generated ones: their
+//! parameters and help come from the spec, and they call the crates' hand-written functions.
+
+use bytes::Bytes;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde_json::{Value, json};
+use tokio::io::AsyncReadExt;
+
+use crate::error::{CliError, from_progenitor};
+use crate::exec::{Context, call_from, read_json};
+use crate::model::{Op, SurfaceModel};
+
+/// The flags a hand-written operation takes beside its spec parameters.
+pub fn args(op: &Op, cmd: Command) -> Command {
+    match op.id {
+        "upload_attachment" => cmd.arg(
+            Arg::new("file")
+                .long("file")
+                .value_name("PATH")
+                .required(true)
+                .help("The file to attach, streamed from disk with a progress bar"),
+        ),
+        "place_order" => cmd
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("FILE")
+                    .required(true)
+                    .help("The order (OrderRequestEnvelope, JSON) from FILE, `-` for stdin"),
+            )
+            .arg(
+                Arg::new("xml")
+                    .long("xml")
+                    .action(ArgAction::SetTrue)
+                    .help("Send the order in the guide's XML form instead of JSON"),
+            ),
+        "get_order_feed" => cmd.arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Ask for the feed's JSON form instead of Atom"),
+        ),
+        _ => cmd,
+    }
+}
+
+/// Runs a hand-written operation.
+pub async fn run(
+    ctx: &Context,
+    surface: &SurfaceModel,
+    op: &'static Op,
+    m: &ArgMatches,
+) -> Result<(), CliError> {
+    let (base, runtime) = ctx.target(surface, op)?;
+    match op.id {
+        "upload_attachment" => {
+            let call = call_from(ctx, op, m)?;
+            let org = call.path.get("orgId").cloned().unwrap_or_default();
+            let ticket = call
+                .path
+                .get("supportRequestId")
+                .cloned()
+                .unwrap_or_default();
+            let path = m.get_one::<String>("file").cloned().unwrap_or_default();
+            let attachment = attachment(ctx, &path).await?;
+            let client = cphub_support::Client::with_runtime(&base, runtime);
+            let answer = client
+                .upload_attachment(&org, &ticket, attachment)
+                .await
+                .map_err(from_progenitor)?;
+            ctx.printer
+                .print(json!({"attached": path, "status": answer.status().as_u16()}))
+        }
+        "get_token" => {
+            let id = ctx.settings.vcpp_client_id.clone();
+            let secret = ctx.settings.vcpp_client_secret.clone();
+            let (Some(id), Some(secret)) = (id, secret) else {
+                return Err(CliError::Auth(
+                    "no VCPP client credentials: set VCPP_CLIENT_ID and VCPP_CLIENT_SECRET".into(),
+                ));
+            };
+            let client = vcpp::Client::with_runtime(&base, runtime);
+            let token = client
+                .get_token_at(&ctx.vcpp_token_url()?, &id, &secret)
+                .await
+                .map_err(from_progenitor)?;
+            // Printed redacted: the command proves the credentials and shows the lifetime.
+            let value = serde_json::to_value(token.into_inner())
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            ctx.printer.print(value)
+        }
+        "place_order" => {
+            let body = m.get_one::<String>("body").cloned().unwrap_or_default();
+            let order: vcpp::types::OrderRequestEnvelope =
+                serde_json::from_value(read_json(&body)?)
+                    .map_err(|e| CliError::Usage(format!("{body}: not an order: {e}")))?;
+            let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
+            let answer = if m.get_flag("xml") {
+                client.place_order_xml(&order).await
+            } else {
+                client.place_order(&order).await
+            }
+            .map_err(from_progenitor)?;
+            let value = serde_json::to_value(answer.into_inner())
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            ctx.printer.print(value)
+        }
+        "get_order_feed" => order_feed(ctx, base, m).await,
+        other => Err(CliError::Other(format!(
+            "no hand-written command for {other}"
+        ))),
+    }
+}
+
+/// Streams a file from disk, counting its bytes on a progress bar as they are sent.
+async fn attachment(ctx: &Context, path: &str) -> Result<cphub_support::Attachment, CliError> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| CliError::Other(format!("{path}: {e}")))?;
+    let length = file.metadata().await?.len();
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| CliError::Usage(format!("{path} names no file")))?;
+    let bar = if ctx.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(length).with_message("uploading")
+    };
+    let stream = futures::stream::try_unfold((file, bar), |(mut file, bar)| async move {
+        let mut buffer = vec![0; 64 * 1024];
+        let read = file.read(&mut buffer).await?;
+        if read == 0 {
+            bar.finish_and_clear();
+            return Ok::<_, std::io::Error>(None);
+        }
+        buffer.truncate(read);
+        bar.inc(read as u64);
+        Ok(Some((Bytes::from(buffer), (file, bar))))
+    });
+    Ok(cphub_support::Attachment::from_stream(
+        name,
+        Some(length),
+        stream,
+    ))
+}
+
+/// The order feed, Atom (parsed) or JSON; a `304` prints nothing.
+async fn order_feed(ctx: &Context, base: String, m: &ArgMatches) -> Result<(), CliError> {
+    let since = match m.get_one::<String>("if-modified-since") {
+        Some(text) => Some(parse_date(text)?),
+        None => None,
+    };
+    let query = vcpp::OrderFeedQuery {
+        if_modified_since: since,
+        request_id: m.get_one::<String>("request-id").cloned(),
+    };
+    let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
+    let value = if m.get_flag("json") {
+        let answer = client
+            .get_order_feed_json(&query)
+            .await
+            .map_err(from_progenitor)?;
+        answer
+            .into_inner()
+            .map(|feed| serde_json::to_value(feed).unwrap_or(Value::Null))
+    } else {
+        let answer = client.get_order_feed(&query).await.map_err(|e| match e {
+            vcpp::OrderFeedError::Request(e) => from_progenitor(e),
+            malformed => CliError::Other(malformed.to_string()),
+        })?;
+        answer.into_inner().map(|feed| {
+            let entries: Vec<Value> = feed
+                .entries
+                .iter()
+                .map(|e| {
+                    json!({
+                        "id": e.id, "title": e.title,
+                        "updated": e.updated.map(|d| d.to_rfc3339()),
+                        "status": e.status.as_ref().map(|s| s.as_str().to_owned()),
+                        "orderNumber": e.order_number, "tokenNumber": e.token_number,
+                        "lineId": e.line_id, "partId": e.part_id,
+                        "externalContractId": e.external_contract_id,
+                        "externalLineTransactionReference": e.external_line_transaction_reference,
+                        "commitStartDate": e.commit_start_date.map(|d| d.to_rfc3339()),
+                        "commitEndDate": e.commit_end_date.map(|d| d.to_rfc3339()),
+                        "other": e.other,
+                    })
+                })
+                .collect();
+            Value::Array(entries)
+        })
+    };
+    match value {
+        Some(value) => ctx.printer.print(value),
+        None => {
+            if !ctx.quiet {
+                eprintln!("not modified since then (HTTP 304)");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// RFC 3339 (`2024-05-01T00:00:00Z`) or an HTTP date (`Wed, 01 May 2024 00:00:00 GMT`).
+fn parse_date(text: &str) -> Result<chrono::DateTime<chrono::Utc>, CliError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .or_else(|_| chrono::DateTime::parse_from_rfc2822(text))
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            CliError::Usage(format!(
+                "--if-modified-since: `{text}` is neither RFC 3339 nor an HTTP date"
+            ))
+        })
+}

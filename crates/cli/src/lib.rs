@@ -1,0 +1,124 @@
+//! `cpn`: VMware Cloud Partner Navigator and VCPP from the shell.
+//!
+//! Every operation of the six specs is a command (`cpn <surface> <operation>`), built at run
+//! time from a model that `build.rs` generates from `specs/*.yaml` ([`model`]), and sent
+//! through the SDK runtime, so auth, retries and tracing are the SDK's. The operations the
+//! client crates serve by hand are commands of the same shape ([`hand`]); everyday jobs have
+//! friendly aliases ([`aliases`]). Exit codes are in [`error`].
+
+pub mod aliases;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod exec;
+pub mod hand;
+pub mod login;
+pub mod model;
+pub mod output;
+pub mod run;
+
+use std::ffi::OsString;
+
+use clap::ArgMatches;
+
+pub use commands::{command, help_tree};
+use error::CliError;
+use exec::Context;
+use output::{Format, Printer};
+
+/// Runs `cpn` with these arguments; returns the exit code.
+pub fn main_with<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            // Help and version print to stdout and succeed; the rest are usage errors (2).
+            let _ = e.print();
+            return if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cpn: {e}");
+            return error::EXIT_OTHER;
+        }
+    };
+    match runtime.block_on(dispatch(&matches)) {
+        Ok(()) => error::EXIT_OK,
+        Err(e) => {
+            eprintln!("cpn: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+async fn dispatch(matches: &ArgMatches) -> Result<(), CliError> {
+    let Some((group, sub)) = matches.subcommand() else {
+        return Err(CliError::Usage("no command".into()));
+    };
+    if group == "completions" {
+        let shell = sub
+            .get_one::<clap_complete::Shell>("shell")
+            .copied()
+            .ok_or_else(|| CliError::Usage("no shell".into()))?;
+        clap_complete::generate(shell, &mut command(), "cpn", &mut std::io::stdout());
+        return Ok(());
+    }
+    let Some((name, m)) = sub.subcommand() else {
+        return Err(CliError::Usage(format!("`cpn {group}` needs a command")));
+    };
+    let ctx = context(m)?;
+    if group == "auth" {
+        match name {
+            "login" => return login::login(ctx, m).await,
+            "status" => return login::status(ctx).await,
+            _ => {}
+        }
+    }
+    let (surface, op) = match model::surface(group) {
+        Some(surface) => (surface, model::operation(surface, &name.replace('-', "_"))),
+        None => match aliases::find(group, name) {
+            Some((surface, op)) => (surface, Some(op)),
+            None => return Err(CliError::Usage(format!("unknown command `{group} {name}`"))),
+        },
+    };
+    let op = op.ok_or_else(|| CliError::Usage(format!("unknown command `{group} {name}`")))?;
+    run::run_op(&ctx, surface, op, m).await
+}
+
+/// The settings and printer of a run, from the global flags (clap hands them to every
+/// subcommand's matches).
+fn context(m: &ArgMatches) -> Result<Context, CliError> {
+    let settings = config::Settings::resolve(
+        config::profile_name(m.get_one::<String>("profile")),
+        m.get_one::<String>("base-url"),
+        m.get_one::<String>("vcpp-base-url"),
+    )?;
+    let format = m.get_one::<String>("output").map(|f| match f.as_str() {
+        "table" => Format::Table,
+        "csv" => Format::Csv,
+        _ => Format::Json,
+    });
+    let secrets = model::SURFACES
+        .iter()
+        .flat_map(|s| s.secrets.iter().copied())
+        .collect();
+    let printer = Printer {
+        format,
+        field: m.get_one::<String>("field").cloned(),
+        secrets,
+    };
+    Ok(Context::new(settings, printer, m.get_flag("quiet")))
+}

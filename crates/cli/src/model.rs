@@ -1,0 +1,172 @@
+//! The command-line model of the six specs, generated at build time by
+//! `codegen::cli_model` (see `build.rs`): every operation with its parameters and body fields.
+
+/// One spec, as a `cpn` subcommand group.
+#[derive(Debug)]
+pub struct SurfaceModel {
+    /// The spec's file stem, such as `cphub-core`.
+    pub name: &'static str,
+    /// The subcommand, such as `core`.
+    pub command: &'static str,
+    /// The spec's title.
+    pub title: &'static str,
+    /// The spec's description.
+    pub description: &'static str,
+    /// Every operation, hand-written ones included.
+    pub operations: &'static [Op],
+    /// Properties marked `format: password`: redacted in every answer printed.
+    pub secrets: &'static [&'static str],
+}
+
+/// One operation of a spec.
+#[derive(Debug)]
+pub struct Op {
+    /// The `operationId`.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template.
+    pub path: &'static str,
+    /// The spec's summary.
+    pub summary: &'static str,
+    /// The spec's description.
+    pub description: &'static str,
+    /// Whether it takes the provider's token.
+    pub authenticated: bool,
+    /// Served by hand-written code in the client crate (see `codegen::SURFACES`).
+    pub hand_written: bool,
+    /// Path, query and header parameters.
+    pub params: &'static [Param],
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// Media types of its success answers.
+    pub success_media: &'static [&'static str],
+}
+
+/// A path, query or header parameter.
+#[derive(Debug)]
+pub struct Param {
+    /// The name the API uses.
+    pub name: &'static str,
+    /// The `--flag`.
+    pub flag: &'static str,
+    /// Where it goes.
+    pub location: Location,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// How to read it.
+    pub kind: Kind,
+    /// Enum values, if any.
+    pub values: &'static [&'static str],
+    /// The spec's description.
+    pub description: &'static str,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+}
+
+/// How a value given on the command line becomes JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A repeated flag, a list of strings.
+    StringList,
+    /// A repeated flag, a list of integers.
+    IntegerList,
+    /// A JSON value given as text.
+    Json,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub struct Body {
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// Its media type (the JSON one when there are several).
+    pub media_type: &'static str,
+    /// The top-level properties of a JSON object body.
+    pub fields: &'static [Field],
+}
+
+/// A top-level property of a JSON body.
+#[derive(Debug)]
+pub struct Field {
+    /// The property name.
+    pub name: &'static str,
+    /// The `--flag`.
+    pub flag: &'static str,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// How to read it.
+    pub kind: Kind,
+    /// Enum values, if any.
+    pub values: &'static [&'static str],
+    /// The schema's description.
+    pub description: &'static str,
+    /// `format: password`: never taken on the command line.
+    pub secret: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/cli_model.rs"));
+
+impl Op {
+    /// The subcommand: the operation id in kebab case.
+    pub fn command(&self) -> String {
+        self.id.replace('_', "-")
+    }
+
+    /// Whether the success answer is something other than JSON (a CSV download).
+    pub fn raw_answer(&self) -> bool {
+        !self.success_media.is_empty()
+            && self
+                .success_media
+                .iter()
+                .all(|m| !m.contains("json") && !m.contains("xml"))
+    }
+
+    /// The paging parameters (start, limit) when the operation pages by 1-based offset.
+    pub fn paging(&self) -> Option<(&'static Param, &'static Param)> {
+        let find = |names: &[&str]| self.params.iter().find(|p| names.contains(&p.name));
+        Some((
+            find(&["pageStart", "page_start"])?,
+            find(&["pageLimit", "page_limit"])?,
+        ))
+    }
+
+    /// The tenant filter, when the operation takes one: `--all-tenants` fans out over it,
+    /// unless the API has an `allTenants` of its own (billing's subscriptions), which then
+    /// owns the flag: the service does the fan-out itself.
+    pub fn tenant_param(&self) -> Option<&'static Param> {
+        if self.params.iter().any(|p| p.flag == "all-tenants") {
+            return None;
+        }
+        self.params
+            .iter()
+            .find(|p| p.location == Location::Query && matches!(p.name, "tenantId" | "tenant_id"))
+    }
+}
+
+/// The surface whose subcommand is `command`.
+pub fn surface(command: &str) -> Option<&'static SurfaceModel> {
+    SURFACES.iter().find(|s| s.command == command)
+}
+
+/// The operation `id` of a surface.
+pub fn operation(surface: &'static SurfaceModel, id: &str) -> Option<&'static Op> {
+    surface.operations.iter().find(|o| o.id == id)
+}

@@ -1,0 +1,282 @@
+//! Printing answers: JSON when piped, a table for lists on a terminal, or as asked
+//! (`--output json|table|csv`, `--field PATH`). Secrets are redacted before anything prints.
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::Value;
+
+use crate::error::CliError;
+
+/// How answers are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON, pretty on a terminal.
+    Json,
+    /// A table (lists), or JSON (single objects).
+    Table,
+    /// CSV, a header row and one row per item.
+    Csv,
+}
+
+/// The printing settings of one run.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    /// The format asked for, if any.
+    pub format: Option<Format>,
+    /// `--field`.
+    pub field: Option<String>,
+    /// Property names to redact.
+    pub secrets: Vec<&'static str>,
+}
+
+/// Property names redacted whatever the spec says: credentials by any other name.
+const ALWAYS_SECRET: &[&str] = &[
+    "access_token",
+    "accessToken",
+    "refresh_token",
+    "refreshToken",
+    "id_token",
+    "client_secret",
+    "clientSecret",
+    "password",
+];
+
+/// The redaction marker, as the SDK's `Secret` prints.
+pub const REDACTED: &str = "[REDACTED]";
+
+impl Printer {
+    /// Replaces the value of every secret property, at any depth.
+    pub fn redact(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map.iter_mut() {
+                    if ALWAYS_SECRET.contains(&key.as_str()) || self.secrets.contains(&key.as_str())
+                    {
+                        *item = Value::String(REDACTED.into());
+                    } else {
+                        self.redact(item);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| self.redact(i)),
+            _ => {}
+        }
+    }
+
+    /// Prints an answer to stdout.
+    pub fn print(&self, mut value: Value) -> Result<(), CliError> {
+        self.redact(&mut value);
+        let mut out = std::io::stdout().lock();
+        let text = self.render(&value, std::io::stdout().is_terminal())?;
+        out.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    /// The text printed for `value` (already redacted).
+    pub fn render(&self, value: &Value, terminal: bool) -> Result<String, CliError> {
+        if let Some(path) = &self.field {
+            let picked: Vec<String> = match list_items(value) {
+                Some(items) => items
+                    .iter()
+                    .filter_map(|i| pick(i, path))
+                    .map(plain)
+                    .collect(),
+                None => pick(value, path).map(plain).into_iter().collect(),
+            };
+            if picked.is_empty() {
+                return Err(CliError::Usage(format!("the answer has no field `{path}`")));
+            }
+            return Ok(picked.join("\n") + "\n");
+        }
+        let format = self.format.unwrap_or(if terminal {
+            Format::Table
+        } else {
+            Format::Json
+        });
+        Ok(match (format, list_items(value)) {
+            (Format::Table, Some(items)) => table(items),
+            (Format::Csv, Some(items)) => csv(items),
+            (Format::Csv, None) => csv(std::slice::from_ref(value)),
+            (Format::Json, _) if !terminal => format!("{value}\n"),
+            _ => format!(
+                "{}\n",
+                serde_json::to_string_pretty(value).unwrap_or_default()
+            ),
+        })
+    }
+}
+
+/// The items of a list answer: an array, or an object whose one array of objects holds the
+/// page (`{"supportTickets": […]}`, `{"results": […], "next": …}`); an empty array counts
+/// only when it is the object's one property. An object with other fields (a tenant's
+/// `childOrgIds`, a ticket's `fileReferences`) is one item, not a list.
+pub fn list_items(value: &Value) -> Option<&[Value]> {
+    match value {
+        Value::Array(items) => Some(items),
+        Value::Object(map) => {
+            // Beside the page, only counters (`current`, `next`, `totalResultsCount`).
+            let counters = map
+                .values()
+                .filter(|v| v.is_number() || v.is_null())
+                .count();
+            let mut arrays = map.values().filter_map(Value::as_array).filter(|items| {
+                if items.is_empty() {
+                    map.len() == 1
+                } else {
+                    items.iter().all(Value::is_object)
+                }
+            });
+            let first = arrays.next()?;
+            (arrays.next().is_none() && counters + 1 == map.len()).then_some(first.as_slice())
+        }
+        _ => None,
+    }
+}
+
+/// A dotted path into a value: `id`, `orgRef.id`, `0.id`.
+fn pick<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, key| match v {
+        Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+        Value::Object(map) => map.get(key),
+        _ => None,
+    })
+}
+
+/// A value as a cell: strings without quotes, the rest as compact JSON.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The columns of a list: the scalar top-level properties, in first-seen order.
+fn columns(items: &[Value]) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    for item in items {
+        if let Value::Object(map) = item {
+            for (key, value) in map {
+                if !matches!(value, Value::Object(_) | Value::Array(_)) && !columns.contains(key) {
+                    columns.push(key.clone());
+                }
+            }
+        }
+    }
+    columns
+}
+
+fn cells(item: &Value, columns: &[String]) -> Vec<String> {
+    if columns.is_empty() {
+        return vec![plain(item)];
+    }
+    columns
+        .iter()
+        .map(|c| item.get(c).map(plain).unwrap_or_default())
+        .collect()
+}
+
+fn table(items: &[Value]) -> String {
+    let columns = columns(items);
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::NOTHING);
+    if !columns.is_empty() {
+        table.set_header(columns.clone());
+    }
+    for item in items {
+        table.add_row(cells(item, &columns));
+    }
+    format!("{table}\n")
+}
+
+fn csv(items: &[Value]) -> String {
+    let columns = columns(items);
+    let mut out = String::new();
+    let row = |cells: Vec<String>| {
+        cells
+            .iter()
+            .map(|c| {
+                if c.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if !columns.is_empty() {
+        out.push_str(&row(columns.clone()));
+        out.push('\n');
+    }
+    for item in items {
+        out.push_str(&row(cells(item, &columns)));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn printer(format: Option<Format>, field: Option<&str>) -> Printer {
+        Printer {
+            format,
+            field: field.map(str::to_owned),
+            secrets: vec!["secretThing"],
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_at_any_depth() {
+        let mut value = json!({"a": [{"access_token": "t0k3n", "secretThing": "x", "ok": 1}]});
+        printer(None, None).redact(&mut value);
+        assert_eq!(
+            value,
+            json!({"a": [{"access_token": REDACTED, "secretThing": REDACTED, "ok": 1}]})
+        );
+    }
+
+    #[test]
+    fn json_when_piped_table_on_a_terminal() {
+        let value = json!([{"id": "a", "name": "x"}, {"id": "b", "name": "y,z"}]);
+        let p = printer(None, None);
+        assert_eq!(p.render(&value, false).unwrap(), format!("{value}\n"));
+        let table = p.render(&value, true).unwrap();
+        assert!(table.contains("id") && table.contains("y,z"), "{table}");
+        let csv = printer(Some(Format::Csv), None)
+            .render(&value, false)
+            .unwrap();
+        assert_eq!(csv, "id,name\na,x\nb,\"y,z\"\n");
+    }
+
+    #[test]
+    fn a_wrapped_page_is_a_list_and_fields_are_picked() {
+        let value = json!({"supportTickets": [{"id": 1}, {"id": 2}], "count": 2});
+        let p = printer(None, Some("id"));
+        assert_eq!(p.render(&value, false).unwrap(), "1\n2\n");
+        let one = json!({"orgRef": {"id": "o"}});
+        assert_eq!(
+            printer(None, Some("orgRef.id")).render(&one, true).unwrap(),
+            "o\n"
+        );
+        assert!(printer(None, Some("nope")).render(&one, true).is_err());
+        let ticket = json!({"id": "t", "fileReferences": [{"fileName": "a"}]});
+        assert_eq!(
+            printer(None, Some("id")).render(&ticket, false).unwrap(),
+            "t\n"
+        );
+        let page = json!({"results": [{"id": "s"}], "next": 2, "current": 1});
+        assert_eq!(
+            printer(None, Some("id")).render(&page, false).unwrap(),
+            "s\n"
+        );
+        let tenant = json!({"id": "t", "childOrgIds": ["a"]});
+        assert_eq!(
+            printer(None, Some("id")).render(&tenant, false).unwrap(),
+            "t\n"
+        );
+    }
+}
