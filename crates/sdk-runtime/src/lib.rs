@@ -12,10 +12,13 @@
 //! - a **tracing** span per call (`api_call`: operation, method, path, status, attempt,
 //!   latency), with no token and no body.
 //!
-//! It also holds what the crates' hand-written operations share ([`hand_written`]: sending
-//! through the hooks, typed answers) and offset paging as a stream ([`paging`]).
+//! Every call fails with one type, [`Error`]: what the server said ([`Answer`]: status,
+//! headers, raw body, request id) and the typed error body, or the credential whose exchange
+//! failed ([`AuthError`]). Generated operations read their answers through [`answer`], and so
+//! do the crates' hand-written ones. It also holds offset paging as a stream ([`paging`]).
 //!
-//! Secrets are [`Secret`]s: no `Debug`, `Display` or error of this crate shows one.
+//! Secrets are [`Secret`]s: no `Debug`, `Display`, error or log line of this crate shows one,
+//! whatever the server sends back.
 //!
 //! ```no_run
 //! use sdk_runtime::{Auth, Runtime, presets};
@@ -30,17 +33,22 @@
 //! # }
 //! ```
 
+pub mod answer;
 mod auth;
-pub mod hand_written;
+mod error;
 pub mod paging;
 pub mod presets;
+mod redact;
 mod retry;
 mod runtime;
 mod secret;
 
 pub use auth::{
-    Auth, AuthError, CSP_DEFAULT_LIFETIME, DEFAULT_REFRESH_MARGIN, VCPP_DEFAULT_LIFETIME,
+    Auth, AuthError, CSP_DEFAULT_LIFETIME, Credential, DEFAULT_REFRESH_MARGIN,
+    VCPP_DEFAULT_LIFETIME,
 };
+pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
+pub use redact::{RedactedHeaders, redacted_headers};
 pub use retry::{RetryPolicy, retry_after};
 pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder};
 pub use secret::Secret;
