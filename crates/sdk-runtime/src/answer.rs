@@ -63,11 +63,12 @@ where
         Ok(body) => (body, None),
         Err(error) => (Bytes::new(), Some(BodyError::read(error))),
     };
-    let (typed, decode_error) = match serde_json::from_slice::<E>(&body) {
+    let (answer, redacted) = keep(operation, status, headers, body, sent.as_ref());
+    // Typed from the redacted body, so the typed error holds no secret either.
+    let (typed, decode_error) = match serde_json::from_slice::<E>(&answer.body) {
         Ok(typed) => (Some(typed), None),
         Err(error) => (None, Some(error)),
     };
-    let (answer, redacted) = keep(operation, status, headers, body, sent.as_ref());
     let body_error = read_error.or_else(|| {
         let error = decode_error?;
         let message = if answer.body.is_empty() {
