@@ -245,3 +245,24 @@ async fn get_order_feed_json_asks_for_json_and_keeps_it() {
     mock.assert_async().await;
     assert_eq!(serde_json::to_value(&feed).unwrap(), answer);
 }
+
+#[tokio::test]
+async fn a_self_closed_empty_feed_from_the_service_is_an_empty_feed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{ROOT}/orderfeed"));
+            then.status(200)
+                .header("content-type", "application/atom+xml")
+                .body(r#"<feed xmlns="http://www.w3.org/2005/Atom"/>"#);
+        })
+        .await;
+
+    let feed = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+        .get_order_feed(&OrderFeedQuery::default())
+        .await
+        .unwrap()
+        .into_inner();
+
+    assert_eq!(feed, Some(OrderFeed::default()));
+}
