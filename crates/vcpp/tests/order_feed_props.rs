@@ -345,6 +345,13 @@ proptest! {
 }
 
 #[test]
+fn a_feed_may_start_with_a_byte_order_mark() {
+    let xml = "\u{feff}<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title></feed>";
+    let feed = OrderFeed::from_atom(xml.as_bytes()).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("T"));
+}
+
+#[test]
 fn a_self_closed_empty_feed_is_a_feed_without_entries() {
     for xml in [
         r#"<feed xmlns="http://www.w3.org/2005/Atom"/>"#,
