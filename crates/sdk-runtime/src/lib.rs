@@ -1,7 +1,7 @@
 //! The runtime every generated client of this SDK runs on.
 //!
-//! Each client crate is generated with this crate's [`Runtime`] as its inner type, and its
-//! progenitor hooks hand every request to it with the operation's id, method and path:
+//! Each client crate is generated with this crate's [`Runtime`] as its inner type, and every
+//! operation hands its request to [`Runtime::send`] with the operation's id, method and path:
 //! - **authentication** ([`Auth`]): a CSP refresh token or VCPP client credentials exchanged
 //!   for access tokens, cached, renewed ahead of expiry by one exchange however many
 //!   requests wait, and renewed once more after a `401`; or a fixed token;

@@ -1,5 +1,5 @@
 //! The runtime behind every generated client: one HTTP client, one token cache and one retry
-//! policy, applied to each request by the client's progenitor hooks.
+//! policy, applied to each request of every operation through [`Runtime::send`].
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use tracing::field::Empty;
 
 use crate::auth::Auth;
 use crate::error::SendError;
-use crate::redact::{SentSecrets, header_is_sensitive};
+use crate::redact::SentSecrets;
 use crate::retry::{RetryPolicy, retry_after};
 
 /// Default time for a whole request, answer included.
@@ -238,11 +238,19 @@ impl Runtime {
     }
 }
 
-/// The credential-bearing headers of a request, kept with its answer.
+/// The credential-bearing headers of a request, kept with its answer. On every call, so only
+/// what marks them cheaply: the sensitive flag (set on the runtime's token headers and by
+/// reqwest's basic auth) and the credential headers' names.
 fn sent_secrets(headers: &reqwest::header::HeaderMap) -> Option<SentSecrets> {
+    use reqwest::header::{AUTHORIZATION, PROXY_AUTHORIZATION};
     let values: Vec<_> = headers
         .iter()
-        .filter(|(name, value)| header_is_sensitive(name, value))
+        .filter(|(name, value)| {
+            value.is_sensitive()
+                || *name == AUTHORIZATION
+                || *name == PROXY_AUTHORIZATION
+                || name.as_str() == "csp-auth-token"
+        })
         .map(|(_, value)| value.clone())
         .collect();
     (!values.is_empty()).then_some(SentSecrets(values))

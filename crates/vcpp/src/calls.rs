@@ -1,5 +1,6 @@
 //! The vcpp operations progenitor cannot generate (`get_token`, `place_order`,
-//! `get_order_feed`), served by hand through the same hooks as the generated ones.
+//! `get_order_feed`), served by hand through the same `Runtime::send` and
+//! `sdk_runtime::answer` as the generated ones, so they fail with the same `Error`.
 
 use chrono::{DateTime, Utc};
 use progenitor_client::{ClientInfo, ResponseValue};
