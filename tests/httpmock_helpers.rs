@@ -49,7 +49,7 @@ fn cphub_auth_error_stub_answers_the_typed_error() {
     let error = block_on(client.list_users().org_id(ORG).send()).unwrap_err();
 
     stub.assert();
-    let cphub_auth::Error::ErrorResponse(body) = error else {
+    let Some(body) = error.typed() else {
         panic!("expected the typed error, got {error:?}");
     };
     assert_eq!(

@@ -120,8 +120,8 @@ async fn attempts_are_bounded() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
     match error {
-        cphub_core::Error::ErrorResponse(body) => {
-            assert_eq!(body.message.as_deref(), Some("scripted"));
+        cphub_core::Error::Api(error) => {
+            assert_eq!(error.typed().unwrap().message.as_deref(), Some("scripted"));
         }
         other => panic!("the last answer's typed body is kept, got {other:?}"),
     }
@@ -164,7 +164,7 @@ async fn a_slow_answer_times_out_and_is_not_retried() {
         .unwrap_err();
 
     match error {
-        cphub_core::Error::CommunicationError(e) => assert!(e.is_timeout(), "{e}"),
+        cphub_core::Error::Transport(e) => assert!(e.is_timeout(), "{e}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
     assert_eq!(fake.hits.load(Ordering::SeqCst), 1);
@@ -225,7 +225,7 @@ async fn a_dropped_connection_is_not_retried_for_a_post() {
         .unwrap_err();
 
     assert!(
-        matches!(error, cphub_core::Error::CommunicationError(_)),
+        matches!(error, cphub_core::Error::Transport(_)),
         "{error:?}"
     );
     assert_eq!(connections.load(Ordering::SeqCst), 1);

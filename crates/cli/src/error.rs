@@ -100,20 +100,17 @@ impl From<reqwest::Error> for CliError {
 }
 
 /// A failed call of a client crate's hand-written operation, sorted into the same codes.
-pub fn from_progenitor<E: fmt::Debug + serde::Serialize>(
-    error: progenitor_client::Error<E>,
-) -> CliError {
-    use progenitor_client::Error;
+pub fn from_progenitor<E: fmt::Debug + serde::Serialize>(error: sdk_runtime::Error<E>) -> CliError {
+    use sdk_runtime::Error;
     match error {
-        Error::Custom(message) => CliError::Auth(message),
-        Error::ErrorResponse(answer) => CliError::from_status(
-            answer.status().as_u16(),
-            serde_json::to_string(answer.as_ref()).unwrap_or_default(),
+        Error::Auth(auth) => CliError::Auth(auth.to_string()),
+        Error::Api(api) => CliError::from_status(
+            api.status().as_u16(),
+            api.typed()
+                .and_then(|body| serde_json::to_string(body).ok())
+                .unwrap_or_default(),
         ),
-        Error::UnexpectedResponse(response) => {
-            CliError::from_status(response.status().as_u16(), String::new())
-        }
-        Error::CommunicationError(error) => CliError::Network(error.to_string()),
+        Error::Transport(error) => CliError::from(error),
         Error::InvalidRequest(message) => CliError::Usage(message),
         other => CliError::Other(other.to_string()),
     }

@@ -311,22 +311,22 @@ pub async fn send(
     } else {
         Some("application/json")
     };
-    let mut request = builder.build()?;
+    let request = builder.build()?;
     let operation = sdk_runtime::Operation {
         id: op.id,
         method: op.method,
         path: op.path,
         authenticated: op.authenticated,
         accept,
+        secrets: &[],
     };
-    runtime
-        .pre::<()>(&mut request, &operation)
+    let response = runtime
+        .send(request, &operation)
         .await
         .map_err(|e| match e {
-            progenitor_client::Error::Custom(message) => CliError::Auth(message),
-            other => CliError::Other(other.to_string()),
+            sdk_runtime::SendError::Auth(auth) => CliError::Auth(auth.to_string()),
+            sdk_runtime::SendError::Transport(error) => CliError::from(error),
         })?;
-    let response = runtime.exec(request, &operation).await?;
     let status = response.status();
     if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(response);

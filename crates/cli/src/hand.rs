@@ -166,10 +166,10 @@ async fn order_feed(ctx: &Context, base: String, m: &ArgMatches) -> Result<(), C
             .into_inner()
             .map(|feed| serde_json::to_value(feed).unwrap_or(Value::Null))
     } else {
-        let answer = client.get_order_feed(&query).await.map_err(|e| match e {
-            vcpp::OrderFeedError::Request(e) => from_progenitor(e),
-            malformed => CliError::Other(malformed.to_string()),
-        })?;
+        let answer = client
+            .get_order_feed(&query)
+            .await
+            .map_err(from_progenitor)?;
         answer.into_inner().map(|feed| {
             let entries: Vec<Value> = feed
                 .entries

@@ -114,21 +114,11 @@ pub async fn login(ctx: Context, m: &ArgMatches) -> Result<(), CliError> {
 }
 
 /// One token exchange through the runtime, as any call would make it.
-async fn exchange(runtime: &sdk_runtime::Runtime, id: &'static str) -> Result<(), CliError> {
-    let mut request = reqwest::Request::new(
-        reqwest::Method::GET,
-        "http://127.0.0.1/"
-            .parse()
-            .map_err(|_| CliError::Other("bad URL".into()))?,
-    );
-    let operation = sdk_runtime::Operation::unlisted(id);
+async fn exchange(runtime: &sdk_runtime::Runtime, _id: &'static str) -> Result<(), CliError> {
     runtime
-        .pre::<()>(&mut request, &operation)
+        .authenticate()
         .await
-        .map_err(|e| match e {
-            progenitor_client::Error::Custom(message) => CliError::Auth(message),
-            other => CliError::Other(other.to_string()),
-        })
+        .map_err(|e| CliError::Auth(e.to_string()))
 }
 
 /// `cpn auth status`.

@@ -11,6 +11,7 @@
 mod build_script;
 pub mod cli_model;
 mod error;
+mod error_glue;
 pub mod example_check;
 mod examples;
 mod guard;
@@ -154,7 +155,9 @@ pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings
         // Requests are bounded by the runtime's timeouts, not by the generated default.
         .with_timeout(60)
         .with_inner_type(runtime_glue::inner_type())
-        .with_hooks(progenitor::HooksMode::Expected);
+        // The hooks stay progenitor's defaults: `error_glue` hands every request to the
+        // runtime instead, whose errors the hooks' `Error` type cannot carry.
+        .with_hooks(progenitor::HooksMode::Optional);
     // `format: password` strings (tokens, secrets) never show in Debug output or logs.
     settings.with_conversion(
         schemars::schema::SchemaObject {
@@ -186,6 +189,12 @@ fn render(
         SpecErrors::single(SpecError::without_location(
             loaded.file.clone(),
             format!("progenitor produced code that does not parse: {e}"),
+        ))
+    })?;
+    error_glue::rewrite(&mut file).map_err(|message| {
+        SpecErrors::single(SpecError::without_location(
+            loaded.file.clone(),
+            format!("the generated operations cannot be put on the SDK's error type: {message}"),
         ))
     })?;
     let glue: syn::File = syn::parse2(runtime_glue::tokens(loaded)).map_err(|e| {

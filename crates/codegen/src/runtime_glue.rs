@@ -1,12 +1,15 @@
 //! Wires each generated client to the SDK's runtime (`sdk_runtime::Runtime`, the client's
-//! inner type): the hooks that hand it every request, the table that tells it each operation's
-//! method, path template and whether it takes the provider's token, and `with_runtime`.
+//! inner type): the table that tells it each operation's method, path template, whether it
+//! takes the provider's token and which secrets its answers can hold, and `with_runtime`.
+//! Every operation hands its request to the runtime through `error_glue`'s rewrite.
 
-use openapiv3::OpenAPI;
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use quote::quote;
 
 use crate::LoadedSpec;
-use crate::load::{is_success, operations, resolve_response};
+use crate::load::{is_success, operations, resolve_response, resolve_schema};
 
 /// The inner type every client is generated with.
 pub(crate) fn inner_type() -> proc_macro2::TokenStream {
@@ -25,6 +28,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
             Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
             None => quote!(::std::option::Option::None),
         };
+        let secrets = answer_secrets(spec, op.operation);
         quote! {
             ::sdk_runtime::Operation {
                 id: #id,
@@ -32,6 +36,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
                 path: #path,
                 authenticated: #authenticated,
                 accept: #accept,
+                secrets: &[#(#secrets),*],
             }
         }
     });
@@ -39,30 +44,13 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
         /// Every operation of the spec, hand-written ones included, as the runtime sees them.
         pub const OPERATIONS: &[::sdk_runtime::Operation] = &[#(#entries),*];
 
-        fn operation(id: &'static str) -> ::sdk_runtime::Operation {
+        /// The runtime's view of the operation `id` (hand-written operations send with it too).
+        pub fn operation(id: &'static str) -> ::sdk_runtime::Operation {
             OPERATIONS
                 .iter()
                 .find(|operation| operation.id == id)
                 .copied()
                 .unwrap_or(::sdk_runtime::Operation::unlisted(id))
-        }
-
-        impl ClientHooks<::sdk_runtime::Runtime> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                self.inner.pre(request, &operation(info.operation_id)).await
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                self.inner.exec(request, &operation(info.operation_id)).await
-            }
         }
 
         impl Client {
@@ -87,4 +75,65 @@ fn non_json_answer(spec: &OpenAPI, operation: &openapiv3::Operation) -> Option<S
     let first = media_types.next()?;
     let single = media_types.all(|other| other == first);
     (single && first != "application/json").then(|| first.clone())
+}
+
+/// The `format: password` properties of an operation's answers, any status: an answer that
+/// can hold a secret is redacted before an error keeps it.
+fn answer_secrets(spec: &OpenAPI, operation: &openapiv3::Operation) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    let schemas = operation
+        .responses
+        .responses
+        .values()
+        .chain(operation.responses.default.as_ref())
+        .filter_map(|response| resolve_response(spec, response))
+        .flat_map(|response| response.content.values())
+        .filter_map(|media| media.schema.as_ref());
+    for schema in schemas {
+        collect_secrets(spec, schema, &mut names, 0);
+    }
+    names.into_iter().collect()
+}
+
+fn collect_secrets<T: crate::load::AsSchema>(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<T>,
+    names: &mut BTreeSet<String>,
+    depth: usize,
+) {
+    // Deep enough for any real answer, and a guard against recursive schemas.
+    let Some(schema) = resolve_schema(spec, schema).filter(|_| depth < 16) else {
+        return;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            for (name, property) in &object.properties {
+                if is_password(spec, property) {
+                    names.insert(name.clone());
+                }
+                collect_secrets(spec, property, names, depth + 1);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = &array.items {
+                collect_secrets(spec, items, names, depth + 1);
+            }
+        }
+        SchemaKind::AllOf { all_of: list }
+        | SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            for item in list {
+                collect_secrets(spec, item, names, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_password<T: crate::load::AsSchema>(spec: &OpenAPI, schema: &ReferenceOr<T>) -> bool {
+    matches!(
+        resolve_schema(spec, schema).map(|s| &s.schema_kind),
+        Some(SchemaKind::Type(Type::String(string)))
+            if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+    )
 }

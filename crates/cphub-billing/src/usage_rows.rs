@@ -11,9 +11,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
+use crate::Error;
 use bytes::{Buf, Bytes};
 use futures_core::Stream;
-use progenitor_client::Error;
 
 use crate::builder::DownloadUsageReport;
 use crate::types::ErrorResponse;

@@ -319,7 +319,8 @@ async fn declared_error_keeps_status_and_typed_body() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     match error {
-        cphub_core::Error::ErrorResponse(body) => {
+        cphub_core::Error::Api(error) => {
+            let body = error.typed().expect("the typed error body");
             assert_eq!(body.message.as_deref(), Some("Organization not found"));
             assert_eq!(body.request_id.as_deref(), Some("r-1"));
         }
@@ -341,9 +342,10 @@ async fn malformed_answer_is_an_error_that_keeps_the_body() {
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let error = client.list_tenants().org_id(ORG).send().await.unwrap_err();
     match error {
-        cphub_core::Error::InvalidResponsePayload(bytes, _) => {
-            assert_eq!(&bytes[..], b"<html>gateway page</html>");
+        cphub_core::Error::InvalidAnswer(answer) => {
+            assert_eq!(answer.status(), 200);
+            assert_eq!(&answer.body()[..], b"<html>gateway page</html>");
         }
-        other => panic!("expected InvalidResponsePayload, got {other:?}"),
+        other => panic!("expected InvalidAnswer, got {other:?}"),
     }
 }

@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use futures::TryStream;
-use progenitor_client::{ClientInfo, Error, ResponseValue, encode_path};
+use progenitor_client::{ClientInfo, ResponseValue, encode_path};
 use reqwest::multipart::{Form, Part};
-use sdk_runtime::hand_written;
+use sdk_runtime::answer;
 use tokio_util::io::ReaderStream;
 
-use crate::Client;
 use crate::types::ErrorResponse;
+use crate::{Client, Error};
 
 /// The form field holding the file's name, as the spec names it.
 const FILE_DETAIL_FIELD: &str = "fileDetail";
@@ -164,7 +164,8 @@ impl Client {
             .header(reqwest::header::ACCEPT, "application/json")
             .multipart(attachment.into_form().map_err(Error::InvalidRequest)?)
             .build()?;
-        let response = hand_written::execute(self, request, "upload_attachment").await?;
-        hand_written::empty_answer(response).await
+        let operation = crate::operation("upload_attachment");
+        let response = self.inner.send(request, &operation).await?;
+        answer::empty(response, &operation).await
     }
 }

@@ -2,9 +2,9 @@
 //! offsets, walked by the runtime's offset-paging stream.
 
 use futures::{Stream, StreamExt};
-use progenitor_client::Error;
 use sdk_runtime::paging::offset_pages;
 
+use crate::Error;
 use crate::builder::ListSupportRequests;
 use crate::types::{ErrorResponse, SupportRequest, SupportRequestList};
 

@@ -158,7 +158,8 @@ async fn a_rejected_upload_is_a_typed_error_with_its_status() {
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(413));
     match error {
-        cphub_support::Error::ErrorResponse(body) => {
+        cphub_support::Error::Api(error) => {
+            let body = error.typed().unwrap();
             assert_eq!(body.message.as_deref(), Some("File too large"));
         }
         other => panic!("expected the typed error body, got {other:?}"),

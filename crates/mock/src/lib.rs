@@ -46,6 +46,12 @@
 // so boxing it would cost an allocation for nothing.
 #![allow(clippy::result_large_err)]
 
+/// The README's examples, compiled and run as this crate's doctests (it depends on every
+/// client, as they do).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 mod api;
 mod call;
 mod config;

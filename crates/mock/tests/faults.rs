@@ -68,7 +68,7 @@ async fn retries_stop_at_the_attempt_bound_with_the_last_typed_error() {
         .unwrap_err();
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-    let cphub_core::Error::ErrorResponse(answer) = error else {
+    let Some(answer) = error.typed() else {
         panic!("expected the typed error body, got {error:?}");
     };
     assert_eq!(answer.status_code, Some(503));
@@ -230,10 +230,11 @@ async fn a_malformed_body_is_a_typed_error_that_keeps_the_bytes() {
         .await
         .unwrap_err();
 
-    let navigator_msp::Error::InvalidResponsePayload(bytes, _) = error else {
-        panic!("expected InvalidResponsePayload, got {error:?}");
+    let navigator_msp::Error::InvalidAnswer(answer) = error else {
+        panic!("expected InvalidAnswer, got {error:?}");
     };
-    assert!(bytes.starts_with(b"{\"truncated\""));
+    assert_eq!(answer.status(), 200);
+    assert!(answer.body().starts_with(b"{\"truncated\""));
 }
 
 #[tokio::test]
@@ -258,7 +259,7 @@ async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
         .unwrap_err();
 
     assert!(
-        matches!(&error, cphub_core::Error::CommunicationError(e) if e.is_timeout()),
+        matches!(&error, cphub_core::Error::Transport(e) if e.is_timeout()),
         "{error:?}"
     );
     assert_eq!(mock.calls("list_tenants"), 1);

@@ -163,7 +163,7 @@ async fn unknown_things_are_404s_in_the_surface_error_shape() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
-    let cphub_core::Error::ErrorResponse(body) = error else {
+    let Some(body) = error.typed() else {
         panic!("expected a typed ErrorResponse, got {error:?}");
     };
     assert!(body.message.as_deref().unwrap().contains("no-such-org"));
@@ -185,7 +185,7 @@ async fn unknown_things_are_404s_in_the_surface_error_shape() {
         .send()
         .await
         .unwrap_err();
-    let vcpp::Error::ErrorResponse(body) = error else {
+    let Some(body) = error.typed() else {
         panic!("expected the VCPP error body, got {error:?}");
     };
     assert_eq!(body.status.as_deref(), Some("404"));

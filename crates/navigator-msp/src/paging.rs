@@ -2,8 +2,8 @@
 //! after page: both operations page with `page_start`/`page_limit` offsets, walked by the
 //! runtime's offset-paging stream.
 
+use crate::Error;
 use futures::{Stream, StreamExt};
-use progenitor_client::Error;
 use sdk_runtime::paging::offset_pages;
 
 use crate::builder::{GetSubscriptionHistory, SearchSubscriptions};

@@ -92,7 +92,8 @@ async fn forbidden_is_a_typed_error_with_its_status() {
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
     match error {
-        navigator_msp::Error::ErrorResponse(body) => {
+        navigator_msp::Error::Api(error) => {
+            let body = error.typed().unwrap();
             assert_eq!(body.csp_error_code.as_deref(), Some("ACCESS_DENIED"));
         }
         other => panic!("expected the typed error body, got {other:?}"),

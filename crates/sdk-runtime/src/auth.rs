@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use crate::redact::{excerpt, redact_body, request_id};
 use crate::secret::Secret;
 
 /// How long a CSP access token lives when the exchange does not say.
@@ -55,10 +56,11 @@ impl Scheme {
             Scheme::CspHeader => token.expose().to_owned(),
             Scheme::Bearer => format!("bearer {}", token.expose()),
         };
-        let mut value = HeaderValue::from_str(&value).map_err(|_| AuthError {
-            credential: "access token",
-            status: None,
-            message: "the token is not a valid HTTP header value".into(),
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            AuthError::new(
+                Credential::AccessToken,
+                "the token is not a valid HTTP header value",
+            )
         })?;
         value.set_sensitive(true);
         Ok((self.header_name(), value))
@@ -188,15 +190,94 @@ impl Auth {
     }
 }
 
-/// A failed token exchange: which credential, and what the server said. Never the secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The credential a token exchange spends, named in its [`AuthError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credential {
+    /// A CPHub/Navigator API (refresh) token.
+    CspRefreshToken,
+    /// VCPP client credentials (client id and secret).
+    VcppClientCredentials,
+    /// An access token given to the runtime as it is.
+    AccessToken,
+}
+
+impl std::fmt::Display for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credential::CspRefreshToken => "CSP refresh token",
+            Credential::VcppClientCredentials => "VCPP client credentials",
+            Credential::AccessToken => "access token",
+        })
+    }
+}
+
+/// A failed token exchange: which credential, and what the exchange answered (status, body
+/// with secrets redacted, request id) or why it got no answer. Never the secret.
+#[derive(Clone)]
 pub struct AuthError {
-    /// The credential that failed: `CSP refresh token`, `VCPP client credentials`, ….
-    pub credential: &'static str,
-    /// The exchange's HTTP status, when the server answered.
-    pub status: Option<reqwest::StatusCode>,
+    credential: Credential,
+    status: Option<reqwest::StatusCode>,
+    body: bytes::Bytes,
+    request_id: Option<String>,
+    message: String,
+    source: Option<Arc<reqwest::Error>>,
+}
+
+impl AuthError {
+    fn new(credential: Credential, message: impl Into<String>) -> AuthError {
+        AuthError {
+            credential,
+            status: None,
+            body: bytes::Bytes::new(),
+            request_id: None,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The credential that failed.
+    pub fn credential(&self) -> Credential {
+        self.credential
+    }
+
+    /// The exchange's HTTP status, when it answered.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        self.status
+    }
+
+    /// The exchange's answer body, secrets redacted (empty without an answer).
+    pub fn body(&self) -> &bytes::Bytes {
+        &self.body
+    }
+
+    /// The exchange's request id, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
     /// What went wrong, secrets removed.
-    pub message: String,
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether the exchange may succeed later: it got no answer, or a transient status.
+    pub fn is_retryable(&self) -> bool {
+        self.source.is_some() || self.status.is_some_and(crate::error::status_is_transient)
+    }
+}
+
+impl std::fmt::Debug for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthError")
+            .field("credential", &self.credential)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("message", &self.message)
+            .field("body", &crate::redact::excerpt(&self.body, 1024))
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl std::fmt::Display for AuthError {
@@ -216,7 +297,13 @@ impl std::fmt::Display for AuthError {
     }
 }
 
-impl std::error::Error for AuthError {}
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|error| error as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// A token exchange and the credential it spends.
 #[derive(Clone)]
@@ -261,10 +348,10 @@ struct IssuedToken {
 }
 
 impl Exchange {
-    fn credential(&self) -> &'static str {
+    fn credential(&self) -> Credential {
         match self {
-            Exchange::Csp { .. } => "CSP refresh token",
-            Exchange::Vcpp { .. } => "VCPP client credentials",
+            Exchange::Csp { .. } => Credential::CspRefreshToken,
+            Exchange::Vcpp { .. } => Credential::VcppClientCredentials,
         }
     }
 
@@ -283,12 +370,6 @@ impl Exchange {
     }
 
     async fn run(&self, http: &reqwest::Client) -> Result<(Secret, Duration), AuthError> {
-        let fail = |status, message: String| AuthError {
-            credential: self.credential(),
-            status,
-            // A server that echoes the credential must not put it in our error.
-            message: message.replace(self.secret().expose(), "[REDACTED]"),
-        };
         let (request, default_lifetime) = match self {
             Exchange::Csp { url, refresh_token } => (
                 http.post(url)
@@ -305,34 +386,56 @@ impl Exchange {
                 VCPP_DEFAULT_LIFETIME,
             ),
         };
+        let transport = |error: reqwest::Error| {
+            let error = without_url(error);
+            AuthError {
+                source: Some(Arc::new(error)),
+                ..AuthError::new(self.credential(), "the exchange got no answer")
+            }
+        };
         let response = request
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| fail(None, without_url(e).to_string()))?;
+            .map_err(transport)?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| fail(Some(status), without_url(e).to_string()))?;
-        if !status.is_success() {
-            let text = String::from_utf8_lossy(&body);
-            return Err(fail(Some(status), text.chars().take(500).collect()));
-        }
-        let issued: IssuedToken = serde_json::from_slice(&body).map_err(|e| {
-            fail(
-                Some(status),
-                format!("the answer holds no access token: {e}"),
-            )
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| AuthError {
+            status: Some(status),
+            ..transport(e)
         })?;
-        // The answer's own lifetime, else the JWT's `exp` claim (what Navigator's exchange
-        // relies on), else the credential's documented default.
-        let lifetime = issued
-            .expires_in
-            .map(Duration::from_secs)
-            .or_else(|| crate::jwt::time_left(issued.access_token.expose()))
-            .unwrap_or(default_lifetime);
-        Ok((issued.access_token, lifetime))
+        // Decoded before redaction, which rewrites the token it must read.
+        let issued = status
+            .is_success()
+            .then(|| serde_json::from_slice::<IssuedToken>(&body));
+        // Whatever the exchange answered, what it says is kept only with every secret out:
+        // the credential spent, and any token or secret-named property.
+        let redacted = redact_body(body, &[], true, std::iter::once(self.secret().expose()));
+        let fail = |message: String| AuthError {
+            credential: self.credential(),
+            status: Some(status),
+            body: redacted.body.clone(),
+            request_id: request_id(&headers, redacted.json.as_ref()),
+            message,
+            source: None,
+        };
+        match issued {
+            None => Err(fail(excerpt(&redacted.body, 500))),
+            Some(Err(error)) => Err(fail(format!(
+                "the answer holds no access token: {}",
+                redacted.decode_message(&error, true)
+            ))),
+            Some(Ok(issued)) => {
+                // The answer's own lifetime, else the JWT's `exp` claim (what Navigator's
+                // exchange relies on), else the credential's documented default.
+                let lifetime = issued
+                    .expires_in
+                    .map(Duration::from_secs)
+                    .or_else(|| crate::jwt::time_left(issued.access_token.expose()))
+                    .unwrap_or(default_lifetime);
+                Ok((issued.access_token, lifetime))
+            }
+        }
     }
 }
 

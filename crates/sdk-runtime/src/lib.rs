@@ -1,7 +1,7 @@
 //! The runtime every generated client of this SDK runs on.
 //!
-//! Each client crate is generated with this crate's [`Runtime`] as its inner type, and its
-//! progenitor hooks hand every request to it with the operation's id, method and path:
+//! Each client crate is generated with this crate's [`Runtime`] as its inner type, and every
+//! operation hands its request to [`Runtime::send`] with the operation's id, method and path:
 //! - **authentication** ([`Auth`]): a CSP refresh token or VCPP client credentials exchanged
 //!   for access tokens, cached, renewed ahead of expiry by one exchange however many
 //!   requests wait, and renewed once more after a `401`; or a fixed token;
@@ -12,11 +12,13 @@
 //! - a **tracing** span per call (`api_call`: operation, method, path, status, attempt,
 //!   latency), with no token and no body.
 //!
-//! It also holds what the crates' hand-written operations share ([`hand_written`]: sending
-//! through the hooks, typed answers), offset paging as a stream ([`paging`]), and
-//! [`fan_out`]: one call per tenant (or any item), bounded, sharing one back-off.
+//! Every call fails with one type, [`Error`]: what the server said ([`Answer`]: status,
+//! headers, raw body, request id) and the typed error body, or the credential whose exchange
+//! failed ([`AuthError`]). Generated operations read their answers through [`answer`], and so
+//! do the crates' hand-written ones. It also holds offset paging as a stream ([`paging`]).
 //!
-//! Secrets are [`Secret`]s: no `Debug`, `Display` or error of this crate shows one.
+//! Secrets are [`Secret`]s: no `Debug`, `Display`, error or log line of this crate shows one,
+//! whatever the server sends back.
 //!
 //! ```no_run
 //! use sdk_runtime::{Auth, Runtime, presets};
@@ -31,21 +33,26 @@
 //! # }
 //! ```
 
+pub mod answer;
 mod auth;
+mod error;
 mod fan_out;
-pub mod hand_written;
 mod jwt;
 pub mod paging;
 mod pause;
 pub mod presets;
+mod redact;
 mod retry;
 mod runtime;
 mod secret;
 
 pub use auth::{
-    Auth, AuthError, CSP_DEFAULT_LIFETIME, DEFAULT_REFRESH_MARGIN, VCPP_DEFAULT_LIFETIME,
+    Auth, AuthError, CSP_DEFAULT_LIFETIME, Credential, DEFAULT_REFRESH_MARGIN,
+    VCPP_DEFAULT_LIFETIME,
 };
+pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use fan_out::fan_out;
+pub use redact::{RedactedHeaders, redacted_headers};
 pub use retry::{RetryPolicy, retry_after};
 pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder};
 pub use secret::Secret;

@@ -1,15 +1,16 @@
 //! The runtime behind every generated client: one HTTP client, one token cache and one retry
-//! policy, applied to each request by the client's progenitor hooks.
+//! policy, applied to each request of every operation through [`Runtime::send`].
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use progenitor_client::Error;
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::auth::Auth;
+use crate::error::SendError;
 use crate::pause::SharedPause;
+use crate::redact::SentSecrets;
 use crate::retry::{RetryPolicy, retry_after};
 
 /// Default time for a whole request, answer included.
@@ -31,6 +32,9 @@ pub struct Operation {
     /// The media type of a success answer that is not JSON (`text/csv`), sent as `Accept`
     /// when the request names none: progenitor asks only for JSON.
     pub accept: Option<&'static str>,
+    /// The spec's `format: password` properties of the operation's answers: an answer that
+    /// can hold a secret is redacted before an error keeps it.
+    pub secrets: &'static [&'static str],
 }
 
 impl Operation {
@@ -42,6 +46,7 @@ impl Operation {
             path: "",
             authenticated: true,
             accept: None,
+            secrets: &[],
         }
     }
 }
@@ -112,42 +117,38 @@ impl Runtime {
         }
     }
 
-    /// Before a request is sent: asks for the operation's media type, and authenticates the
-    /// request, exchanging a token first when needed. A
-    /// failed exchange becomes `Error::Custom`, naming the credential and never its value.
-    pub async fn pre<E>(
+    /// Makes sure the runtime holds a valid token, exchanging its credential when it has none
+    /// (or only a stale one): how a tool checks credentials without calling an operation.
+    pub async fn authenticate(&self) -> Result<(), crate::AuthError> {
+        self.shared.auth.header(&self.shared.http).await.map(|_| ())
+    }
+
+    /// Sends a request as `operation`: asks for its media type, authenticates it
+    /// (exchanging a token first when needed), sends it once more with a renewed token after
+    /// a `401`, and again after retryable failures when the method is idempotent, within the
+    /// retry policy's bounds. Every operation, generated or hand-written, goes through here.
+    pub async fn send(
         &self,
-        request: &mut reqwest::Request,
+        mut request: reqwest::Request,
         operation: &Operation,
-    ) -> Result<(), Error<E>> {
+    ) -> Result<reqwest::Response, SendError> {
         if let Some(accept) = operation.accept {
             request
                 .headers_mut()
                 .entry(reqwest::header::ACCEPT)
                 .or_insert(reqwest::header::HeaderValue::from_static(accept));
         }
-        if !operation.authenticated {
-            return Ok(());
+        if operation.authenticated {
+            let header = self
+                .shared
+                .auth
+                .header(&self.shared.http)
+                .await
+                .map_err(SendError::Auth)?;
+            if let Some((name, value)) = header {
+                request.headers_mut().insert(name, value);
+            }
         }
-        let header = self
-            .shared
-            .auth
-            .header(&self.shared.http)
-            .await
-            .map_err(|error| Error::Custom(error.to_string()))?;
-        if let Some((name, value)) = header {
-            request.headers_mut().insert(name, value);
-        }
-        Ok(())
-    }
-
-    /// Sends a request: once more with a renewed token after a `401`, and again after
-    /// retryable failures when the method is idempotent, within the retry policy's bounds.
-    pub async fn exec(
-        &self,
-        request: reqwest::Request,
-        operation: &Operation,
-    ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::info_span!(
             "api_call",
             operation = operation.id,
@@ -166,7 +167,7 @@ impl Runtime {
         &self,
         mut request: reqwest::Request,
         operation: &Operation,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> Result<reqwest::Response, SendError> {
         let started = Instant::now();
         let policy = &self.shared.retry;
         let idempotent = RetryPolicy::method_is_retryable(request.method());
@@ -176,6 +177,7 @@ impl Runtime {
             let spare = request.try_clone();
             let sent_token = self.shared.auth.sent_token(request.headers());
             self.shared.pause.wait().await;
+            let sent = sent_secrets(request.headers());
             let result = self.shared.http.execute(request).await;
 
             if !refreshed
@@ -183,12 +185,17 @@ impl Runtime {
                 && let Ok(response) = &result
                 && response.status() == reqwest::StatusCode::UNAUTHORIZED
                 && let Some(mut again) = spare.as_ref().and_then(reqwest::Request::try_clone)
-                && let Some(Ok((name, value))) = self
+                && let Some(renewed) = self
                     .shared
                     .auth
                     .refresh_after_rejection(&self.shared.http, sent_token.as_ref())
                     .await
             {
+                // A renewal that fails is the error, not the 401 that asked for it.
+                let (name, value) = renewed.map_err(|error| {
+                    record(&result, attempt, started);
+                    SendError::Auth(error)
+                })?;
                 // One renewed token, one more try: a second 401 is the answer.
                 refreshed = true;
                 tracing::debug!(attempt, "401: retrying once with a renewed token");
@@ -224,7 +231,16 @@ impl Runtime {
             };
             let Some((delay, spare)) = retry else {
                 record(&result, attempt, started);
-                return result;
+                return match result {
+                    Ok(mut response) => {
+                        // So that an error built from this answer can scrub what was sent.
+                        if let Some(sent) = sent {
+                            response.extensions_mut().insert(sent);
+                        }
+                        Ok(response)
+                    }
+                    Err(error) => Err(SendError::Transport(error)),
+                };
             };
             tracing::debug!(
                 attempt,
@@ -237,6 +253,24 @@ impl Runtime {
             request = spare;
         }
     }
+}
+
+/// The credential-bearing headers of a request, kept with its answer. On every call, so only
+/// what marks them cheaply: the sensitive flag (set on the runtime's token headers and by
+/// reqwest's basic auth) and the credential headers' names.
+fn sent_secrets(headers: &reqwest::header::HeaderMap) -> Option<SentSecrets> {
+    use reqwest::header::{AUTHORIZATION, PROXY_AUTHORIZATION};
+    let values: Vec<_> = headers
+        .iter()
+        .filter(|(name, value)| {
+            value.is_sensitive()
+                || *name == AUTHORIZATION
+                || *name == PROXY_AUTHORIZATION
+                || name.as_str() == "csp-auth-token"
+        })
+        .map(|(_, value)| value.clone())
+        .collect();
+    (!values.is_empty()).then_some(SentSecrets(values))
 }
 
 fn describe(result: &reqwest::Result<reqwest::Response>) -> String {

@@ -1,17 +1,18 @@
 //! The vcpp operations progenitor cannot generate (`get_token`, `place_order`,
-//! `get_order_feed`), served by hand through the same hooks as the generated ones.
+//! `get_order_feed`), served by hand through the same `Runtime::send` and
+//! `sdk_runtime::answer` as the generated ones, so they fail with the same `Error`.
 
 use chrono::{DateTime, Utc};
-use progenitor_client::{ClientInfo, Error, ResponseValue};
+use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, IF_MODIFIED_SINCE};
-use sdk_runtime::hand_written;
+use sdk_runtime::answer;
 
-use crate::Client;
-use crate::order_feed::{AtomError, OrderFeed};
+use crate::order_feed::OrderFeed;
 use crate::order_xml::order_to_xml;
 use crate::types::{
     ErrorResponse, OrderFeedJson, OrderRequestEnvelope, OrderResponse, TokenResponse,
 };
+use crate::{Client, Error};
 
 /// The API root every preset ends in, and the token endpoint beside it (the guide's m3 and
 /// m0 middleware stacks on the same host).
@@ -38,48 +39,6 @@ pub struct OrderFeedQuery {
     pub if_modified_since: Option<DateTime<Utc>>,
     /// Only the order placed with this `requestId` (from the order answer).
     pub request_id: Option<String>,
-}
-
-/// What can go wrong reading the Atom order feed.
-#[derive(Debug)]
-pub enum OrderFeedError {
-    /// The request failed, or the service answered with an error.
-    Request(Error<ErrorResponse>),
-    /// The service answered, but not with an Atom order feed: its status and body are kept.
-    Malformed {
-        /// The answer's status.
-        status: reqwest::StatusCode,
-        /// The answer's body, as received.
-        body: bytes::Bytes,
-        /// Where and why parsing failed.
-        error: AtomError,
-    },
-}
-
-impl std::fmt::Display for OrderFeedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OrderFeedError::Request(error) => write!(f, "{error}"),
-            OrderFeedError::Malformed { status, error, .. } => {
-                write!(f, "{error} (HTTP {status})")
-            }
-        }
-    }
-}
-
-impl std::error::Error for OrderFeedError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OrderFeedError::Request(error) => Some(error),
-            OrderFeedError::Malformed { error, .. } => Some(error),
-        }
-    }
-}
-
-impl From<Error<ErrorResponse>> for OrderFeedError {
-    fn from(error: Error<ErrorResponse>) -> Self {
-        OrderFeedError::Request(error)
-    }
 }
 
 impl Client {
@@ -113,8 +72,10 @@ impl Client {
             .header(ACCEPT, "application/json")
             .basic_auth(client_id, Some(client_secret))
             .build()?;
-        let response = hand_written::execute(self, request, "get_token").await?;
-        hand_written::json_answer(response).await
+        let operation = crate::operation("get_token");
+        let mut response = self.inner.send(request, &operation).await?;
+        answer::redact_also(&mut response, client_secret);
+        answer::json_or_error(response, &operation).await
     }
 
     /// Places an order, sent as JSON. Never retried: an order must not be placed twice.
@@ -128,7 +89,9 @@ impl Client {
             .header(ACCEPT, "application/json")
             .json(order)
             .build()?;
-        hand_written::json_answer(hand_written::execute(self, request, "place_order").await?).await
+        let operation = crate::operation("place_order");
+        let response = self.inner.send(request, &operation).await?;
+        answer::json_or_error(response, &operation).await
     }
 
     /// Places an order, sent in the guide's XML form ([`order_to_xml`]); the answer is asked
@@ -145,32 +108,31 @@ impl Client {
             .header(CONTENT_TYPE, "application/xml")
             .body(xml)
             .build()?;
-        hand_written::json_answer(hand_written::execute(self, request, "place_order").await?).await
+        let operation = crate::operation("place_order");
+        let response = self.inner.send(request, &operation).await?;
+        answer::json_or_error(response, &operation).await
     }
 
     /// The order feed in its default Atom form, parsed. `None` when the service answers
-    /// `304 Not Modified` to [`OrderFeedQuery::if_modified_since`].
+    /// `304 Not Modified` to [`OrderFeedQuery::if_modified_since`]. A body that is not an
+    /// order feed is [`Error::InvalidAnswer`], its source the [`AtomError`](crate::AtomError).
     pub async fn get_order_feed(
         &self,
         query: &OrderFeedQuery,
-    ) -> Result<ResponseValue<Option<OrderFeed>>, OrderFeedError> {
-        let response = self.order_feed(query, "application/atom+xml").await?;
+    ) -> Result<ResponseValue<Option<OrderFeed>>, Error<ErrorResponse>> {
+        let (response, operation) = self.order_feed(query, "application/atom+xml").await?;
         let status = response.status();
-        let headers = response.headers().clone();
         if status == reqwest::StatusCode::NOT_MODIFIED {
+            let headers = response.headers().clone();
             return Ok(ResponseValue::new(None, status, headers));
         }
         if !status.is_success() {
-            return Err(hand_written::error_answer(response).await.into());
+            return Err(answer::error(response, &operation).await);
         }
-        let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+        let (status, headers, body) = answer::bytes(response, &operation).await?;
         match OrderFeed::from_atom(&body) {
             Ok(feed) => Ok(ResponseValue::new(Some(feed), status, headers)),
-            Err(error) => Err(OrderFeedError::Malformed {
-                status,
-                body,
-                error,
-            }),
+            Err(error) => Err(answer::invalid(&operation, (status, headers, body), error)),
         }
     }
 
@@ -180,12 +142,13 @@ impl Client {
         &self,
         query: &OrderFeedQuery,
     ) -> Result<ResponseValue<Option<OrderFeedJson>>, Error<ErrorResponse>> {
-        let response = self.order_feed(query, "application/json").await?;
+        let (response, operation) = self.order_feed(query, "application/json").await?;
         if response.status() == reqwest::StatusCode::NOT_MODIFIED {
             let headers = response.headers().clone();
             return Ok(ResponseValue::new(None, response.status(), headers));
         }
-        let answer: ResponseValue<OrderFeedJson> = hand_written::json_answer(response).await?;
+        let answer: ResponseValue<OrderFeedJson> =
+            answer::json_or_error(response, &operation).await?;
         let (status, headers) = (answer.status(), answer.headers().clone());
         Ok(ResponseValue::new(
             Some(answer.into_inner()),
@@ -198,7 +161,7 @@ impl Client {
         &self,
         query: &OrderFeedQuery,
         accept: &'static str,
-    ) -> Result<reqwest::Response, Error<ErrorResponse>> {
+    ) -> Result<(reqwest::Response, sdk_runtime::Operation), Error<ErrorResponse>> {
         let mut request = self
             .client()
             .get(format!("{}/orderfeed", self.baseurl()))
@@ -214,6 +177,8 @@ impl Client {
         if let Some(request_id) = &query.request_id {
             request = request.query(&[("requestId", request_id)]);
         }
-        hand_written::execute(self, request.build()?, "get_order_feed").await
+        let operation = crate::operation("get_order_feed");
+        let response = self.inner.send(request.build()?, &operation).await?;
+        Ok((response, operation))
     }
 }

@@ -66,7 +66,7 @@ mod calls;
 mod order_feed;
 mod order_xml;
 
-pub use calls::{OrderFeedError, OrderFeedQuery, token_url};
+pub use calls::{OrderFeedQuery, token_url};
 pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry, OrderFeedStatus};
 pub use order_xml::{OrderXmlError, order_to_xml};
 

@@ -198,7 +198,11 @@ impl OrderFeed {
                 Event::Empty(start) => {
                     let node = Node::of(&namespace, start.local_name().as_ref());
                     if parser.path.is_empty() {
-                        return Err(error("the root element is not an Atom feed".into()));
+                        // `<feed xmlns="…"/>` is a valid feed: one without entries.
+                        if node != Node::Atom("feed") {
+                            return Err(error("the root element is not an Atom feed".into()));
+                        }
+                        seen_root = true;
                     }
                     parser.open(node, &start).map_err(error)?;
                     parser.close().map_err(error)?;

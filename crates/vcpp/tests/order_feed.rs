@@ -4,7 +4,7 @@
 use chrono::DateTime;
 use httpmock::prelude::*;
 use test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
-use vcpp::{AtomLink, Client, OrderFeed, OrderFeedError, OrderFeedQuery, OrderFeedStatus};
+use vcpp::{AtomLink, Client, OrderFeed, OrderFeedQuery, OrderFeedStatus};
 
 const ROOT: &str = "/v1/m3/api/vcpp";
 
@@ -187,17 +187,13 @@ async fn not_modified_is_none_and_a_malformed_feed_keeps_status_and_body() {
     assert!(unchanged.into_inner().is_none());
 
     match client.get_order_feed(&OrderFeedQuery::default()).await {
-        Err(OrderFeedError::Malformed {
-            status,
-            body,
-            error,
-        }) => {
-            assert_eq!(status, 200);
-            assert_eq!(&body[..], b"<feed>truncated");
-            assert!(
-                error.to_string().contains("malformed order feed"),
-                "{error}"
-            );
+        Err(vcpp::Error::InvalidAnswer(invalid)) => {
+            assert_eq!(invalid.status(), 200);
+            assert_eq!(&invalid.body()[..], b"<feed>truncated");
+            let atom = std::error::Error::source(invalid.error())
+                .and_then(|source| source.downcast_ref::<vcpp::AtomError>())
+                .expect("the Atom parser's error is the source");
+            assert!(atom.to_string().contains("malformed order feed"), "{atom}");
         }
         other => panic!("expected a malformed-feed error, got {other:?}"),
     }
@@ -219,9 +215,9 @@ async fn an_error_answer_is_the_typed_gateway_error() {
         .await
         .unwrap_err();
     match error {
-        OrderFeedError::Request(vcpp::Error::ErrorResponse(body)) => {
-            assert_eq!(body.status(), 401);
-            assert_eq!(body.message.as_deref(), Some("expired"));
+        vcpp::Error::Api(error) => {
+            assert_eq!(error.status(), 401);
+            assert_eq!(error.typed().unwrap().message.as_deref(), Some("expired"));
         }
         other => panic!("expected the typed gateway error, got {other:?}"),
     }
@@ -249,4 +245,25 @@ async fn get_order_feed_json_asks_for_json_and_keeps_it() {
 
     mock.assert_async().await;
     assert_eq!(serde_json::to_value(&feed).unwrap(), answer);
+}
+
+#[tokio::test]
+async fn a_self_closed_empty_feed_from_the_service_is_an_empty_feed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{ROOT}/orderfeed"));
+            then.status(200)
+                .header("content-type", "application/atom+xml")
+                .body(r#"<feed xmlns="http://www.w3.org/2005/Atom"/>"#);
+        })
+        .await;
+
+    let feed = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+        .get_order_feed(&OrderFeedQuery::default())
+        .await
+        .unwrap()
+        .into_inner();
+
+    assert_eq!(feed, Some(OrderFeed::default()));
 }

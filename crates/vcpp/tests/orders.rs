@@ -172,7 +172,9 @@ async fn a_failed_order_keeps_the_status_and_the_gateway_error() {
     mock.assert_calls_async(1).await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     match error {
-        vcpp::Error::ErrorResponse(body) => assert_eq!(body.error.as_deref(), Some("maintenance")),
+        vcpp::Error::Api(error) => {
+            assert_eq!(error.typed().unwrap().error.as_deref(), Some("maintenance"));
+        }
         other => panic!("expected the typed gateway error, got {other:?}"),
     }
 }
