@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Schemathesis (PyPI) against the sdk-mock binary for all six specs: a fixed seed, a bounded
+# Schemathesis (PyPI) against the vmware-cpn-mock binary for all six specs: a fixed seed, a bounded
 # number of examples, every check. Fails on any server error, non-conforming answer or auth
 # finding. Usage: .ci/schemathesis.sh PATH-TO-ST PATH-TO-SDK-MOCK
 set -euo pipefail
@@ -20,7 +20,7 @@ credentials=$(field 'VCPP client credentials')
 csp_token_url=$(field 'CSP token URL')
 vcpp_token_url=$(field 'VCPP token URL')
 vcpp_token_server=$(field 'VCPP token server')
-[ -n "$base" ] || { cat "$log"; echo "sdk-mock did not start" >&2; exit 1; }
+[ -n "$base" ] || { cat "$log"; echo "vmware-cpn-mock did not start" >&2; exit 1; }
 export VCPP_CLIENT_ID=${credentials%% / *}
 export VCPP_CLIENT_SECRET=${credentials##* / }
 

@@ -9,9 +9,9 @@ mod canned_server;
 use std::error::Error as _;
 
 use canned_server::{CSP_EXCHANGE, Canned, ORG, VCPP_ROOT, VCPP_TOKEN, start, tenants};
-use sdk_runtime::{Auth, Credential, Error, RetryPolicy, Runtime};
 use serde_json::json;
-use test_support::{anonymous_runtime, csp_runtime, runtime};
+use vmware_cpn_runtime::{Auth, Credential, Error, RetryPolicy, Runtime};
+use vmware_cpn_test_support::{anonymous_runtime, csp_runtime, runtime};
 
 const HTML_503: &str = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
 
@@ -297,9 +297,9 @@ async fn hand_written_operations_fail_with_the_same_type() {
         [Canned::new(500, "oops")],
     );
 
-    let order =
-        test_support::Spec::load("vcpp").named_request_example("place_order", "core_new_service");
-    let order: vcpp::types::OrderRequestEnvelope = test_support::typed(order);
+    let order = vmware_cpn_test_support::Spec::load("vcpp")
+        .named_request_example("place_order", "core_new_service");
+    let order: vcpp::types::OrderRequestEnvelope = vmware_cpn_test_support::typed(order);
     let error = vcpp.place_order(&order).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(error.answer().unwrap().operation(), "place_order");

@@ -3,7 +3,7 @@
 
 use httpmock::MockServer;
 use serde_json::json;
-use test_support::{ORG, Spec, bearer_runtime, csp_runtime, typed};
+use vmware_cpn_test_support::{ORG, Spec, bearer_runtime, csp_runtime, typed};
 
 /// httpmock's typed helpers are synchronous; the client runs on its own runtime.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {

@@ -9,8 +9,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use fake_service::{CLIENT_ID, CLIENT_SECRET, ORG, REFRESH_TOKEN, Scripted};
-use sdk_runtime::Auth;
-use test_support::runtime;
+use vmware_cpn_runtime::Auth;
+use vmware_cpn_test_support::runtime;
 
 #[tokio::test]
 async fn a_hundred_concurrent_calls_on_a_cold_cache_make_one_exchange() {

@@ -1,4 +1,4 @@
-//! `sdk_runtime::fan_out` through a generated client against an axum server on 127.0.0.1:
+//! `vmware_cpn_runtime::fan_out` through a generated client against an axum server on 127.0.0.1:
 //! every item comes back with its own result, failures included; no more calls than the
 //! limit are in flight; and one `Retry-After` holds back every call of the runtime.
 
@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use sdk_runtime::{Auth, RetryPolicy, Runtime, fan_out};
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime, fan_out};
 
 const LIMIT: usize = 8;
 

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fake_service::{ORG, Scripted};
-use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
 
 fn quick_retries() -> RetryPolicy {
     RetryPolicy {

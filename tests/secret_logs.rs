@@ -10,8 +10,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use canned_server::{CSP_EXCHANGE, Canned, ORG, start, tenants};
-use sdk_runtime::Auth;
 use serde_json::json;
+use vmware_cpn_runtime::Auth;
 
 fn assert_hidden(text: &str, secrets: &[&str]) {
     for secret in secrets {
@@ -66,11 +66,11 @@ async fn no_log_line_carries_a_secret() {
             Canned::new(401, "token ACCESS-L1 expired"),
         ],
     );
-    let quick = sdk_runtime::RetryPolicy {
+    let quick = vmware_cpn_runtime::RetryPolicy {
         initial_backoff: std::time::Duration::from_millis(1),
         ..Default::default()
     };
-    let runtime = sdk_runtime::Runtime::builder()
+    let runtime = vmware_cpn_runtime::Runtime::builder()
         .auth(Auth::csp_refresh_token(&base, "REFRESH-L0"))
         .retry(quick)
         .build()

@@ -10,9 +10,9 @@ use canned_server::{
     CSP_EXCHANGE, Canned, ORG, VCPP_ROOT, VCPP_TOKEN, everything_printed, start, tenants,
 };
 use cphub_auth::types::AccessTokenRequest;
-use sdk_runtime::Auth;
 use serde_json::json;
-use test_support::{anonymous_runtime, runtime};
+use vmware_cpn_runtime::Auth;
+use vmware_cpn_test_support::{anonymous_runtime, runtime};
 
 fn assert_hidden(text: &str, secrets: &[&str]) {
     for secret in secrets {
@@ -109,7 +109,10 @@ async fn the_runtime_exchange_never_prints_what_it_was_given_or_sent() {
             runtime(Auth::csp_refresh_token(&base, "REFRESH-R0")),
         );
         let error = client.list_tenants().org_id(ORG).send().await.unwrap_err();
-        assert!(matches!(error, sdk_runtime::Error::Auth(_)), "{error:?}");
+        assert!(
+            matches!(error, vmware_cpn_runtime::Error::Auth(_)),
+            "{error:?}"
+        );
         assert_hidden(
             &everything_printed(&error),
             &["SECRET-R", "REFRESH-R0", "55443322"],

@@ -3,8 +3,8 @@
 //! Update with `cargo xtask regen` (or `cargo insta review`), never by hand.
 
 fn assert_snapshots(name: &str) {
-    let generated = codegen::generate(name).unwrap_or_else(|errors| panic!("{errors}"));
-    for snap in codegen::snapshot::snapshots(name, &generated) {
+    let generated = vmware_cpn_codegen::generate(name).unwrap_or_else(|errors| panic!("{errors}"));
+    for snap in vmware_cpn_codegen::snapshot::snapshots(name, &generated) {
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => false }, {
             insta::assert_snapshot!(snap.name.clone(), snap.contents, snap.expression);
         });
@@ -52,6 +52,6 @@ fn every_surface_is_snapshotted() {
         "navigator-msp",
         "vcpp",
     ];
-    let surfaces: Vec<&str> = codegen::SURFACES.iter().map(|s| s.name).collect();
+    let surfaces: Vec<&str> = vmware_cpn_spec::SURFACES.iter().map(|s| s.name).collect();
     assert_eq!(surfaces, tested);
 }

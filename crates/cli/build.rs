@@ -1,14 +1,18 @@
-//! Writes the command-line model of all six specs to `OUT_DIR/cli_model.rs`.
+//! Writes the command-line model of all six specs to `OUT_DIR/cli_model.rs`, from the copies
+//! this crate carries in `specs/` (symlinks into the workspace's `specs/`, which `cargo
+//! package` copies as files).
 
 fn main() {
-    let root = codegen::workspace_root();
-    for surface in codegen::SURFACES {
+    let root = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"),
+    );
+    for surface in vmware_cpn_spec::SURFACES {
         println!(
             "cargo:rerun-if-changed={}",
-            codegen::spec_path_in(&root, surface.name).display()
+            vmware_cpn_spec::spec_path_in(&root, surface.name).display()
         );
     }
-    match codegen::cli_model::source_in(&root) {
+    match vmware_cpn_codegen::cli_model::source_in(&root) {
         Ok(source) => {
             let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
             if let Err(e) = std::fs::write(out.join("cli_model.rs"), source) {

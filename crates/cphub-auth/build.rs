@@ -1,3 +1,3 @@
 fn main() {
-    codegen::build_script("cphub-auth");
+    vmware_cpn_codegen::build_script("cphub-auth");
 }

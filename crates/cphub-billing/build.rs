@@ -1,3 +1,3 @@
 fn main() {
-    codegen::build_script("cphub-billing");
+    vmware_cpn_codegen::build_script("cphub-billing");
 }

@@ -1,3 +1,3 @@
 fn main() {
-    codegen::build_script("cphub-core");
+    vmware_cpn_codegen::build_script("cphub-core");
 }

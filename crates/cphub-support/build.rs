@@ -1,3 +1,3 @@
 fn main() {
-    codegen::build_script("cphub-support");
+    vmware_cpn_codegen::build_script("cphub-support");
 }

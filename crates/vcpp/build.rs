@@ -1,3 +1,3 @@
 fn main() {
-    codegen::build_script("vcpp");
+    vmware_cpn_codegen::build_script("vcpp");
 }

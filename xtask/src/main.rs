@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::snapshot::{self, Snapshot};
+use vmware_cpn_codegen::snapshot::{self, Snapshot};
 
 use xtask::diff;
 
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             args.remove(i);
             dir
         }
-        _ => codegen::workspace_root(),
+        _ => vmware_cpn_spec::workspace_root(),
     };
     let outcome = match args.first().map(String::as_str) {
         Some("regen") if args.len() == 1 => regen(&root),
@@ -66,7 +66,7 @@ fn bench(root: &Path, names: &[String]) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(root)
-        .args(["bench", "-p", "workspace-tests", "--bench", "suite", "--"])
+        .args(["bench", "-p", "vmware-cpn-tests", "--bench", "suite", "--"])
         .args(names)
         .status();
     match status {
@@ -87,8 +87,8 @@ fn snapshot_dir(root: &Path) -> PathBuf {
 fn generate_all(root: &Path) -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
     let mut generated = Vec::new();
     let mut problems = unknown_specs(root);
-    for surface in codegen::SURFACES {
-        match codegen::generate_in(root, surface.name) {
+    for surface in vmware_cpn_spec::SURFACES {
+        match vmware_cpn_codegen::generate_in(root, surface.name) {
             Ok(g) => generated.push((
                 surface.name.to_owned(),
                 snapshot::snapshots(surface.name, &g),
@@ -120,11 +120,11 @@ fn unknown_specs(root: &Path) -> Vec<String> {
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
         .filter_map(|name| name.strip_suffix(".yaml").map(str::to_owned))
-        .filter(|stem| codegen::SURFACES.iter().all(|s| s.name != stem))
+        .filter(|stem| vmware_cpn_spec::SURFACES.iter().all(|s| s.name != stem))
         .map(|stem| {
             format!(
                 "specs/{stem}.yaml: no surface generates this spec; add it to \
-                 crates/codegen/src/surfaces.rs"
+                 crates/spec/src/surfaces.rs"
             )
         })
         .collect();
@@ -160,11 +160,13 @@ fn regen(root: &Path) -> Result<(), Vec<String>> {
 /// Every house-rule finding of every spec that parses; a spec that does not parse is one.
 fn lint_findings(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for surface in codegen::SURFACES {
-        match codegen::load_in(root, surface.name) {
-            Ok(loaded) => {
-                problems.extend(codegen::lint::lint(&loaded).iter().map(ToString::to_string))
-            }
+    for surface in vmware_cpn_spec::SURFACES {
+        match vmware_cpn_spec::load_in(root, surface.name) {
+            Ok(loaded) => problems.extend(
+                vmware_cpn_spec::lint::lint(&loaded)
+                    .iter()
+                    .map(ToString::to_string),
+            ),
             Err(errors) => problems.extend(errors.0.iter().map(ToString::to_string)),
         }
     }
@@ -174,7 +176,10 @@ fn lint_findings(root: &Path) -> Vec<String> {
 fn lint(root: &Path) -> Result<(), Vec<String>> {
     let problems = lint_findings(root);
     if problems.is_empty() {
-        println!("{} specs follow the house rules", codegen::SURFACES.len());
+        println!(
+            "{} specs follow the house rules",
+            vmware_cpn_spec::SURFACES.len()
+        );
         Ok(())
     } else {
         Err(problems)
@@ -213,7 +218,7 @@ fn check(root: &Path) -> Result<(), Vec<String>> {
     if problems.is_empty() {
         println!(
             "{} specs valid, their snapshots up to date",
-            codegen::SURFACES.len()
+            vmware_cpn_spec::SURFACES.len()
         );
         Ok(())
     } else {

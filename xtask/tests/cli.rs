@@ -23,7 +23,7 @@ fn text(output: &Output) -> String {
 /// A copy of `specs/` and `tests/snapshots/` in a temporary folder.
 fn workspace_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let source = codegen::workspace_root();
+    let source = vmware_cpn_spec::workspace_root();
     for folder in ["specs", "tests/snapshots"] {
         std::fs::create_dir_all(dir.path().join(folder)).unwrap();
         for entry in std::fs::read_dir(source.join(folder)).unwrap() {
@@ -47,7 +47,7 @@ fn clean_copy_passes_check() {
 
 #[test]
 fn appended_operation_fails_check_until_regen() {
-    for surface in codegen::SURFACES {
+    for surface in vmware_cpn_spec::SURFACES {
         let dir = workspace_copy();
         let spec = dir.path().join(format!("specs/{}.yaml", surface.name));
         let original = std::fs::read_to_string(&spec).unwrap();

@@ -41,7 +41,7 @@ fn text(output: &Output) -> String {
 /// A repository on `main` holding the real cphub-core spec, committed.
 fn repository() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    let spec = std::fs::read_to_string(codegen::spec_path("cphub-core")).unwrap();
+    let spec = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-core")).unwrap();
     std::fs::create_dir_all(dir.path().join("specs")).unwrap();
     std::fs::write(dir.path().join("specs/cphub-core.yaml"), &spec).unwrap();
     git(dir.path(), &["init", "--quiet", "--initial-branch=main"]);

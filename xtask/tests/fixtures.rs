@@ -157,9 +157,9 @@ fn every_lint_case_reports_exactly_its_findings_where_they_are() {
     let mut failures = Vec::new();
     for case in &cases {
         let text = edited(&base, &case.edits, &case.name);
-        let loaded = codegen::LoadedSpec::parse("specs/widgets.yaml", &text)
+        let loaded = vmware_cpn_spec::LoadedSpec::parse("specs/widgets.yaml", &text)
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        let findings = codegen::lint::lint(&loaded);
+        let findings = vmware_cpn_spec::lint::lint(&loaded);
         let got: Vec<String> = findings
             .iter()
             .map(|f| {
@@ -177,7 +177,7 @@ fn every_lint_case_reports_exactly_its_findings_where_they_are() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    for (rule, _) in codegen::lint::RULES {
+    for (rule, _) in vmware_cpn_spec::lint::RULES {
         assert!(rules_seen.contains(rule), "no lint case exercises {rule}");
     }
 }

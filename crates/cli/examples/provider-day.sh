@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A provider's day, the tour's ten steps (crates/mock/examples/tour.rs), with `cpn` alone.
 #
-#   CPN=path/to/cpn SDK_MOCK=path/to/sdk-mock crates/cli/examples/provider-day.sh
+#   CPN=path/to/cpn SDK_MOCK=path/to/vmware-cpn-mock crates/cli/examples/provider-day.sh
 #
-# Without CPN_BASE_URL it starts the sdk-mock binary ($SDK_MOCK) on a free port and reads
+# Without CPN_BASE_URL it starts the vmware-cpn-mock binary ($SDK_MOCK) on a free port and reads
 # its URLs and credentials. Against the real services set CPN_BASE_URL, CPN_REFRESH_TOKEN,
 # CPN_ORG_ID (and VCPP_BASE_URL, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET, CPN_MSP_SUBSCRIPTION_ID);
 # nothing is created there unless TOUR_WRITE=1, and no order placed unless TOUR_PLACE_ORDER=1.
@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ -z "${CPN_BASE_URL:-}" ]]; then
-    : "${SDK_MOCK:?set CPN_BASE_URL (real services) or SDK_MOCK (the sdk-mock binary)}"
+    : "${SDK_MOCK:?set CPN_BASE_URL (real services) or SDK_MOCK (the vmware-cpn-mock binary)}"
     "$SDK_MOCK" --port 0 >"$work/mock.log" 2>&1 &
     mock_pid=$!
     for _ in $(seq 100); do

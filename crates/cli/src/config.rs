@@ -139,14 +139,14 @@ impl Settings {
                 .cloned()
                 .or_else(|| env("CPN_BASE_URL"))
                 .or(stored.base_url)
-                .unwrap_or_else(|| sdk_runtime::presets::NAVIGATOR.to_owned()),
+                .unwrap_or_else(|| vmware_cpn_runtime::presets::NAVIGATOR.to_owned()),
             org_id: env("CPN_ORG_ID").or(stored.org_id),
             refresh_token: env("CPN_REFRESH_TOKEN").or(stored.refresh_token),
             vcpp_base_url: vcpp_base_url
                 .cloned()
                 .or_else(|| env("VCPP_BASE_URL"))
                 .or(stored.vcpp_base_url)
-                .unwrap_or_else(|| sdk_runtime::presets::VCPP_PRODUCTION.to_owned()),
+                .unwrap_or_else(|| vmware_cpn_runtime::presets::VCPP_PRODUCTION.to_owned()),
             vcpp_client_id: env("VCPP_CLIENT_ID").or(stored.vcpp_client_id),
             vcpp_client_secret: env("VCPP_CLIENT_SECRET").or(stored.vcpp_client_secret),
             profile,

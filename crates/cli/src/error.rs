@@ -100,8 +100,10 @@ impl From<reqwest::Error> for CliError {
 }
 
 /// A failed call of a client crate's hand-written operation, sorted into the same codes.
-pub fn from_progenitor<E: fmt::Debug + serde::Serialize>(error: sdk_runtime::Error<E>) -> CliError {
-    use sdk_runtime::Error;
+pub fn from_progenitor<E: fmt::Debug + serde::Serialize>(
+    error: vmware_cpn_runtime::Error<E>,
+) -> CliError {
+    use vmware_cpn_runtime::Error;
     match error {
         Error::Auth(auth) => CliError::Auth(auth.to_string()),
         Error::Api(api) => CliError::from_status(

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use clap::ArgMatches;
-use sdk_runtime::{Auth, Runtime};
 use serde_json::{Map, Value};
+use vmware_cpn_runtime::{Auth, Runtime};
 
 use crate::commands::ORG_PARAM;
 use crate::config::Settings;
@@ -312,7 +312,7 @@ pub async fn send(
         Some("application/json")
     };
     let request = builder.build()?;
-    let operation = sdk_runtime::Operation {
+    let operation = vmware_cpn_runtime::Operation {
         id: op.id,
         method: op.method,
         path: op.path,
@@ -324,8 +324,8 @@ pub async fn send(
         .send(request, &operation)
         .await
         .map_err(|e| match e {
-            sdk_runtime::SendError::Auth(auth) => CliError::Auth(auth.to_string()),
-            sdk_runtime::SendError::Transport(error) => CliError::from(error),
+            vmware_cpn_runtime::SendError::Auth(auth) => CliError::Auth(auth.to_string()),
+            vmware_cpn_runtime::SendError::Transport(error) => CliError::from(error),
         })?;
     let status = response.status();
     if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {

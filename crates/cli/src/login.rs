@@ -114,7 +114,10 @@ pub async fn login(ctx: Context, m: &ArgMatches) -> Result<(), CliError> {
 }
 
 /// One token exchange through the runtime, as any call would make it.
-async fn exchange(runtime: &sdk_runtime::Runtime, _id: &'static str) -> Result<(), CliError> {
+async fn exchange(
+    runtime: &vmware_cpn_runtime::Runtime,
+    _id: &'static str,
+) -> Result<(), CliError> {
     runtime
         .authenticate()
         .await

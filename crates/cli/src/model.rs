@@ -1,5 +1,5 @@
 //! The command-line model of the six specs, generated at build time by
-//! `codegen::cli_model` (see `build.rs`): every operation with its parameters and body fields.
+//! `vmware_cpn_codegen::cli_model` (see `build.rs`): every operation with its parameters and body fields.
 
 /// One spec, as a `cpn` subcommand group.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub struct Op {
     pub description: &'static str,
     /// Whether it takes the provider's token.
     pub authenticated: bool,
-    /// Served by hand-written code in the client crate (see `codegen::SURFACES`).
+    /// Served by hand-written code in the client crate (see `vmware_cpn_spec::SURFACES`).
     pub hand_written: bool,
     /// Path, query and header parameters.
     pub params: &'static [Param],

@@ -77,7 +77,7 @@ fn usage_errors_exit_2() {
 fn a_dropped_connection_on_a_get_is_retried_by_the_runtime() {
     let env = Env::start();
     env.mock
-        .inject("list_tenants", sdk_mock::Fault::DropConnection, 1);
+        .inject("list_tenants", vmware_cpn_mock::Fault::DropConnection, 1);
     env.cpn().args(["tenants", "list"]).assert().success();
     assert_eq!(env.mock.calls("list_tenants"), 2);
 }
@@ -85,8 +85,11 @@ fn a_dropped_connection_on_a_get_is_retried_by_the_runtime() {
 #[test]
 fn a_ticket_is_never_opened_twice() {
     let env = Env::start();
-    env.mock
-        .inject("create_support_request", sdk_mock::Fault::status(503), 1);
+    env.mock.inject(
+        "create_support_request",
+        vmware_cpn_mock::Fault::status(503),
+        1,
+    );
     env.cpn()
         .args([
             "tickets",

@@ -137,7 +137,7 @@ fn the_apis_own_all_tenants_flag_is_sent_not_fanned_out() {
 fn all_tenants_reports_each_failure_and_exits_with_its_code() {
     let env = Env::start();
     env.mock
-        .inject("get_usage_report", sdk_mock::Fault::status(500), 1);
+        .inject("get_usage_report", vmware_cpn_mock::Fault::status(500), 1);
     let out = env
         .cpn()
         .args([

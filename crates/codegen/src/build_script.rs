@@ -4,14 +4,21 @@ use std::path::PathBuf;
 
 /// Generates `OUT_DIR/<crate_name>.rs` (the client) and `OUT_DIR/<crate_name>_examples.rs`
 /// (round-trip tests of the spec's examples) and `OUT_DIR/<crate_name>_httpmock.rs` (typed
-/// httpmock helpers, for the crate's `mock` feature) from `specs/<name>.yaml`.
+/// httpmock helpers, for the crate's `mock` feature) from `specs/<name>.yaml` in the calling
+/// crate's own directory: each client crate carries its spec (a symlink into the workspace's
+/// `specs/`, which `cargo package` copies as a file), so a packaged crate builds anywhere.
 ///
 /// On a bad spec it prints each problem as `specs/<name>.yaml:LINE:COLUMN: message` and exits
 /// with status 1: the build fails with the place to fix, not a panic backtrace.
 pub fn build_script(name: &str) {
-    let spec = crate::spec_path(name);
+    let Some(crate_dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        eprintln!("error: CARGO_MANIFEST_DIR is not set: build_script runs only from a build.rs");
+        std::process::exit(1);
+    };
+    let crate_dir = PathBuf::from(crate_dir);
+    let spec = vmware_cpn_spec::spec_path_in(&crate_dir, name);
     println!("cargo:rerun-if-changed={}", spec.display());
-    let generated = match crate::generate(name) {
+    let generated = match crate::generate_in(&crate_dir, name) {
         Ok(generated) => generated,
         Err(errors) => {
             for error in &errors.0 {

@@ -13,10 +13,10 @@ use openapiv3::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::load::{
+use vmware_cpn_spec::load::{
     is_success, operations, resolve_body, resolve_parameter, resolve_response, resolve_schema,
 };
-use crate::{LoadedSpec, SURFACES, SpecError, SpecErrors, Surface};
+use vmware_cpn_spec::{LoadedSpec, SURFACES, SpecError, SpecErrors, Surface};
 
 /// The `cpn` subcommand of a surface: `cphub-core` → `core`, `navigator-msp` → `msp`.
 pub fn command_name(surface: &str) -> &str {
@@ -31,7 +31,7 @@ pub fn command_name(surface: &str) -> &str {
 pub fn source_in(root: &std::path::Path) -> Result<String, SpecErrors> {
     let mut surfaces = Vec::new();
     for surface in SURFACES {
-        let loaded = crate::load_in(root, surface.name)?;
+        let loaded = vmware_cpn_spec::load_in(root, surface.name)?;
         surfaces.push(surface_tokens(surface, &loaded));
     }
     let tokens = quote! {
@@ -199,7 +199,7 @@ fn body_fields(
 }
 
 /// The kind of a value on the command line, its enum values, and whether it is a secret.
-fn kind_of<S: crate::load::AsSchema>(
+fn kind_of<S: vmware_cpn_spec::load::AsSchema>(
     spec: &openapiv3::OpenAPI,
     schema: &ReferenceOr<S>,
 ) -> (TokenStream, Vec<String>, bool) {

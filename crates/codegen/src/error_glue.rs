@@ -1,12 +1,12 @@
 //! Rewrites progenitor's generated operations onto the SDK's one error type,
-//! `sdk_runtime::Error`, which progenitor's hooks cannot do: a hook can only return
+//! `vmware_cpn_runtime::Error`, which progenitor's hooks cannot do: a hook can only return
 //! progenitor's `Error`, whose non-JSON error answers lose their status and whose hook errors
 //! are strings.
 //!
 //! In every builder's `send`, the hook calls (`pre`, `exec`, `post`) become one
 //! `Runtime::send`, and each arm of the status `match` reads its answer through
-//! `sdk_runtime::answer`: a typed success, or the answer kept whole in the error. The crate's
-//! `Error` is `sdk_runtime::Error`. Any shape this does not recognise (a new progenitor) is a
+//! `vmware_cpn_runtime::answer`: a typed success, or the answer kept whole in the error. The crate's
+//! `Error` is `vmware_cpn_runtime::Error`. Any shape this does not recognise (a new progenitor) is a
 //! generation error, never an operation left on the old path.
 
 use quote::ToTokens;
@@ -42,7 +42,7 @@ pub(crate) fn rewrite(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
-/// `pub use progenitor_client::{…, Error, …}` loses `Error`; `sdk_runtime::Error` takes its
+/// `pub use progenitor_client::{…, Error, …}` loses `Error`; `vmware_cpn_runtime::Error` takes its
 /// place, so the builders' `Error::InvalidRequest` and signatures name the SDK's type.
 fn reexport_error(file: &mut syn::File) -> Result<(), String> {
     let mut found = false;
@@ -68,8 +68,8 @@ fn reexport_error(file: &mut syn::File) -> Result<(), String> {
         return Err("progenitor's generated code no longer re-exports `Error`".into());
     }
     file.items.push(syn::parse_quote! {
-        /// The error of every operation: what the server said, typed (see `sdk_runtime::Error`).
-        pub use ::sdk_runtime::Error;
+        /// The error of every operation: what the server said, typed (see `vmware_cpn_runtime::Error`).
+        pub use ::vmware_cpn_runtime::Error;
     });
     Ok(())
 }
@@ -115,9 +115,12 @@ fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {
     let new_body: syn::Expr = if body.contains("Error :: ErrorResponse")
         || body.contains("Error :: UnexpectedResponse")
     {
-        syn::parse_quote!(Err(::sdk_runtime::answer::error(response, &operation).await))
+        syn::parse_quote!(Err(::vmware_cpn_runtime::answer::error(
+            response, &operation
+        )
+        .await))
     } else if body == "ResponseValue :: from_response (response) . await" {
-        syn::parse_quote!(::sdk_runtime::answer::json(response, &operation).await)
+        syn::parse_quote!(::vmware_cpn_runtime::answer::json(response, &operation).await)
     } else if body == "Ok (ResponseValue :: empty (response))"
         || body == "Ok (ResponseValue :: stream (response))"
     {

@@ -5,9 +5,9 @@ use openapiv3::{MediaType, ReferenceOr, SchemaKind, Type};
 
 use heck::ToSnakeCase;
 
-use crate::load::operations;
-use crate::naming::{AsSchema, ref_type_name, type_name_of};
-use crate::{LoadedSpec, Surface};
+use vmware_cpn_spec::load::operations;
+use vmware_cpn_spec::naming::{AsSchema, ref_type_name, type_name_of};
+use vmware_cpn_spec::{LoadedSpec, Surface};
 
 /// One example and the Rust type it must fit.
 #[derive(Debug, Clone)]

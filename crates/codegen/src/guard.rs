@@ -10,8 +10,8 @@ use std::sync::Mutex;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 
-use crate::load::{operations, retain_operations};
-use crate::{LoadedSpec, SpecError, SpecErrors};
+use vmware_cpn_spec::load::{operations, retain_operations};
+use vmware_cpn_spec::{LoadedSpec, SpecError, SpecErrors};
 
 /// The panic hook is process-wide: runs that silence it must not interleave.
 static HOOK_LOCK: Mutex<()> = Mutex::new(());

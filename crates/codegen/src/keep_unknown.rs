@@ -8,7 +8,7 @@
 
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::{LoadedSpec, SpecErrors};
+use vmware_cpn_spec::{LoadedSpec, SpecErrors};
 
 /// Opens every named object schema with declared properties to unknown properties. A
 /// declared property named `extra` would collide with the map, and is an error.
@@ -34,7 +34,7 @@ fn open(
     loaded: &LoadedSpec,
     schema: &mut Schema,
     keys: &mut Vec<String>,
-    errors: &mut Vec<crate::SpecError>,
+    errors: &mut Vec<vmware_cpn_spec::SpecError>,
 ) {
     match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {

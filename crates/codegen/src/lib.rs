@@ -1,37 +1,31 @@
-//! Code generation for the SDK's client crates.
+//! Code generation for the SDK's client crates: the one crate that runs progenitor.
 //!
 //! One library, used by every client crate's `build.rs`, by `xtask` and by the snapshot tests,
-//! so all three always see the same code. [`generate`] loads `specs/<name>.yaml`, validates it,
-//! applies the one set of progenitor settings ([`settings`]), makes every server-sent enum
-//! forward compatible ([`open_enum`]) and pretty-prints the result.
+//! so all three always see the same code. [`generate`] loads `specs/<name>.yaml` (through
+//! `vmware-cpn-spec`), validates it, applies the one set of progenitor settings
+//! ([`settings`]), makes every server-sent enum forward compatible and pretty-prints the
+//! result. progenitor is pinned exactly in the workspace manifest, so one spec gives one API
+//! whoever builds it.
 //!
 //! Nothing in here panics on a bad spec: every problem is a [`SpecError`] naming the spec file
 //! and, where it can, the line, the path and the method.
 
 mod build_script;
 pub mod cli_model;
-mod error;
 mod error_glue;
-pub mod example_check;
 mod examples;
 mod guard;
 mod keep_unknown;
-pub mod lint;
-pub mod load;
-mod naming;
-pub mod open_enum;
+mod open_enum;
 mod runtime_glue;
 pub mod snapshot;
 mod surface;
-mod surfaces;
-mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use build_script::build_script;
-pub use error::{SpecError, SpecErrors};
-pub use load::LoadedSpec;
-pub use surfaces::{HandWritten, SURFACES, Surface};
+use vmware_cpn_spec::open_enum::OpenEnum;
+use vmware_cpn_spec::{LoadedSpec, SpecError, SpecErrors, Surface, read_in, surface, validate};
 
 /// What one spec generates: the Rust code a crate `include!`s and the one-line-per-operation
 /// API summary reviewers read in the snapshots.
@@ -48,42 +42,9 @@ pub struct Generated {
     pub httpmock: String,
 }
 
-/// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are).
-pub fn workspace_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize().unwrap_or(root)
-}
-
-/// The path of `specs/<name>.yaml`.
-pub fn spec_path(name: &str) -> PathBuf {
-    spec_path_in(&workspace_root(), name)
-}
-
-/// The path of `<root>/specs/<name>.yaml`.
-pub fn spec_path_in(root: &Path, name: &str) -> PathBuf {
-    root.join("specs").join(format!("{name}.yaml"))
-}
-
-/// Looks up a surface by its spec name (`"cphub-core"`, …).
-pub fn surface(name: &str) -> Result<&'static Surface, SpecErrors> {
-    SURFACES.iter().find(|s| s.name == name).ok_or_else(|| {
-        SpecErrors::single(SpecError::without_location(
-            format!("specs/{name}.yaml"),
-            format!(
-                "unknown surface `{name}`; known surfaces: {}",
-                SURFACES
-                    .iter()
-                    .map(|s| s.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ))
-    })
-}
-
 /// Loads, validates and generates the client of `specs/<name>.yaml`.
 pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
-    generate_in(&workspace_root(), name)
+    generate_in(&vmware_cpn_spec::workspace_root(), name)
 }
 
 /// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
@@ -92,30 +53,14 @@ pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
     generate_from_str(surface, &read_in(root, surface)?)
 }
 
-/// Reads and parses `<root>/specs/<name>.yaml`, without validating or generating it.
-pub fn load_in(root: &Path, name: &str) -> Result<LoadedSpec, SpecErrors> {
-    let surface = surface(name)?;
-    LoadedSpec::parse(surface.display_path(), &read_in(root, surface)?)
-}
-
-fn read_in(root: &Path, surface: &Surface) -> Result<String, SpecErrors> {
-    let path = spec_path_in(root, surface.name);
-    std::fs::read_to_string(&path).map_err(|e| {
-        SpecErrors::single(SpecError::without_location(
-            surface.display_path(),
-            format!("cannot read {}: {e}", path.display()),
-        ))
-    })
-}
-
 /// Generates from spec text already in memory; `surface` names the file in errors and
 /// says which operations are served by hand.
 pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, SpecErrors> {
     let loaded = LoadedSpec::parse(surface.display_path(), text)?;
-    validate::validate(surface, &loaded)?;
+    validate(surface, &loaded)?;
     let mut generated_spec = surface.without_hand_written(&loaded.spec);
     keep_unknown::keep_unknown_properties(&loaded, &mut generated_spec)?;
-    let enums = open_enum::collect(&loaded, &generated_spec)?;
+    let enums = vmware_cpn_spec::open_enum::collect(&loaded, &generated_spec)?;
     let settings = settings(&enums);
     let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings)?;
     let code = render(&loaded, tokens, &enums)?;
@@ -147,7 +92,7 @@ fn render_httpmock(
 }
 
 /// The one set of progenitor settings every crate is generated with.
-pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings {
+pub fn settings(enums: &[OpenEnum]) -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
@@ -165,7 +110,7 @@ pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings
             format: Some("password".to_owned()),
             ..Default::default()
         },
-        "::sdk_runtime::Secret",
+        "::vmware_cpn_runtime::Secret",
         std::iter::empty(),
     );
     for open in enums {
@@ -183,7 +128,7 @@ pub fn settings(enums: &[open_enum::OpenEnum]) -> progenitor::GenerationSettings
 fn render(
     loaded: &LoadedSpec,
     tokens: proc_macro2::TokenStream,
-    enums: &[open_enum::OpenEnum],
+    enums: &[OpenEnum],
 ) -> Result<String, SpecErrors> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
@@ -215,7 +160,7 @@ fn render(
         )));
     };
     for open in enums {
-        let item: syn::File = syn::parse2(open.to_tokens()).map_err(|e| {
+        let item: syn::File = syn::parse2(open_enum::tokens(open)).map_err(|e| {
             SpecErrors::single(SpecError::without_location(
                 loaded.file.clone(),
                 format!("open enum `{}` does not parse: {e}", open.type_name),

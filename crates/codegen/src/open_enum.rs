@@ -1,18 +1,8 @@
-//! Forward-compatible enums: the one mechanism every server-sent enum goes through.
-//!
-//! progenitor's enums reject values they do not know, so a server that adds a status would
-//! break every client. Instead, each string enum declared under `components/schemas` is
-//! replaced (progenitor's `with_replacement`) by an enum generated here, with one variant per
-//! documented value plus `Unknown(String)`: an unknown value deserializes into it and
-//! serializes back unchanged. Inline enums are rejected with their place in the spec, because
-//! they would escape this mechanism.
+//! The Rust code of the open enums the spec crate finds ([`vmware_cpn_spec::open_enum`]).
 
-use heck::ToUpperCamelCase;
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-use crate::{LoadedSpec, SpecError, SpecErrors};
+use vmware_cpn_spec::open_enum::{OpenEnum, UNKNOWN};
 
 /// Traits the generated open enums implement, as progenitor needs to know them.
 pub const IMPLS: &[progenitor::TypeImpl] = &[
@@ -21,287 +11,107 @@ pub const IMPLS: &[progenitor::TypeImpl] = &[
     progenitor::TypeImpl::FromStringIrrefutable,
 ];
 
-/// A string enum of the spec and the Rust enum generated for it.
-#[derive(Debug, Clone)]
-pub struct OpenEnum {
-    /// The key under `components/schemas`.
-    pub schema_name: String,
-    /// The Rust type name.
-    pub type_name: String,
-    /// The schema's description, for the type's docs.
-    pub description: Option<String>,
-    /// `(wire value, variant name)` in spec order.
-    pub variants: Vec<(String, String)>,
-}
-
-/// The name the catch-all variant takes.
-const UNKNOWN: &str = "Unknown";
-
-/// Finds every named string enum and rejects inline ones.
-pub fn collect(loaded: &LoadedSpec, spec: &OpenAPI) -> Result<Vec<OpenEnum>, SpecErrors> {
-    let mut enums = Vec::new();
-    let mut errors = Vec::new();
-    let schemas = spec.components.iter().flat_map(|c| c.schemas.iter());
-    for (name, schema) in schemas {
-        let ReferenceOr::Item(schema) = schema else {
-            continue;
-        };
-        let keys = vec!["components".to_owned(), "schemas".to_owned(), name.clone()];
-        if let Some(values) = string_enum(schema) {
-            match open_enum(name, schema, values) {
-                Ok(open) => enums.push(open),
-                Err(message) => errors.push(error_at(loaded, &keys, message)),
-            }
-        } else {
-            find_inline_enums(loaded, schema, keys, &mut errors);
-        }
-    }
-    for op in crate::load::operations(spec) {
-        let base = vec!["paths".to_owned(), op.path.to_owned(), op.method.to_owned()];
-        for parameter in op.parameters().filter_map(|p| p.as_item()) {
-            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
-                &parameter.parameter_data_ref().format
-            {
-                let mut keys = base.clone();
-                keys.push("parameters".to_owned());
-                check_inline(loaded, schema, keys, &mut errors);
-            }
-        }
-        let bodies = op
-            .operation
-            .request_body
+/// The enum, its conversions and its serde impls.
+pub fn tokens(open: &OpenEnum) -> TokenStream {
+    let name = format_ident!("{}", open.type_name);
+    let unknown = format_ident!("{}", UNKNOWN);
+    let doc = open
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("`{}` values.", open.schema_name));
+    let doc_forward = format!(
+        "Forward compatible: a value the server adds later deserializes into \
+         [`{}::{UNKNOWN}`] and serializes back unchanged.",
+        open.type_name
+    );
+    let doc_unknown = format!(
+        "A value this version of the SDK does not know; kept verbatim so it \
+         survives a round trip. Known values: {}.",
+        open.variants
             .iter()
-            .filter_map(|b| b.as_item())
-            .flat_map(|b| b.content.values())
-            .chain(
-                op.operation
-                    .responses
-                    .responses
-                    .values()
-                    .filter_map(|r| r.as_item())
-                    .flat_map(|r| r.content.values()),
-            );
-        for media in bodies {
-            if let Some(ReferenceOr::Item(schema)) = &media.schema {
-                check_inline(loaded, schema, base.clone(), &mut errors);
-            }
+            .map(|(v, _)| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let idents: Vec<_> = open
+        .variants
+        .iter()
+        .map(|(_, v)| format_ident!("{}", v))
+        .collect();
+    let values: Vec<_> = open.variants.iter().map(|(v, _)| v.as_str()).collect();
+    let variant_docs: Vec<_> = values.iter().map(|v| format!("`{v}`")).collect();
+    quote! {
+        #[doc = #doc]
+        ///
+        #[doc = #doc_forward]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // A value the spec adds later becomes a variant; matches outside the crate keep
+        // compiling because they already need a wildcard arm.
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            #[doc = #doc_unknown]
+            #unknown(::std::string::String),
         }
-    }
-    SpecErrors(errors).into_result().map(|()| enums)
-}
 
-fn error_at(loaded: &LoadedSpec, keys: &[String], message: String) -> SpecError {
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    loaded.error_at(&keys, message)
-}
+        impl #name {
+            /// Every value the spec documents, in spec order.
+            pub const KNOWN: &'static [&'static str] = &[#(#values),*];
 
-fn string_enum(schema: &Schema) -> Option<Vec<String>> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-            Some(s.enumeration.iter().flatten().cloned().collect())
-        }
-        _ => None,
-    }
-}
-
-fn check_inline(
-    loaded: &LoadedSpec,
-    schema: &Schema,
-    keys: Vec<String>,
-    errors: &mut Vec<SpecError>,
-) {
-    if string_enum(schema).is_some() {
-        errors.push(error_at(
-            loaded,
-            &keys,
-            format!(
-                "inline enum at {}: declare it under components/schemas so unknown values \
-                 from the server are kept",
-                keys.join(" > ")
-            ),
-        ));
-    } else {
-        find_inline_enums(loaded, schema, keys, errors);
-    }
-}
-
-/// Walks the sub-schemas of `schema` (properties, items, compositions, maps).
-fn find_inline_enums(
-    loaded: &LoadedSpec,
-    schema: &Schema,
-    keys: Vec<String>,
-    errors: &mut Vec<SpecError>,
-) {
-    let child = |extra: &[&str]| {
-        let mut k = keys.clone();
-        k.extend(extra.iter().map(|s| (*s).to_owned()));
-        k
-    };
-    let mut visit = |sub: &ReferenceOr<Box<Schema>>, k: Vec<String>| {
-        if let ReferenceOr::Item(sub) = sub {
-            check_inline(loaded, sub, k, errors);
-        }
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
-            for (name, property) in &object.properties {
-                visit(property, child(&["properties", name]));
-            }
-            if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
-                &object.additional_properties
-                && let ReferenceOr::Item(extra) = extra.as_ref()
-            {
-                check_inline(loaded, extra, child(&["additionalProperties"]), errors);
-            }
-        }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(items) = &array.items {
-                visit(items, child(&["items"]));
-            }
-        }
-        SchemaKind::OneOf { one_of: subs }
-        | SchemaKind::AllOf { all_of: subs }
-        | SchemaKind::AnyOf { any_of: subs } => {
-            for sub in subs {
-                if let ReferenceOr::Item(sub) = sub {
-                    check_inline(loaded, sub, keys.clone(), errors);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-fn open_enum(name: &str, schema: &Schema, values: Vec<String>) -> Result<OpenEnum, String> {
-    let mut variants: Vec<(String, String)> = Vec::new();
-    for value in values {
-        let mut variant = value.to_upper_camel_case();
-        if !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            variant = format!("Value{variant}");
-        }
-        if variant == UNKNOWN {
-            return Err(format!(
-                "enum {name}: value `{value}` would collide with the `{UNKNOWN}` catch-all variant"
-            ));
-        }
-        if let Some((other, _)) = variants.iter().find(|(_, v)| *v == variant) {
-            return Err(format!(
-                "enum {name}: values `{other}` and `{value}` both become variant `{variant}`"
-            ));
-        }
-        variants.push((value, variant));
-    }
-    Ok(OpenEnum {
-        schema_name: name.to_owned(),
-        type_name: crate::naming::type_name_of(name),
-        description: schema.schema_data.description.clone(),
-        variants,
-    })
-}
-
-impl OpenEnum {
-    /// The enum, its conversions and its serde impls.
-    pub fn to_tokens(&self) -> TokenStream {
-        let name = format_ident!("{}", self.type_name);
-        let unknown = format_ident!("{}", UNKNOWN);
-        let doc = self
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("`{}` values.", self.schema_name));
-        let doc_forward = format!(
-            "Forward compatible: a value the server adds later deserializes into \
-             [`{}::{UNKNOWN}`] and serializes back unchanged.",
-            self.type_name
-        );
-        let doc_unknown = format!(
-            "A value this version of the SDK does not know; kept verbatim so it \
-             survives a round trip. Known values: {}.",
-            self.variants
-                .iter()
-                .map(|(v, _)| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let idents: Vec<_> = self
-            .variants
-            .iter()
-            .map(|(_, v)| format_ident!("{}", v))
-            .collect();
-        let values: Vec<_> = self.variants.iter().map(|(v, _)| v.as_str()).collect();
-        let variant_docs: Vec<_> = values.iter().map(|v| format!("`{v}`")).collect();
-        quote! {
-            #[doc = #doc]
-            ///
-            #[doc = #doc_forward]
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            // A value the spec adds later becomes a variant; matches outside the crate keep
-            // compiling because they already need a wildcard arm.
-            #[non_exhaustive]
-            pub enum #name {
-                #( #[doc = #variant_docs] #idents, )*
-                #[doc = #doc_unknown]
-                #unknown(::std::string::String),
-            }
-
-            impl #name {
-                /// Every value the spec documents, in spec order.
-                pub const KNOWN: &'static [&'static str] = &[#(#values),*];
-
-                /// The value as sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( Self::#idents => #values, )*
-                        Self::#unknown(value) => value.as_str(),
-                    }
-                }
-
-                /// Whether this is a value the spec does not document.
-                pub fn is_unknown(&self) -> bool {
-                    matches!(self, Self::#unknown(_))
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
 
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #values => Self::#idents, )*
-                        other => Self::#unknown(other.to_owned()),
-                    }
+            /// Whether this is a value the spec does not document.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::#unknown(other.to_owned()),
                 }
             }
+        }
 
-            impl ::std::convert::From<::std::string::String> for #name {
-                fn from(value: ::std::string::String) -> Self {
-                    match value.as_str() {
-                        #( #values => Self::#idents, )*
-                        _ => Self::#unknown(value),
-                    }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#idents, )*
+                    _ => Self::#unknown(value),
                 }
             }
+        }
 
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
+        }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
             }
+        }
 
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
+        }
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::std::string::String::deserialize(deserializer).map(Self::from)
-                }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::string::String::deserialize(deserializer).map(Self::from)
             }
         }
     }

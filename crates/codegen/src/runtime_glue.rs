@@ -1,4 +1,4 @@
-//! Wires each generated client to the SDK's runtime (`sdk_runtime::Runtime`, the client's
+//! Wires each generated client to the SDK's runtime (`vmware_cpn_runtime::Runtime`, the client's
 //! inner type): the table that tells it each operation's method, path template, whether it
 //! takes the provider's token and which secrets its answers can hold, and `with_runtime`.
 //! Every operation hands its request to the runtime through `error_glue`'s rewrite.
@@ -8,12 +8,12 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use quote::quote;
 
-use crate::LoadedSpec;
-use crate::load::{is_success, operations, resolve_response, resolve_schema};
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::load::{is_success, operations, resolve_response, resolve_schema};
 
 /// The inner type every client is generated with.
 pub(crate) fn inner_type() -> proc_macro2::TokenStream {
-    quote!(::sdk_runtime::Runtime)
+    quote!(::vmware_cpn_runtime::Runtime)
 }
 
 /// Items added to the generated file, beside the client.
@@ -30,7 +30,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
         };
         let secrets = answer_secrets(spec, op.operation);
         quote! {
-            ::sdk_runtime::Operation {
+            ::vmware_cpn_runtime::Operation {
                 id: #id,
                 method: #method,
                 path: #path,
@@ -42,21 +42,21 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
     });
     quote! {
         /// Every operation of the spec, hand-written ones included, as the runtime sees them.
-        pub const OPERATIONS: &[::sdk_runtime::Operation] = &[#(#entries),*];
+        pub const OPERATIONS: &[::vmware_cpn_runtime::Operation] = &[#(#entries),*];
 
         /// The runtime's view of the operation `id` (hand-written operations send with it too).
-        pub fn operation(id: &'static str) -> ::sdk_runtime::Operation {
+        pub fn operation(id: &'static str) -> ::vmware_cpn_runtime::Operation {
             OPERATIONS
                 .iter()
                 .find(|operation| operation.id == id)
                 .copied()
-                .unwrap_or(::sdk_runtime::Operation::unlisted(id))
+                .unwrap_or(::vmware_cpn_runtime::Operation::unlisted(id))
         }
 
         impl Client {
-            /// A client for `baseurl` (see `sdk_runtime::presets`) that sends every request
+            /// A client for `baseurl` (see `vmware_cpn_runtime::presets`) that sends every request
             /// through `runtime`: its HTTP client, authentication, retries and tracing.
-            pub fn with_runtime(baseurl: &str, runtime: ::sdk_runtime::Runtime) -> Self {
+            pub fn with_runtime(baseurl: &str, runtime: ::vmware_cpn_runtime::Runtime) -> Self {
                 Self::new_with_client(baseurl, runtime.http_client().clone(), runtime)
             }
         }
@@ -95,7 +95,7 @@ fn answer_secrets(spec: &OpenAPI, operation: &openapiv3::Operation) -> Vec<Strin
     names.into_iter().collect()
 }
 
-fn collect_secrets<T: crate::load::AsSchema>(
+fn collect_secrets<T: vmware_cpn_spec::load::AsSchema>(
     spec: &OpenAPI,
     schema: &ReferenceOr<T>,
     names: &mut BTreeSet<String>,
@@ -130,7 +130,10 @@ fn collect_secrets<T: crate::load::AsSchema>(
     }
 }
 
-fn is_password<T: crate::load::AsSchema>(spec: &OpenAPI, schema: &ReferenceOr<T>) -> bool {
+fn is_password<T: vmware_cpn_spec::load::AsSchema>(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<T>,
+) -> bool {
     matches!(
         resolve_schema(spec, schema).map(|s| &s.schema_kind),
         Some(SchemaKind::Type(Type::String(string)))

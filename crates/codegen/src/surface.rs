@@ -7,9 +7,9 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::Surface;
-use crate::load::{is_success, operations, resolve_parameter, resolve_response};
-use crate::naming::{AsSchema, ref_type_name, type_name_of};
+use vmware_cpn_spec::Surface;
+use vmware_cpn_spec::load::{is_success, operations, resolve_parameter, resolve_response};
+use vmware_cpn_spec::naming::{AsSchema, ref_type_name, type_name_of};
 
 /// `METHOD path → fn name(params) → success type / error type`, one line per operation.
 pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {

@@ -1,13 +1,14 @@
 //! A bad spec is an error naming the file and the place, never a panic.
 
-use codegen::{SURFACES, Surface, generate_from_str};
+use vmware_cpn_codegen::generate_from_str;
+use vmware_cpn_spec::{SURFACES, Surface};
 
 fn surface(name: &str) -> &'static Surface {
     SURFACES.iter().find(|s| s.name == name).unwrap()
 }
 
 fn core_spec() -> String {
-    std::fs::read_to_string(codegen::spec_path("cphub-core")).unwrap()
+    std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-core")).unwrap()
 }
 
 fn errors_of(surface_name: &str, text: &str) -> String {
@@ -204,7 +205,7 @@ fn inline_enum_is_rejected_at_its_place() {
 
 #[test]
 fn hand_written_operation_missing_from_spec_is_an_error() {
-    let text = std::fs::read_to_string(codegen::spec_path("cphub-support"))
+    let text = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-support"))
         .unwrap()
         .replace("operationId: upload_attachment", "operationId: upload_file");
     let message = errors_of("cphub-support", &text);
@@ -216,7 +217,7 @@ fn hand_written_operation_missing_from_spec_is_an_error() {
 
 #[test]
 fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
-    let text = std::fs::read_to_string(codegen::spec_path("cphub-support")).unwrap();
+    let text = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-support")).unwrap();
     let generated = generate_from_str(surface("cphub-support"), &text).unwrap();
     assert!(generated.surface.contains(
         "POST /cphub/api/support/v1/orgs/{orgId}/support-requests/{supportRequestId}/upload → upload_attachment("
@@ -232,7 +233,9 @@ fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
 
 #[test]
 fn unknown_surface_is_an_error() {
-    let message = codegen::generate("nope").unwrap_err().to_string();
+    let message = vmware_cpn_codegen::generate("nope")
+        .unwrap_err()
+        .to_string();
     assert!(
         message.starts_with("specs/nope.yaml: unknown surface `nope`"),
         "{message}"
@@ -255,7 +258,7 @@ fn property_named_extra_is_rejected() {
 
 #[test]
 fn property_named_extra_in_an_inline_object_is_rejected_at_its_place() {
-    let text = std::fs::read_to_string(codegen::spec_path("vcpp"))
+    let text = std::fs::read_to_string(vmware_cpn_spec::spec_path("vcpp"))
         .unwrap()
         .replacen(
             "            ID:\n              type: string\n",

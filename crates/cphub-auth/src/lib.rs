@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use cphub_auth::Client;
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! // The runtime exchanges the API token (`get_access_token`) itself, and again before the
@@ -44,7 +44,7 @@ pub mod mock {
     pub use generated::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -8,7 +8,7 @@ use cphub_auth::types::{
     OrgRoleName, ResultStatus, UserRolesUpdate,
 };
 use httpmock::prelude::*;
-use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
 #[path = "http/identity.rs"]
 mod identity;
@@ -481,7 +481,7 @@ fn a_user_with_the_references_fields_is_typed() {
             "roles": [{ "roleId": "svc:admin", "resource": "r1", "status": "ACTIVE" }],
         }],
     });
-    let member: cphub_auth::types::OrgUser = test_support::typed(body);
+    let member: cphub_auth::types::OrgUser = vmware_cpn_test_support::typed(body);
     let user = member.user.unwrap();
     assert!(user.extra.is_empty(), "{:?}", user.extra.keys());
     assert_eq!(user.create_timestamp, Some(1573708054269));

@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use cphub_billing::Client;
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::builder()
@@ -53,7 +53,7 @@ pub mod mock {
     pub use generated::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

@@ -6,7 +6,7 @@ use cphub_billing::Client;
 use cphub_billing::types::{SubscriptionStatus, SubscriptionType};
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use test_support::{ORG, Spec, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const TENANT: &str = "73338bcc-17e0-4480-9d25-f654532a1ee0";
 

@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use bytes::Bytes;
 use cphub_billing::{Client, UsageRow, UsageRowError};
 use futures::{StreamExt, TryStreamExt};
-use test_support::{ORG, Spec, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, csp_runtime};
 
 /// Serves `chunks` as the usage report file, then, once `cut` fires (if given), an error that
 /// cuts the body.

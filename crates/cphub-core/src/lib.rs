@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! use cphub_core::{Client, types::{TenantCreate, TenantType}};
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::builder()
@@ -61,7 +61,7 @@ pub mod mock {
     pub use generated::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 mod services;
 

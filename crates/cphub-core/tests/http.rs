@@ -8,7 +8,7 @@ use cphub_core::types::{
 };
 use httpmock::prelude::*;
 use serde_json::json;
-use test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
 fn client(server: &MockServer) -> Client {
     Client::with_runtime(&server.base_url(), csp_runtime())

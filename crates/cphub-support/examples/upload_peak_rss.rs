@@ -68,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Attachment::from_path(&path).await?
     };
-    let response = Client::with_runtime(&base_url, sdk_runtime::Runtime::builder().build()?)
+    let response = Client::with_runtime(&base_url, vmware_cpn_runtime::Runtime::builder().build()?)
         .upload_attachment("org", "ticket", attachment)
         .await?;
     let (peak_after, _) = memory_kib();

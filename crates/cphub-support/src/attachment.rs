@@ -8,8 +8,8 @@ use std::path::Path;
 use futures::TryStream;
 use progenitor_client::{ClientInfo, ResponseValue, encode_path};
 use reqwest::multipart::{Form, Part};
-use sdk_runtime::answer;
 use tokio_util::io::ReaderStream;
+use vmware_cpn_runtime::answer;
 
 use crate::types::ErrorResponse;
 use crate::{Client, Error};

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! use cphub_support::Client;
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::builder()
@@ -55,7 +55,7 @@ pub mod mock {
     pub use hand_written::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 mod attachment;
 mod paging;

@@ -28,5 +28,5 @@ impl SupportRequestList {
 /// The page size the service uses when none is asked for.
 pub const DEFAULT_PAGE_LIMIT: i32 = 100;
 
-sdk_runtime::offset_paged!(ListSupportRequests => SupportRequest, Error<ErrorResponse>,
+vmware_cpn_runtime::offset_paged!(ListSupportRequests => SupportRequest, Error<ErrorResponse>,
     default DEFAULT_PAGE_LIMIT, items |page: SupportRequestList| page.into_tickets());

@@ -8,7 +8,7 @@ use cphub_support::types::{
 };
 use httpmock::prelude::*;
 use serde_json::json;
-use test_support::{ORG, Spec, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const TICKET: &str = "18625917011";
 

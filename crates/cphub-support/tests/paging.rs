@@ -4,7 +4,7 @@ use cphub_support::Client;
 use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
 use serde_json::{Value, json};
-use test_support::{ORG, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, TOKEN, csp_runtime};
 
 fn tickets(first: usize, count: usize) -> Value {
     Value::Array(

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use cphub_support::{Attachment, Client};
-use test_support::{ORG, TOKEN, anonymous_runtime, csp_runtime};
+use vmware_cpn_test_support::{ORG, TOKEN, anonymous_runtime, csp_runtime};
 
 /// One form field as the server received it.
 #[derive(Debug, Clone, PartialEq)]

@@ -25,8 +25,8 @@ use cphub_support::Attachment;
 use cphub_support::types::{SupportRequestCreate, SupportRequestUpdate};
 use futures_util::TryStreamExt;
 use navigator_msp::types::TransactionInfo;
-use sdk_mock::MockServer;
-use sdk_runtime::{Auth, Runtime};
+use vmware_cpn_mock::MockServer;
+use vmware_cpn_runtime::{Auth, Runtime};
 
 type Failure = Box<dyn Error + Send + Sync>;
 

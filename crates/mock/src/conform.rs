@@ -7,11 +7,11 @@ use axum::extract::{FromRequestParts, Query, RawPathParams, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use codegen::LoadedSpec;
-use codegen::example_check::request_problems;
-use codegen::load::{OperationRef, resolve_body, resolve_parameter};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::example_check::request_problems;
+use vmware_cpn_spec::load::{OperationRef, resolve_body, resolve_parameter};
 
 use crate::App;
 use crate::call::{Flavor, OperationInfo};
@@ -120,7 +120,7 @@ fn parameters(
 /// A parameter's text as the JSON value its schema describes, so one checker serves
 /// parameters and bodies alike; text that does not parse stays a string and fails the check.
 fn typed(spec: &openapiv3::OpenAPI, schema: &ReferenceOr<Schema>, sent: &[&str]) -> Value {
-    let resolved = codegen::load::resolve_schema(spec, schema);
+    let resolved = vmware_cpn_spec::load::resolve_schema(spec, schema);
     match resolved.map(|s| &s.schema_kind) {
         Some(SchemaKind::Type(Type::Array(array))) => Value::Array(
             sent.iter()
@@ -139,7 +139,7 @@ fn typed(spec: &openapiv3::OpenAPI, schema: &ReferenceOr<Schema>, sent: &[&str])
 }
 
 fn scalar(spec: &openapiv3::OpenAPI, schema: &ReferenceOr<Schema>, text: &str) -> Value {
-    let parsed = match codegen::load::resolve_schema(spec, schema).map(|s| &s.schema_kind) {
+    let parsed = match vmware_cpn_spec::load::resolve_schema(spec, schema).map(|s| &s.schema_kind) {
         Some(SchemaKind::Type(Type::Integer(_))) => text
             .parse::<i64>()
             .ok()

@@ -17,8 +17,8 @@
 //!   surface's `ErrorResponse`), never a panic.
 //!
 //! ```no_run
-//! use sdk_mock::MockServer;
-//! use sdk_runtime::{Auth, Runtime};
+//! use vmware_cpn_mock::MockServer;
+//! use vmware_cpn_runtime::{Auth, Runtime};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let mock = MockServer::start().await?;
@@ -32,7 +32,7 @@
 //! # }
 //! ```
 //!
-//! From the command line: `cargo run -p sdk-mock -- --port 8080`. The control endpoints
+//! From the command line: `cargo run -p vmware-cpn-mock -- --port 8080`. The control endpoints
 //! under `/_mock/` do there what [`MockServer::inject`], [`MockServer::expire_tokens`] and
 //! [`MockServer::calls`] do here:
 //!

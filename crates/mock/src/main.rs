@@ -1,10 +1,10 @@
-//! `cargo run -p sdk-mock -- --port 8080`: serves the mock from the command line.
+//! `cargo run -p vmware-cpn-mock -- --port 8080`: serves the mock from the command line.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use sdk_mock::{Config, MockServer};
+use vmware_cpn_mock::{Config, MockServer};
 
 /// A stateful fake of the CPHub/Navigator and VCPP APIs, seeded from specs/*.yaml.
 #[derive(Parser)]
@@ -38,7 +38,7 @@ async fn main() -> std::process::ExitCode {
     match serve().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("sdk-mock: {error}");
+            eprintln!("vmware-cpn-mock: {error}");
             std::process::ExitCode::FAILURE
         }
     }

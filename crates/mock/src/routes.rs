@@ -9,8 +9,8 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, Router};
-use codegen::LoadedSpec;
-use codegen::load::OperationRef;
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::load::OperationRef;
 
 use crate::App;
 use crate::api;
@@ -20,7 +20,7 @@ use crate::tokens::{Kind, Refusal};
 pub(crate) fn router(app: App) -> Result<Router, String> {
     let mut router = Router::new();
     for (surface, spec) in app.specs.iter() {
-        for operation in codegen::load::operations(&spec.spec) {
+        for operation in vmware_cpn_spec::load::operations(&spec.spec) {
             let id = operation.id().to_owned();
             let handler = api::handler(&id).ok_or_else(|| {
                 format!(

@@ -1,14 +1,14 @@
-//! The six specs, embedded at build time, parsed with codegen's loader: the routes and the
+//! The six specs, embedded at build time, parsed with the spec crate's loader: the routes and the
 //! seed state both come from them.
 
 use axum::http::Uri;
-use codegen::LoadedSpec;
-use codegen::load::{BodyOf, OperationRef};
 use serde_json::Value;
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::load::{BodyOf, OperationRef};
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/", $name, ".yaml")))),*]
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/", $name, ".yaml")))),*]
     };
 }
 
@@ -40,7 +40,7 @@ impl Specs {
     /// the mock cannot silently lag behind a new surface.
     fn load() -> Result<Specs, String> {
         let mut loaded = Vec::new();
-        for surface in codegen::SURFACES {
+        for surface in vmware_cpn_spec::SURFACES {
             let (name, text) = EMBEDDED
                 .iter()
                 .find(|(name, _)| *name == surface.name)
@@ -151,13 +151,13 @@ impl Specs {
         })
     }
 
-    /// The `enum` values of the component schema `name`, as codegen reads them, to refuse
+    /// The `enum` values of the component schema `name`, as the spec crate reads them, to refuse
     /// what the spec does not allow.
     pub(crate) fn enum_values(&self, surface: &str, name: &str) -> Vec<String> {
         let Ok(spec) = self.get(surface) else {
             return Vec::new();
         };
-        codegen::open_enum::collect(spec, &spec.spec)
+        vmware_cpn_spec::open_enum::collect(spec, &spec.spec)
             .unwrap_or_default()
             .into_iter()
             .find(|e| e.schema_name == name)

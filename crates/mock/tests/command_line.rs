@@ -1,4 +1,4 @@
-//! `sdk-mock --port N` from the command line, driven through its control endpoints as a
+//! `vmware-cpn-mock --port N` from the command line, driven through its control endpoints as a
 //! tool in another language would.
 
 mod common;
@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use reqwest::StatusCode;
-use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use serde_json::{Value, json};
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
 
 /// The mock binary, stopped when dropped.
 struct Served {
@@ -24,7 +24,7 @@ impl Drop for Served {
 }
 
 fn serve(arguments: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sdk-mock"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vmware-cpn-mock"))
         .args(arguments)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -131,7 +131,7 @@ async fn the_command_line_mock_serves_and_obeys_its_control_endpoints() {
 fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let output = Command::new(env!("CARGO_BIN_EXE_sdk-mock"))
+    let output = Command::new(env!("CARGO_BIN_EXE_vmware-cpn-mock"))
         .args(["--port", &port])
         .output()
         .unwrap();

@@ -4,7 +4,7 @@
 mod common;
 
 use common::conformance::{departures_from_the_specs, operations_never_served};
-use sdk_mock::Exchange;
+use vmware_cpn_mock::Exchange;
 
 fn exchange(operation_id: &str, status: u16, request: &str, answer: &str) -> Exchange {
     Exchange {

@@ -14,9 +14,9 @@ mod tenants;
 use common::{Sdk, conformance};
 use cphub_support::Attachment;
 use futures_util::TryStreamExt;
-use sdk_mock::{Config, MockServer};
 use serde_json::json;
-use test_support::typed;
+use vmware_cpn_mock::{Config, MockServer};
+use vmware_cpn_test_support::typed;
 
 #[tokio::test]
 async fn every_operation_of_every_spec_through_the_clients() {
@@ -269,7 +269,7 @@ async fn billing(sdk: &Sdk, org: &str) {
         .unwrap()
         .concat();
     let mut csv = csv::Reader::from_reader(bytes.as_slice());
-    let documented = test_support::Spec::load("cphub-billing").response_media_example(
+    let documented = vmware_cpn_test_support::Spec::load("cphub-billing").response_media_example(
         "download_usage_report",
         "200",
         "text/csv",
@@ -567,7 +567,7 @@ async fn an_order_appears_in_the_feed_once_processed() {
     let mock = MockServer::start_with(config).await.unwrap();
     let sdk = Sdk::new(&mock);
     let order: vcpp::types::OrderRequestEnvelope =
-        typed(test_support::Spec::load("vcpp").request_example("place_order"));
+        typed(vmware_cpn_test_support::Spec::load("vcpp").request_example("place_order"));
     let request_id = sdk
         .vcpp
         .place_order(&order)

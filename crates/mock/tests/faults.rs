@@ -5,10 +5,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Sdk;
-use sdk_mock::{Config, Fault, MockServer};
-use sdk_runtime::{RetryPolicy, Runtime};
 use serde_json::json;
-use test_support::typed;
+use vmware_cpn_mock::{Config, Fault, MockServer};
+use vmware_cpn_runtime::{RetryPolicy, Runtime};
+use vmware_cpn_test_support::typed;
 
 fn retrying() -> RetryPolicy {
     RetryPolicy {
@@ -98,7 +98,7 @@ async fn an_order_is_never_retried_not_on_503_nor_on_a_dropped_connection() {
     let mock = MockServer::start().await.unwrap();
     let sdk = Sdk::with_retry(&mock, retrying());
     let order: vcpp::types::OrderRequestEnvelope =
-        typed(test_support::Spec::load("vcpp").request_example("place_order"));
+        typed(vmware_cpn_test_support::Spec::load("vcpp").request_example("place_order"));
     let part = order
         .order_request
         .orders
@@ -241,7 +241,7 @@ async fn a_malformed_body_is_a_typed_error_that_keeps_the_bytes() {
 async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
     let mock = MockServer::start().await.unwrap();
     let runtime = Runtime::builder()
-        .auth(sdk_runtime::Auth::csp_access_token(
+        .auth(vmware_cpn_runtime::Auth::csp_access_token(
             mock.issue_access_token(),
         ))
         .retry(retrying())

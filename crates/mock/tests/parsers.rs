@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use quick_xml::escape::escape;
-use sdk_mock::MockServer;
-use sdk_runtime::{Auth, RetryPolicy, Runtime};
+use vmware_cpn_mock::MockServer;
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
 
 const FULFILLMENT: &str = "http://www.vmware.com/OrderFulfillment";
 const ORDER: &str = "http://www.vmware.com/order";

@@ -3,11 +3,11 @@
 
 mod common;
 
-use codegen::load;
 use common::Sdk;
 use reqwest::StatusCode;
-use sdk_mock::MockServer;
 use serde_json::{Value, json};
+use vmware_cpn_mock::MockServer;
+use vmware_cpn_spec::load;
 
 fn tenants_url(mock: &MockServer) -> String {
     format!(
@@ -131,8 +131,8 @@ async fn wrong_credentials_are_refused_without_echoing_them() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
 
-    let runtime = sdk_runtime::Runtime::builder()
-        .auth(sdk_runtime::Auth::csp_refresh_token(
+    let runtime = vmware_cpn_runtime::Runtime::builder()
+        .auth(vmware_cpn_runtime::Auth::csp_refresh_token(
             mock.base_url(),
             "not-the-refresh-token",
         ))
@@ -223,9 +223,9 @@ async fn bad_parameters_and_orders_are_400s() {
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
 
     let order = |po_type: &str| -> vcpp::types::OrderRequestEnvelope {
-        let mut order = test_support::Spec::load("vcpp").request_example("place_order");
+        let mut order = vmware_cpn_test_support::Spec::load("vcpp").request_example("place_order");
         order["OrderRequest"]["orders"]["order"]["poType"] = json!(po_type);
-        test_support::typed(order)
+        vmware_cpn_test_support::typed(order)
     };
     let error = sdk
         .vcpp
@@ -279,13 +279,14 @@ async fn an_upload_without_its_file_part_is_a_400() {
 /// success, and the mock keeps serving.
 #[tokio::test]
 async fn garbage_at_every_operation_never_breaks_the_mock() {
-    let mock = MockServer::start_with(sdk_mock::Config::default().record_exchanges(true))
+    let mock = MockServer::start_with(vmware_cpn_mock::Config::default().record_exchanges(true))
         .await
         .unwrap();
     let http = reqwest::Client::new();
     let token = mock.issue_access_token();
-    for surface in codegen::SURFACES {
-        let spec = codegen::load_in(&codegen::workspace_root(), surface.name).unwrap();
+    for surface in vmware_cpn_spec::SURFACES {
+        let spec =
+            vmware_cpn_spec::load_in(&vmware_cpn_spec::workspace_root(), surface.name).unwrap();
         let root = if surface.name == "vcpp" {
             mock.vcpp_base_url()
         } else {
@@ -369,7 +370,8 @@ async fn attachments_up_to_64_mib_are_taken_and_larger_ones_are_a_413() {
 /// The spec's example tenant with one field changed, sent raw so the mock sees what a
 /// careless client would send.
 async fn create_tenant_with(mock: &MockServer, field: &str, value: Value) -> StatusCode {
-    let mut tenant = test_support::Spec::load("cphub-core").request_example("create_tenant");
+    let mut tenant =
+        vmware_cpn_test_support::Spec::load("cphub-core").request_example("create_tenant");
     tenant["displayName"] = json!("Never stored");
     tenant[field] = value;
     let (status, _) = cphub_error(

@@ -5,7 +5,7 @@ mod common;
 
 use common::Sdk;
 use futures_util::TryStreamExt;
-use sdk_mock::{Config, MockServer};
+use vmware_cpn_mock::{Config, MockServer};
 
 #[tokio::test]
 async fn thousands_of_seeded_tenants_are_listed_and_fetched() {
@@ -25,13 +25,13 @@ async fn thousands_of_seeded_tenants_are_listed_and_fetched() {
     let last = sdk
         .core
         .get_organization()
-        .org_id(sdk_mock::tenant_id(2_999))
+        .org_id(vmware_cpn_mock::tenant_id(2_999))
         .send()
         .await
         .unwrap();
     assert_eq!(
         last.id.as_deref(),
-        Some(sdk_mock::tenant_id(2_999).as_str())
+        Some(vmware_cpn_mock::tenant_id(2_999).as_str())
     );
     assert_eq!(last.display_name.as_deref(), Some("Tenant 2999"));
 }
@@ -108,11 +108,11 @@ async fn fanning_out_over_every_tenant_takes_one_token_exchange() {
         .unwrap();
     let sdk = Sdk::new(&mock);
     let tenants: Vec<String> = (0..2_000)
-        .map(sdk_mock::tenant_id)
+        .map(vmware_cpn_mock::tenant_id)
         .chain(["no-such-tenant".to_owned()])
         .collect();
 
-    let results: Vec<_> = sdk_runtime::fan_out(tenants, 64, |tenant| {
+    let results: Vec<_> = vmware_cpn_runtime::fan_out(tenants, 64, |tenant| {
         sdk.core.get_organization().org_id(tenant).send()
     })
     .collect()

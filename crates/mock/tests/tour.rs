@@ -7,7 +7,7 @@ mod tour;
 
 use std::collections::HashMap;
 
-use sdk_mock::MockServer;
+use vmware_cpn_mock::MockServer;
 
 fn settings(mock: &MockServer, extra: &[(&str, &str)]) -> HashMap<String, String> {
     let mut settings: HashMap<String, String> = [
@@ -103,7 +103,11 @@ async fn a_missing_setting_is_named() {
 async fn a_failing_step_stops_the_tour_naming_it() {
     let mock = MockServer::start().await.unwrap();
     let settings = settings(&mock, &[]);
-    mock.inject("list_commit_contracts", sdk_mock::Fault::status(403), 5);
+    mock.inject(
+        "list_commit_contracts",
+        vmware_cpn_mock::Fault::status(403),
+        5,
+    );
 
     let error = tour::tour(&|name| settings.get(name).cloned())
         .await

@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! use navigator_msp::Client;
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::builder()
@@ -50,7 +50,7 @@ pub mod mock {
     pub use generated::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 mod paging;
 

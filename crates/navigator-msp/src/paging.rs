@@ -12,10 +12,10 @@ use crate::types::{
 /// The page size the service uses when none is asked for.
 pub const DEFAULT_PAGE_LIMIT: i32 = 100;
 
-sdk_runtime::offset_paged!(SearchSubscriptions => SubscriptionSummary, Error<ErrorResponse>,
+vmware_cpn_runtime::offset_paged!(SearchSubscriptions => SubscriptionSummary, Error<ErrorResponse>,
     default DEFAULT_PAGE_LIMIT, items |page: SubscriptionPage| page.results);
 
 // The history's request needs its body, as for `send`: an empty object
 // (`serde_json::Map::new()`) asks for everything.
-sdk_runtime::offset_paged!(GetSubscriptionHistory => TransactionInfo, Error<ErrorResponse>,
+vmware_cpn_runtime::offset_paged!(GetSubscriptionHistory => TransactionInfo, Error<ErrorResponse>,
     default DEFAULT_PAGE_LIMIT, items |page: SubscriptionHistoryPage| page.results);

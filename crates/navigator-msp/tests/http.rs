@@ -11,7 +11,7 @@ use navigator_msp::types::{
     SubscriptionSortKey,
 };
 use serde_json::json;
-use test_support::{ORG, Spec, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, TOKEN, csp_runtime};
 
 const SUBSCRIPTION: &str = "33628-4637-267384";
 

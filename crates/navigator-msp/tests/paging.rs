@@ -5,7 +5,7 @@ use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
 use navigator_msp::Client;
 use serde_json::{Value, json};
-use test_support::{ORG, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, TOKEN, csp_runtime};
 
 const SUBSCRIPTION: &str = "33628-4637-267384";
 

@@ -6,10 +6,10 @@
 //! a test checks the client against what the spec documents rather than against a copy of it
 //! that could drift.
 
-use codegen::LoadedSpec;
-use codegen::load::BodyOf;
-use sdk_runtime::{Auth, RetryPolicy, Runtime};
 use serde_json::Value;
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::load::BodyOf;
 
 /// The organization id used across the tests (the CPHub guide's own).
 pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
@@ -52,7 +52,7 @@ pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
     })
 }
 
-/// One spec, loaded by codegen's loader, so examples can be taken out of it.
+/// One spec, loaded by the spec crate's loader, so examples can be taken out of it.
 pub struct Spec {
     loaded: LoadedSpec,
 }
@@ -60,7 +60,7 @@ pub struct Spec {
 impl Spec {
     /// Loads `specs/<name>.yaml` from the workspace.
     pub fn load(name: &str) -> Spec {
-        let loaded = codegen::load_in(&codegen::workspace_root(), name)
+        let loaded = vmware_cpn_spec::load_in(&vmware_cpn_spec::workspace_root(), name)
             .unwrap_or_else(|errors| panic!("{errors}"));
         Spec { loaded }
     }

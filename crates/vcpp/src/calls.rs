@@ -1,11 +1,11 @@
 //! The vcpp operations progenitor cannot generate (`get_token`, `place_order`,
 //! `get_order_feed`), served by hand through the same `Runtime::send` and
-//! `sdk_runtime::answer` as the generated ones, so they fail with the same `Error`.
+//! `vmware_cpn_runtime::answer` as the generated ones, so they fail with the same `Error`.
 
 use chrono::{DateTime, Utc};
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, IF_MODIFIED_SINCE};
-use sdk_runtime::answer;
+use vmware_cpn_runtime::answer;
 
 use crate::order_feed::OrderFeed;
 use crate::order_xml::order_to_xml;
@@ -161,7 +161,7 @@ impl Client {
         &self,
         query: &OrderFeedQuery,
         accept: &'static str,
-    ) -> Result<(reqwest::Response, sdk_runtime::Operation), Error<ErrorResponse>> {
+    ) -> Result<(reqwest::Response, vmware_cpn_runtime::Operation), Error<ErrorResponse>> {
         let mut request = self
             .client()
             .get(format!("{}/orderfeed", self.baseurl()))

@@ -12,7 +12,7 @@
 //!   ([`Client::get_order_feed_json`] for the JSON form).
 //!
 //! ```no_run
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //! use vcpp::Client;
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -60,7 +60,7 @@ pub mod mock {
     pub use hand_written::*;
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
-pub use sdk_runtime;
+pub use vmware_cpn_runtime;
 
 mod calls;
 mod order_feed;
@@ -71,7 +71,9 @@ pub use order_feed::{AtomError, AtomLink, OrderFeed, OrderFeedEntry, OrderFeedSt
 pub use order_xml::{OrderXmlError, order_to_xml};
 
 /// The production and development (sandbox) API roots.
-pub use sdk_runtime::presets::{VCPP_DEVELOPMENT as DEVELOPMENT, VCPP_PRODUCTION as PRODUCTION};
+pub use vmware_cpn_runtime::presets::{
+    VCPP_DEVELOPMENT as DEVELOPMENT, VCPP_PRODUCTION as PRODUCTION,
+};
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

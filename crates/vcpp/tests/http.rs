@@ -3,9 +3,9 @@
 //! guide's example answer comes back typed.
 
 use httpmock::prelude::*;
-use test_support::{Spec, TOKEN, bearer_runtime};
 use vcpp::Client;
 use vcpp::types::CommitContractList;
+use vmware_cpn_test_support::{Spec, TOKEN, bearer_runtime};
 
 const ROOT: &str = "/v1/m3/api/vcpp";
 const CONTRACT: &str = "12611521";

@@ -3,8 +3,8 @@
 
 use chrono::DateTime;
 use httpmock::prelude::*;
-use test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
 use vcpp::{AtomLink, Client, OrderFeed, OrderFeedQuery, OrderFeedStatus};
+use vmware_cpn_test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
 
 const ROOT: &str = "/v1/m3/api/vcpp";
 

@@ -4,9 +4,9 @@
 use httpmock::prelude::*;
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
 use vcpp::types::{OrderRequestEnvelope, PoType};
 use vcpp::{Client, order_to_xml, token_url};
+use vmware_cpn_test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
 
 const ROOT: &str = "/v1/m3/api/vcpp";
 

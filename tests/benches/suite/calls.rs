@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures::StreamExt;
-use sdk_runtime::{Auth, Runtime};
+use vmware_cpn_runtime::{Auth, Runtime};
 
 use crate::{Outcome, alternate, timed};
 
@@ -122,9 +122,11 @@ pub(crate) fn overhead() -> Outcome {
 pub(crate) fn serve_mock(tenants: usize) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let mock = sdk_mock::MockServer::start_with(sdk_mock::Config::default().tenants(tenants))
-            .await
-            .unwrap();
+        let mock = vmware_cpn_mock::MockServer::start_with(
+            vmware_cpn_mock::Config::default().tenants(tenants),
+        )
+        .await
+        .unwrap();
         println!("{}\t{}", mock.base_url(), mock.refresh_token());
         // Serve until the parent closes our stdin (or dies).
         tokio::task::spawn_blocking(|| std::io::stdin().lines().count())
@@ -134,7 +136,7 @@ pub(crate) fn serve_mock(tenants: usize) {
 }
 
 /// 5,000 `get_organization` calls for 5,000 tenants, 64 in flight, against the mock in a
-/// process of its own: `sdk_runtime::fan_out` through one runtime (one token exchange for
+/// process of its own: `vmware_cpn_runtime::fan_out` through one runtime (one token exchange for
 /// the whole run) against reqwest + serde with `buffer_unordered` and one exchange.
 pub(crate) fn fan_out() -> Outcome {
     const TENANTS: usize = 5_000;
@@ -152,7 +154,7 @@ pub(crate) fn fan_out() -> Outcome {
         .unwrap();
     let (base, refresh_token) = line.split_once('\t').unwrap();
     let base = base.to_owned();
-    let tenants: Vec<String> = (0..TENANTS).map(sdk_mock::tenant_id).collect();
+    let tenants: Vec<String> = (0..TENANTS).map(vmware_cpn_mock::tenant_id).collect();
     let client_runtime = tokio::runtime::Runtime::new().unwrap();
     let runtime = Runtime::builder()
         .auth(Auth::csp_refresh_token(&base, refresh_token))
@@ -204,7 +206,7 @@ pub(crate) fn fan_out() -> Outcome {
     let through_sdk = || {
         timed(|| {
             client_runtime.block_on(async {
-                let ok = sdk_runtime::fan_out(&tenants, IN_FLIGHT, |tenant| {
+                let ok = vmware_cpn_runtime::fan_out(&tenants, IN_FLIGHT, |tenant| {
                     client.get_organization().org_id(*tenant).send()
                 })
                 .filter(|(_, result)| std::future::ready(result.is_ok()))
@@ -232,12 +234,12 @@ pub(crate) fn fan_out() -> Outcome {
     Outcome {
         name: format!("fan-out: {TENANTS} get_organization, {IN_FLIGHT} in flight"),
         baseline: format!("reqwest + serde {}", millis(a)),
-        sdk: format!("sdk_runtime::fan_out {}", millis(b)),
+        sdk: format!("vmware_cpn_runtime::fan_out {}", millis(b)),
         ratios,
         target: 1.05,
         at_most: true,
         notes: format!(
-            "sdk-mock in its own process; token exchanges: {exchanges} (one by hand, one by the runtime); client peak RSS {:.1} → {:.1} MiB over all runs",
+            "vmware-cpn-mock in its own process; token exchanges: {exchanges} (one by hand, one by the runtime); client peak RSS {:.1} → {:.1} MiB over all runs",
             rss_before as f64 / 1024.0,
             rss_after as f64 / 1024.0
         ),

@@ -65,8 +65,10 @@ fn rows_per_second(rows: u64, seconds: f64) -> String {
 fn download_report(path: &Path) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let config = sdk_mock::Config::default().usage_report_rows(REPORT_ROWS);
-        let mock = sdk_mock::MockServer::start_with(config).await.unwrap();
+        let config = vmware_cpn_mock::Config::default().usage_report_rows(REPORT_ROWS);
+        let mock = vmware_cpn_mock::MockServer::start_with(config)
+            .await
+            .unwrap();
         let runtime = Runtime::builder()
             .auth(Auth::csp_refresh_token(
                 mock.base_url(),
@@ -90,7 +92,7 @@ fn download_report(path: &Path) {
     });
 }
 
-use sdk_runtime::{Auth, Runtime};
+use vmware_cpn_runtime::{Auth, Runtime};
 
 /// The file's bytes as a stream of 256 KiB chunks, read as they are asked for.
 fn file_chunks(

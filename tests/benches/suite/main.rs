@@ -2,7 +2,7 @@
 //! each benchmark runs its two sides alternately in one process (A B, then B A, …), takes
 //! the ratio of each repetition, and reports the median and the range of those ratios.
 //!
-//! `cargo bench -p workspace-tests --bench suite` (or `cargo xtask bench`) runs them all,
+//! `cargo bench -p vmware-cpn-tests --bench suite` (or `cargo xtask bench`) runs them all,
 //! each in a child process of its own (so one's memory is not another's), and prints the
 //! table. `-- NAME` runs one: `overhead`, `fan-out`, `csv`, `upload`.
 //!

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent};
 
-use codegen::load::{
+use vmware_cpn_spec::load::{
     OperationRef, is_success, operations, resolve_body, resolve_parameter, resolve_response,
 };
 

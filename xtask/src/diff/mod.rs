@@ -46,7 +46,7 @@ pub fn compare_texts(
     after: Option<&str>,
 ) -> Result<SpecReport, String> {
     let parse = |text: &str, side: &str| {
-        codegen::LoadedSpec::parse(format!("specs/{name}.yaml ({side})"), text)
+        vmware_cpn_spec::LoadedSpec::parse(format!("specs/{name}.yaml ({side})"), text)
             .map(|loaded| loaded.spec)
             .map_err(|errors| format!("{errors}"))
     };

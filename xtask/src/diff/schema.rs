@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use codegen::load::resolve_schema;
+use vmware_cpn_spec::load::resolve_schema;
 
 use super::model::{Change, Direction};
 

@@ -1,11 +1,11 @@
-//! The mock (the `sdk-mock` library on an ephemeral loopback port) and `cpn` commands
+//! The mock (the `vmware-cpn-mock` library on an ephemeral loopback port) and `cpn` commands
 //! pointed at it, with a config file of their own and none of the caller's environment.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
-use sdk_mock::MockServer;
+use vmware_cpn_mock::MockServer;
 
 /// A running mock and a private config directory.
 pub struct Env {

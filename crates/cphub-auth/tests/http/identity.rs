@@ -11,7 +11,7 @@ use cphub_auth::types::{
 use httpmock::Method;
 use httpmock::prelude::*;
 use serde_json::Value;
-use test_support::{ORG, TOKEN, typed};
+use vmware_cpn_test_support::{ORG, TOKEN, typed};
 
 use super::{client, spec};
 

@@ -1,21 +1,21 @@
 //! The mock and the clients checked against the specs, from the mock's journal: which
 //! operations were served, and whether every JSON body sent either way matches the schema
-//! its spec declares, by codegen's own validator (stricter than the generated types: a
+//! its spec declares, by the spec crate's own validator (stricter than the generated types: a
 //! property the schema does not declare is a finding).
 
 use std::collections::{BTreeSet, HashMap};
 
-use codegen::LoadedSpec;
-use codegen::load::{self, BodyOf};
-use sdk_mock::Exchange;
+use vmware_cpn_mock::Exchange;
+use vmware_cpn_spec::LoadedSpec;
+use vmware_cpn_spec::load::{self, BodyOf};
 
 fn specs() -> HashMap<&'static str, LoadedSpec> {
-    codegen::SURFACES
+    vmware_cpn_spec::SURFACES
         .iter()
         .map(|s| {
             (
                 s.name,
-                codegen::load_in(&codegen::workspace_root(), s.name).unwrap(),
+                vmware_cpn_spec::load_in(&vmware_cpn_spec::workspace_root(), s.name).unwrap(),
             )
         })
         .collect()
@@ -108,7 +108,7 @@ fn check(
         )];
     };
     match serde_json::from_slice(bytes) {
-        Ok(value) => codegen::example_check::problems(&spec.spec, schema, &value)
+        Ok(value) => vmware_cpn_spec::example_check::problems(&spec.spec, schema, &value)
             .into_iter()
             .map(|problem| format!("{label}: {problem}"))
             .collect(),

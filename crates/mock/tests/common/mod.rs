@@ -5,8 +5,8 @@
 
 pub mod conformance;
 
-use sdk_mock::MockServer;
-use sdk_runtime::{Auth, RetryPolicy, Runtime};
+use vmware_cpn_mock::MockServer;
+use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
 
 pub struct Sdk {
     pub core: cphub_core::Client,

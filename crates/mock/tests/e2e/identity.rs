@@ -7,7 +7,7 @@ use cphub_auth::types::{
     UserServiceRoles, Users,
 };
 use serde_json::json;
-use test_support::typed;
+use vmware_cpn_test_support::typed;
 
 use crate::common::Sdk;
 

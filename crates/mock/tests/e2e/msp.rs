@@ -4,7 +4,7 @@
 use futures_util::TryStreamExt;
 use navigator_msp::types::SubscriptionSearchRequest;
 use serde_json::json;
-use test_support::typed;
+use vmware_cpn_test_support::typed;
 
 use crate::common::Sdk;
 

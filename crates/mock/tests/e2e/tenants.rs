@@ -3,7 +3,7 @@
 
 use cphub_core::types::{Service, TenantCreate};
 use serde_json::json;
-use test_support::typed;
+use vmware_cpn_test_support::typed;
 
 use crate::common::Sdk;
 
@@ -64,7 +64,7 @@ pub async fn steps(sdk: &Sdk, org: &str) {
         .create_tenant()
         .org_id(&id)
         .body(typed::<TenantCreate>(
-            test_support::Spec::load("cphub-core").request_example("create_tenant"),
+            vmware_cpn_test_support::Spec::load("cphub-core").request_example("create_tenant"),
         ))
         .send()
         .await
@@ -128,7 +128,7 @@ async fn services(sdk: &Sdk, org: &str, tenant: &str) {
 /// (`allTenants` defaults to false).
 #[tokio::test]
 async fn tenants_subscriptions_are_listed_only_when_asked() {
-    let mock = sdk_mock::MockServer::start().await.unwrap();
+    let mock = vmware_cpn_mock::MockServer::start().await.unwrap();
     let sdk = &Sdk::new(&mock);
     let org = mock.provider_org();
     let list = |all: Option<bool>| async move {

@@ -17,7 +17,7 @@ const GENERATED_REQUEST_TYPES: &[&str] = &[
 ];
 
 /// Runs every check and reports all problems together.
-pub(crate) fn validate(surface: &Surface, loaded: &LoadedSpec) -> Result<(), SpecErrors> {
+pub fn validate(surface: &Surface, loaded: &LoadedSpec) -> Result<(), SpecErrors> {
     let mut errors = Vec::new();
     let spec = &loaded.spec;
     if !spec.openapi.starts_with("3.0.") {
@@ -82,7 +82,7 @@ fn op_keys<'a>(op: &OperationRef<'a>) -> [&'a str; 3] {
     ["paths", op.path, op.method]
 }
 
-pub(crate) fn is_snake_case(id: &str) -> bool {
+pub fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
         && id
             .chars()
@@ -93,7 +93,7 @@ pub(crate) fn is_snake_case(id: &str) -> bool {
 fn check_generatable(loaded: &LoadedSpec, op: &OperationRef<'_>) -> Vec<SpecError> {
     let mut errors = Vec::new();
     let keys = op_keys(op);
-    let hint = "serve it by hand: list it in crates/codegen/src/surfaces.rs and implement it in \
+    let hint = "serve it by hand: list it in crates/spec/src/surfaces.rs and implement it in \
                 the crate";
     if let Some(body) = &op.operation.request_body {
         match resolve_body(&loaded.spec, body) {

@@ -227,7 +227,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<OperationRef<'_>> {
 
 /// Removes every operation for which `keep(path, method, operation)` is false, then every
 /// path left empty. Components stay whole.
-pub(crate) fn retain_operations(
+pub fn retain_operations(
     spec: &mut OpenAPI,
     keep: impl Fn(&str, &str, &openapiv3::Operation) -> bool,
 ) {

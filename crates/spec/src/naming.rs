@@ -5,12 +5,12 @@ use heck::ToUpperCamelCase;
 use openapiv3::Schema;
 
 /// The Rust type name of a component schema (`tenant-type` → `TenantType`).
-pub(crate) fn type_name_of(schema_name: &str) -> String {
+pub fn type_name_of(schema_name: &str) -> String {
     schema_name.to_upper_camel_case()
 }
 
 /// The Rust type name a `$ref` (`#/components/schemas/X`) points to.
-pub(crate) fn ref_type_name(reference: &str) -> String {
+pub fn ref_type_name(reference: &str) -> String {
     type_name_of(reference.rsplit('/').next().unwrap_or(reference))
 }
 

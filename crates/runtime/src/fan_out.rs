@@ -26,7 +26,7 @@ use futures_util::StreamExt;
 /// # impl Client { async fn get_organization(&self, _: String) -> Result<Organization, String> { Err(String::new()) } }
 /// # async fn example(client: Client, tenants: Vec<String>) {
 /// // With a generated client: `|tenant| client.get_organization().org_id(tenant).send()`.
-/// let mut results = sdk_runtime::fan_out(tenants, 64, |tenant| {
+/// let mut results = vmware_cpn_runtime::fan_out(tenants, 64, |tenant| {
 ///     client.get_organization(tenant.clone())
 /// });
 /// while let Some((tenant, result)) = results.next().await {

@@ -19,7 +19,7 @@ use crate::redact::{RedactedHeaders, excerpt};
 /// spec declares for the operation (each crate's `types::ErrorResponse`).
 ///
 /// ```
-/// # use sdk_runtime::Error;
+/// # use vmware_cpn_runtime::Error;
 /// fn advice<E>(error: &Error<E>) -> &'static str {
 ///     match error {
 ///         Error::Auth(_) => "check the credential",

@@ -21,7 +21,7 @@
 //! whatever the server sends back.
 //!
 //! ```no_run
-//! use sdk_runtime::{Auth, Runtime, presets};
+//! use vmware_cpn_runtime::{Auth, Runtime, presets};
 //!
 //! # fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::builder()
