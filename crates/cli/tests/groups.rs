@@ -242,7 +242,7 @@ fn vcpp_token_contracts_order_and_feed() {
     let contracts = env.json(&["vcpp", "list-commit-contracts"]);
     assert!(contracts["contractList"].is_array());
     let order = env.dir.path().join("order.json");
-    std::fs::write(&order, ORDER).unwrap();
+    std::fs::write(&order, common::ORDER).unwrap();
     for xml in [false, true] {
         let mut args = vec!["orders", "place", "--body", order.to_str().unwrap()];
         if xml {
@@ -260,9 +260,3 @@ fn vcpp_token_contracts_order_and_feed() {
     }
     env.json(&["vcpp", "get-order-feed", "--json"]);
 }
-
-const ORDER: &str = r#"{"OrderRequest": {"source": "VSPP-EXT-API", "orders": {"order": {
-  "originalOrderNumber": "12611521", "resellerInfo": {"ID": "1349347"},
-  "poType": "NEW_SERVICE_REQUEST",
-  "orderContactList": {"orderContact": {"customerNumber": "9125255974", "emailAddress": "jdoe@vmware.com"}},
-  "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1"}]}}}}}"#;

@@ -16,12 +16,19 @@ pub struct Env {
 
 impl Env {
     pub fn start() -> Env {
+        Env::start_with(vmware_cpn_mock::Config::default())
+    }
+
+    /// As [`Env::start`], with a mock configured by the caller.
+    pub fn start_with(config: vmware_cpn_mock::Config) -> Env {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("tokio runtime");
-        let mock = runtime.block_on(MockServer::start()).expect("mock starts");
+        let mock = runtime
+            .block_on(MockServer::start_with(config))
+            .expect("mock starts");
         Env {
             mock,
             dir: tempfile::tempdir().expect("temp dir"),
@@ -87,3 +94,10 @@ impl Env {
         );
     }
 }
+
+/// A VCPP order as JSON, for `cpn orders place` and `cpn vcpp place-order`.
+pub const ORDER: &str = r#"{"OrderRequest": {"source": "VSPP-EXT-API", "orders": {"order": {
+  "originalOrderNumber": "12611521", "resellerInfo": {"ID": "1349347"},
+  "poType": "NEW_SERVICE_REQUEST",
+  "orderContactList": {"orderContact": {"customerNumber": "9125255974", "emailAddress": "jdoe@vmware.com"}},
+  "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1"}]}}}}}"#;

@@ -1,0 +1,308 @@
+//! Every operation of the six specs, called through `cpn` against the mock: the mock's
+//! journal must show each one answered with a success status at least once. A spec gaining an
+//! operation fails this test until a command here calls it.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Env;
+use serde_json::Value;
+
+/// The first value of `field` in a JSON list (or in the list under `key`).
+fn first(list: &Value, key: Option<&str>, field: &str) -> String {
+    let items = match key {
+        Some(key) => &list[key],
+        None => list,
+    };
+    items[0][field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} in {list}"))
+        .to_owned()
+}
+
+#[test]
+fn every_operation_answers_with_success_through_cpn() {
+    let env = Env::start_with(vmware_cpn_mock::Config::default().record_exchanges(true));
+    let run = |args: &[&str]| env.json(args);
+    let ok = |args: &[&str]| {
+        let out = env.cpn().args(args).output().expect("cpn runs");
+        env.assert_no_secret(&out);
+        assert!(
+            out.status.success(),
+            "cpn {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+
+    // cphub-core
+    let tenants = run(&["core", "list-tenants"]);
+    let tenant = first(&tenants, None, "id");
+    let address = [
+        "--tenant-type",
+        "DEFAULT",
+        "--display-name",
+        "Acme",
+        "--country",
+        "US",
+        "--company-name",
+        "Acme Inc",
+        "--city",
+        "Atlanta",
+        "--state",
+        "GA",
+        "--zip",
+        "30313",
+        "--domain",
+        "acme.example",
+        "--address-line1",
+        "1 Main St",
+    ];
+    run(&[&["core", "create-tenant"][..], &address].concat());
+    run(&[
+        &["core", "update-tenant", "--org-id", &tenant][..],
+        &address,
+    ]
+    .concat());
+    run(&["core", "get-organization", "--org-id", &tenant]);
+    let services = run(&["core", "list-org-services"]);
+    let service = first(&services, None, "id");
+    ok(&[
+        "core",
+        "enable-service",
+        "--service-definition-id",
+        &service,
+    ]);
+
+    // cphub-auth
+    run(&["auth", "get-access-token"]);
+    let user = run(&["auth", "get-logged-in-user"]);
+    let user_id = user["id"].as_str().expect("the user has an id").to_owned();
+    run(&["auth", "list-logged-in-user-orgs"]);
+    run(&["auth", "list-logged-in-user-service-roles"]);
+    run(&["auth", "list-users"]);
+    run(&["auth", "list-available-org-roles"]);
+    run(&["auth", "get-user-org-roles", "--user-id", &user_id]);
+    run(&["auth", "list-user-service-roles", "--user-id", &user_id]);
+    let role = ["--role-id", "msp:provider_account_admin"];
+    run(&[
+        "auth",
+        "update-org-roles-of-user",
+        "--user-id",
+        &user_id,
+        "--role-names-to-add",
+        "msp:provider_billing_user",
+    ]);
+    let bind = format!(r#"{{"orgsToAdd":["{tenant}"]}}"#);
+    run(&[
+        &[
+            "auth",
+            "update-org-roles-with-binding",
+            "--user-id",
+            &user_id,
+        ][..],
+        &role,
+        &[
+            "--org-role-items",
+            r#"{"roleNamesToAdd":["msp:provider_account_admin"]}"#,
+            "--org-items",
+            &bind,
+        ],
+    ]
+    .concat());
+    run(&[
+        &["auth", "get-org-bindings-for-role", "--user-id", &user_id][..],
+        &role,
+    ]
+    .concat());
+    run(&[
+        &[
+            "auth",
+            "update-org-bindings-for-role",
+            "--user-id",
+            &user_id,
+        ][..],
+        &role,
+        &["--orgs-to-add", &tenant],
+    ]
+    .concat());
+    let invite = |command: &str, username: &str| {
+        let users = format!(r#"[{{"username":"{username}"}}]"#);
+        run(&[
+            "auth",
+            command,
+            "--users",
+            &users,
+            "--org-roles-to-add",
+            "msp:provider_support_user",
+        ]);
+    };
+    invite("add-users-post", "post@acme.example");
+    invite("add-users", "patch@acme.example");
+    invite("add-users-v2", "v2@acme.example");
+    run(&["auth", "list-invitations"]);
+    run(&[
+        "auth",
+        "resend-invitations",
+        "--emails",
+        "post@acme.example",
+    ]);
+    run(&[
+        "auth",
+        "revoke-invitations",
+        "--emails",
+        "patch@acme.example",
+    ]);
+    let me = format!(
+        r#"[{{"username":"{}"}}]"#,
+        user["email"].as_str().unwrap()
+    );
+    run(&[
+        "auth",
+        "update-user-org-roles",
+        "--users",
+        &me,
+        "--role-names-to-add",
+        "msp:provider_support_user",
+    ]);
+    run(&[
+        "auth",
+        "assign-missing-vcp-vui-service-roles",
+        "--users",
+        &me,
+    ]);
+    run(&["auth", "delete-users", "--users", &me]);
+
+    // cphub-billing
+    run(&["billing", "get-usage-report"]);
+    let report = env.dir.path().join("usage.csv");
+    ok(&[
+        "billing",
+        "download-usage-report",
+        "--output-file",
+        report.to_str().unwrap(),
+    ]);
+    run(&["billing", "list-subscriptions"]);
+
+    // cphub-support
+    ok(&[
+        "support",
+        "create-support-request",
+        "--severity",
+        "3 - Medium",
+        "--category",
+        "Billing",
+        "--title",
+        "Usage",
+        "--description",
+        "A SKU twice",
+    ]);
+    let tickets = run(&["support", "list-support-requests"]);
+    // The list comes as `{"supportTickets": […]}` or as a bare array (see the spec).
+    let ticket = first(
+        tickets.get("supportTickets").unwrap_or(&tickets),
+        None,
+        "id",
+    );
+    run(&[
+        "support",
+        "get-support-request",
+        "--support-request-id",
+        &ticket,
+    ]);
+    let file = env.dir.path().join("notes.txt");
+    std::fs::write(&file, "SKU listed twice\n").unwrap();
+    run(&[
+        "support",
+        "upload-attachment",
+        "--support-request-id",
+        &ticket,
+        "--file",
+        file.to_str().unwrap(),
+    ]);
+    run(&[
+        "support",
+        "update-support-request",
+        "--support-request-id",
+        &ticket,
+        "--additional-details",
+        "Attached",
+        "--support-ticket-action",
+        "UPDATE",
+    ]);
+    run(&["support", "get-support-metadata"]);
+    run(&["support", "list-close-reasons"]);
+
+    // navigator-msp
+    let found = run(&["msp", "search-subscriptions"]);
+    let subscription = first(&found, Some("results"), "id");
+    run(&[
+        "msp",
+        "get-subscription",
+        "--subscription-id",
+        &subscription,
+    ]);
+    run(&[
+        "msp",
+        "get-subscription-history",
+        "--subscription-id",
+        &subscription,
+    ]);
+
+    // vcpp
+    run(&["vcpp", "get-token"]);
+    let contracts = run(&["vcpp", "list-commit-contracts"]);
+    let contract = first(&contracts, Some("contractList"), "contractNumber");
+    for command in [
+        "get-commit-contract",
+        "list-contract-users",
+        "list-core-coreless-products",
+    ] {
+        run(&["vcpp", command, "--contract-number", &contract]);
+    }
+    let instances = run(&[
+        "vcpp",
+        "list-contract-service-instances",
+        "--contract-number",
+        &contract,
+    ]);
+    let instance = instances
+        .pointer("/serviceList/commitServicesVOList/0/serviceInstanceID")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no service instance in {instances}"))
+        .to_owned();
+    run(&[
+        "vcpp",
+        "get-service-instance",
+        "--service-instance-id",
+        &instance,
+    ]);
+    run(&[
+        "vcpp",
+        "list-addon-products",
+        "--service-instance-id",
+        &instance,
+    ]);
+    let order = env.dir.path().join("order.json");
+    std::fs::write(&order, common::ORDER).unwrap();
+    run(&["vcpp", "place-order", "--body", order.to_str().unwrap()]);
+    run(&["vcpp", "get-order-feed", "--json"]);
+
+    let served: BTreeSet<String> = env
+        .mock
+        .exchanges()
+        .into_iter()
+        .filter(|e| (200..300).contains(&e.status))
+        .map(|e| e.operation_id)
+        .collect();
+    let never: Vec<_> = cpn::model::SURFACES
+        .iter()
+        .flat_map(|s| s.operations)
+        .map(|op| op.id)
+        .filter(|id| !served.contains(*id))
+        .collect();
+    assert!(
+        never.is_empty(),
+        "never answered with success through cpn: {never:?}"
+    );
+}
