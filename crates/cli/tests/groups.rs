@@ -9,28 +9,7 @@ use serde_json::Value;
 #[test]
 fn core_tenants_are_created_listed_and_picked_by_field() {
     let env = Env::start();
-    let created = env.json(&[
-        "tenants",
-        "create",
-        "--display-name",
-        "Acme",
-        "--tenant-type",
-        "DEFAULT",
-        "--country",
-        "US",
-        "--company-name",
-        "Acme Inc",
-        "--city",
-        "Atlanta",
-        "--state",
-        "GA",
-        "--zip",
-        "30313",
-        "--domain",
-        "acme.example",
-        "--address-line1",
-        "1 Main St",
-    ]);
+    let created = env.json(&[&["tenants", "create"][..], common::TENANT].concat());
     let id = created["id"]
         .as_str()
         .expect("the tenant has an id")

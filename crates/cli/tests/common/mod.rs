@@ -61,8 +61,8 @@ impl Env {
         cmd
     }
 
-    /// Runs `cpn args…` and parses its stdout (JSON, as when piped).
-    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+    /// Runs `cpn args…`, which must succeed without showing a secret; answers its output.
+    pub fn ok(&self, args: &[&str]) -> std::process::Output {
         let out = self.cpn().args(args).output().expect("cpn runs");
         self.assert_no_secret(&out);
         assert!(
@@ -70,6 +70,12 @@ impl Env {
             "cpn {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        out
+    }
+
+    /// Runs `cpn args…` and parses its stdout (JSON, as when piped).
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.ok(args);
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "cpn {args:?}: not JSON ({e}): {}",
@@ -101,3 +107,25 @@ pub const ORDER: &str = r#"{"OrderRequest": {"source": "VSPP-EXT-API", "orders":
   "poType": "NEW_SERVICE_REQUEST",
   "orderContactList": {"orderContact": {"customerNumber": "9125255974", "emailAddress": "jdoe@vmware.com"}},
   "orderLineList": {"orderLineItem": [{"partNumber": "HCX-ALLCR-03PT0-C1S", "quantity": "1"}]}}}}}"#;
+
+/// The flags of a complete tenant body (`tenants create`, `core create-tenant`/`update-tenant`).
+pub const TENANT: &[&str] = &[
+    "--display-name",
+    "Acme",
+    "--tenant-type",
+    "DEFAULT",
+    "--country",
+    "US",
+    "--company-name",
+    "Acme Inc",
+    "--city",
+    "Atlanta",
+    "--state",
+    "GA",
+    "--zip",
+    "30313",
+    "--domain",
+    "acme.example",
+    "--address-line1",
+    "1 Main St",
+];
