@@ -67,7 +67,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     Fixture {
         rt,
         mock,
-        http: reqwest::Client::new(),
+        http: vmware_cpn_runtime::http_client_builder().build().unwrap(),
         vcpp,
         vcpp_token,
         csp_token,

@@ -32,7 +32,7 @@ async fn cphub_error(
 #[tokio::test]
 async fn a_missing_required_field_is_a_400_error_response_naming_it() {
     let mock = MockServer::start().await.unwrap();
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let token = mock.issue_access_token();
     let mut tenant = json!({
         "tenantType": "DEFAULT", "country": "US", "displayName": "Lorem", "companyName": "Lorem",
@@ -59,7 +59,7 @@ async fn a_missing_required_field_is_a_400_error_response_naming_it() {
 #[tokio::test]
 async fn malformed_json_and_other_media_types_are_refused() {
     let mock = MockServer::start().await.unwrap();
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let token = mock.issue_access_token();
     let post = || {
         http.post(tenants_url(&mock))
@@ -83,7 +83,7 @@ async fn malformed_json_and_other_media_types_are_refused() {
 #[tokio::test]
 async fn tokens_are_required_and_checked() {
     let mock = MockServer::start().await.unwrap();
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let list = || http.get(tenants_url(&mock));
 
     let (status, error) = cphub_error(list()).await;
@@ -190,7 +190,7 @@ async fn unknown_things_are_404s_in_the_surface_error_shape() {
     };
     assert_eq!(body.status.as_deref(), Some("404"));
 
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let (status, _) = cphub_error(http.get(format!("{}/cphub/api/nothing", mock.base_url()))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = cphub_error(http.delete(tenants_url(&mock))).await;
@@ -201,7 +201,7 @@ async fn unknown_things_are_404s_in_the_surface_error_shape() {
 async fn bad_parameters_and_orders_are_400s() {
     let mock = MockServer::start().await.unwrap();
     let sdk = Sdk::new(&mock);
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let token = mock.issue_access_token();
 
     let report = format!(
@@ -265,7 +265,9 @@ async fn an_upload_without_its_file_part_is_a_400() {
     );
     let form = reqwest::multipart::Form::new().text("fileDetail", "notes.txt");
     let (status, error) = cphub_error(
-        reqwest::Client::new()
+        vmware_cpn_runtime::http_client_builder()
+            .build()
+            .unwrap()
             .post(url)
             .header("csp-auth-token", mock.issue_access_token())
             .multipart(form),
@@ -282,7 +284,7 @@ async fn garbage_at_every_operation_never_breaks_the_mock() {
     let mock = MockServer::start_with(vmware_cpn_mock::Config::default().record_exchanges(true))
         .await
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
     let token = mock.issue_access_token();
     for surface in vmware_cpn_spec::SURFACES {
         let spec =
@@ -375,7 +377,9 @@ async fn create_tenant_with(mock: &MockServer, field: &str, value: Value) -> Sta
     tenant["displayName"] = json!("Never stored");
     tenant[field] = value;
     let (status, _) = cphub_error(
-        reqwest::Client::new()
+        vmware_cpn_runtime::http_client_builder()
+            .build()
+            .unwrap()
             .post(tenants_url(mock))
             .header("csp-auth-token", mock.issue_access_token())
             .json(&tenant),
@@ -420,7 +424,9 @@ async fn a_query_parameter_outside_its_enum_is_a_400_naming_it() {
         mock.provider_org()
     );
     let (status, error) = cphub_error(
-        reqwest::Client::new()
+        vmware_cpn_runtime::http_client_builder()
+            .build()
+            .unwrap()
             .get(url)
             .header("csp-auth-token", mock.issue_access_token()),
     )

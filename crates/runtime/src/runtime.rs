@@ -325,13 +325,9 @@ impl RuntimeBuilder {
     pub fn build(self) -> Result<Runtime, reqwest::Error> {
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => http_client_builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
-                .user_agent(concat!(
-                    "vmware-partner-sdk-rust/",
-                    env!("CARGO_PKG_VERSION")
-                ))
                 .build()?,
         };
         Ok(Runtime {
@@ -343,4 +339,22 @@ impl RuntimeBuilder {
             }),
         })
     }
+}
+
+/// A `reqwest` client builder with the SDK's user agent and TLS set up as this crate's
+/// features say: with `rustls` (the default), ring is installed as the process's rustls
+/// crypto provider first, unless one is installed already, because reqwest's rustls without
+/// aws-lc-rs panics on building a client without one. Build your own clients from this one
+/// (then [`RuntimeBuilder::http_client`]) to keep that guarantee.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
+    {
+        // An error means a provider is installed already (by us or by the application),
+        // which is all reqwest needs.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder().user_agent(concat!(
+        "vmware-partner-sdk-rust/",
+        env!("CARGO_PKG_VERSION")
+    ))
 }
