@@ -7,6 +7,8 @@
 //! - `cargo xtask lint`: the house rules alone, one finding per line.
 //! - `cargo xtask diff [BASE_REF]`: what the specs' changes since `BASE_REF` do to the crates.
 //! - `cargo xtask bench [NAME…]`: every benchmark (release mode), as one table.
+//! - `cargo xtask build-cost [ROUNDS]`: a user's clean build of a client crate with build-time
+//!   generation against the same crate with its generated code written out.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,8 +34,18 @@ fn main() -> ExitCode {
         Some("lint") if args.len() == 1 => lint(&root),
         Some("diff") => return diff::run(&root, &args[1..]),
         Some("bench") => return bench(&root, &args[1..]),
+        Some("build-cost") => match args.get(1).map(|n| n.parse::<usize>()) {
+            None => xtask::build_cost::run(&root, 3).map_err(|e| vec![e]),
+            Some(Ok(rounds)) if rounds > 0 => {
+                xtask::build_cost::run(&root, rounds).map_err(|e| vec![e])
+            }
+            _ => {
+                eprintln!("usage: cargo xtask build-cost [ROUNDS]");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask <regen|check|lint|diff|bench> [--root DIR]");
+            eprintln!("usage: cargo xtask <regen|check|lint|diff|bench|build-cost> [--root DIR]");
             eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
             eprintln!(
                 "  check  fail when a spec is invalid, breaks a house rule or its snapshots are stale"
@@ -45,6 +57,9 @@ fn main() -> ExitCode {
             );
             eprintln!(
                 "  bench [NAME…]  run the benchmarks (overhead, fan-out, csv, upload), print a table"
+            );
+            eprintln!(
+                "  build-cost [ROUNDS]  a user's clean build of cphub-core: generated at build time vs written out"
             );
             return ExitCode::from(2);
         }

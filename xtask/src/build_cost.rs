@@ -1,0 +1,196 @@
+//! `cargo xtask build-cost`: what build-time generation costs a user.
+//!
+//! Two copies of one packaged client crate (`cphub-core`, from `cargo package`, so exactly
+//! what a user downloads) are built clean, in debug, alternately, several rounds in one run:
+//! as published (its build.rs runs `vmware-cpn-codegen` on the spec it carries) and with the
+//! same generated code written out as source files (no build.rs, no build-dependencies). The
+//! ratio of the two times, per round, is the price of generating at build time.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The crate measured: the smallest client that is still a whole client.
+const CRATE: &str = "cphub-core";
+/// Crates `cargo package` must not pack (dev-only, `publish = false`).
+const DEV_ONLY: &[&str] = &["xtask", "vmware-cpn-tests", "vmware-cpn-test-support"];
+/// Packaged crates the measured one needs from this workspace.
+const LOCAL: &[&str] = &[
+    "vmware-cpn-runtime",
+    "vmware-cpn-codegen",
+    "vmware-cpn-spec",
+];
+
+/// Runs the measurement; `rounds` alternations of the two sides.
+pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
+    let work = root.join("target").join("build-cost");
+    let _ = std::fs::remove_dir_all(&work);
+    let crates = work.join("crates");
+    std::fs::create_dir_all(&crates).map_err(|e| format!("{}: {e}", crates.display()))?;
+    package(root, &work)?;
+    for name in LOCAL.iter().chain([&CRATE]) {
+        unpack(
+            &work.join("package").join(format!("{name}-{VERSION}.crate")),
+            &crates,
+        )?;
+    }
+    let generated = work.join("generated");
+    let written = work.join("written");
+    for side in [&generated, &written] {
+        copy_dir(&crates.join(format!("{CRATE}-{VERSION}")), side)?;
+        let manifest = side.join("Cargo.toml");
+        let mut text = read(&manifest)?;
+        text.push_str("\n[workspace]\n\n[patch.crates-io]\n");
+        for name in LOCAL {
+            text.push_str(&format!(
+                "{name} = {{ path = \"../crates/{name}-{VERSION}\" }}\n"
+            ));
+        }
+        write(&manifest, &text)?;
+    }
+    write_out_generated_code(root, &written)?;
+
+    let mut ratios = Vec::with_capacity(rounds);
+    println!("round  generated at build time  written out  ratio");
+    for round in 1..=rounds {
+        // Alternate which side goes first, so a drift in the machine's load hits both.
+        let (first, second) = if round % 2 == 1 {
+            (&generated, &written)
+        } else {
+            (&written, &generated)
+        };
+        let a = clean_build(first)?;
+        let b = clean_build(second)?;
+        let (with_build_rs, without) = if round % 2 == 1 { (a, b) } else { (b, a) };
+        let ratio = with_build_rs.as_secs_f64() / without.as_secs_f64();
+        ratios.push(ratio);
+        println!(
+            "{round:>5}  {:>22.1}s  {:>10.1}s  {ratio:.2}x",
+            with_build_rs.as_secs_f64(),
+            without.as_secs_f64()
+        );
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    println!(
+        "build-cost: {CRATE} clean debug build, generated at build time vs written out: \
+         {median:.2}x median (min {:.2}x, max {:.2}x, {rounds} rounds)",
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+    Ok(())
+}
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn package(root: &Path, work: &Path) -> Result<(), String> {
+    let mut command = cargo();
+    command
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", work.join("package-target"))
+        .args([
+            "package",
+            "--workspace",
+            "--no-verify",
+            "--locked",
+            "--quiet",
+        ]);
+    for name in DEV_ONLY {
+        command.args(["--exclude", name]);
+    }
+    status(&mut command, "cargo package")?;
+    let packaged = work.join("package-target").join("package");
+    std::fs::rename(&packaged, work.join("package"))
+        .map_err(|e| format!("{}: {e}", packaged.display()))
+}
+
+fn unpack(crate_file: &Path, into: &Path) -> Result<(), String> {
+    status(
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(crate_file)
+            .arg("-C")
+            .arg(into),
+        "tar",
+    )
+}
+
+/// The same crate without build-time generation: the generated files go into `src/generated/`
+/// and are included from there; build.rs and the build-dependencies go.
+fn write_out_generated_code(root: &Path, side: &Path) -> Result<(), String> {
+    let generated = vmware_cpn_codegen::generate_in(root, CRATE).map_err(|e| e.to_string())?;
+    let stem = CRATE.replace('-', "_");
+    let dir = side.join("src").join("generated");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (suffix, code) in [
+        ("", &generated.code),
+        ("_httpmock", &generated.httpmock),
+        ("_examples", &generated.example_tests),
+    ] {
+        write(&dir.join(format!("{stem}{suffix}.rs")), code)?;
+    }
+    let lib = side.join("src").join("lib.rs");
+    let mut text = read(&lib)?;
+    for suffix in ["", "_httpmock", "_examples"] {
+        let from = format!("include!(concat!(env!(\"OUT_DIR\"), \"/{stem}{suffix}.rs\"))");
+        let to = format!("include!(\"generated/{stem}{suffix}.rs\")");
+        if !text.contains(&from) {
+            return Err(format!("{} has no `{from}`", lib.display()));
+        }
+        text = text.replace(&from, &to);
+    }
+    write(&lib, &text)?;
+    std::fs::remove_file(side.join("build.rs")).map_err(|e| format!("build.rs: {e}"))?;
+    let manifest = side.join("Cargo.toml");
+    let text = read(&manifest)?;
+    let mut kept = Vec::new();
+    let mut in_build_dependencies = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_build_dependencies = line.starts_with("[build-dependencies");
+        }
+        if !in_build_dependencies && !line.starts_with("build = ") {
+            kept.push(line);
+        }
+    }
+    write(&manifest, &(kept.join("\n") + "\n"))
+}
+
+fn clean_build(side: &Path) -> Result<Duration, String> {
+    let target = side.join("target");
+    let _ = std::fs::remove_dir_all(&target);
+    let started = Instant::now();
+    status(
+        cargo()
+            .current_dir(side)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .args(["build", "--quiet"]),
+        "cargo build",
+    )?;
+    Ok(started.elapsed())
+}
+
+fn status(command: &mut Command, what: &str) -> Result<(), String> {
+    match command.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("{what} failed: {status}")),
+        Err(e) => Err(format!("{what} could not run: {e}")),
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &PathBuf) -> Result<(), String> {
+    status(Command::new("cp").arg("-r").arg(from).arg(to), "cp -r")
+}
