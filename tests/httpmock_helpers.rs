@@ -196,16 +196,10 @@ fn vcpp_hand_written_stubs_cover_token_order_and_feed() {
         assert_eq!(issued.expires_in, token.expires_in);
         let answer = client.place_order(&order).await.unwrap();
         assert_eq!(answer.request_id, placed.request_id);
-        let query = vcpp::OrderFeedQuery {
-            request_id: Some("29013".to_owned()),
-            ..Default::default()
-        };
+        let query = vcpp::OrderFeedQuery::default().request_id("29013");
         let feed = client.get_order_feed(&query).await.unwrap().into_inner();
         assert_eq!(feed.unwrap().entries.len(), 1);
-        let query = vcpp::OrderFeedQuery {
-            if_modified_since: Some(since),
-            request_id: None,
-        };
+        let query = vcpp::OrderFeedQuery::default().if_modified_since(since);
         assert!(
             client
                 .get_order_feed(&query)

@@ -64,12 +64,13 @@ async fn start(server: Arc<Server>) -> cphub_core::Client {
     tokio::spawn(async move { axum::serve(listener, app).await });
     let runtime = Runtime::builder()
         .auth(Auth::csp_access_token("access-1"))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            max_elapsed: Duration::from_secs(10),
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(10))
+                .max_backoff(Duration::from_millis(50))
+                .max_elapsed(Duration::from_secs(10)),
+        )
         .build()
         .unwrap();
     cphub_core::Client::with_runtime(&base, runtime)

@@ -14,12 +14,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        max_elapsed: Duration::from_secs(10),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(50))
+        .max_elapsed(Duration::from_secs(10))
 }
 
 /// A tenant to create: the guide's example.

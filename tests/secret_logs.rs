@@ -66,10 +66,8 @@ async fn no_log_line_carries_a_secret() {
             Canned::new(401, "token ACCESS-L1 expired"),
         ],
     );
-    let quick = vmware_cpn_runtime::RetryPolicy {
-        initial_backoff: std::time::Duration::from_millis(1),
-        ..Default::default()
-    };
+    let quick = vmware_cpn_runtime::RetryPolicy::default()
+        .initial_backoff(std::time::Duration::from_millis(1));
     let runtime = vmware_cpn_runtime::Runtime::builder()
         .auth(Auth::csp_refresh_token(&base, "REFRESH-L0"))
         .retry(quick)

@@ -152,10 +152,13 @@ async fn order_feed(ctx: &Context, base: String, m: &ArgMatches) -> Result<(), C
         Some(text) => Some(parse_date(text)?),
         None => None,
     };
-    let query = vcpp::OrderFeedQuery {
-        if_modified_since: since,
-        request_id: m.get_one::<String>("request-id").cloned(),
-    };
+    let mut query = vcpp::OrderFeedQuery::default();
+    if let Some(since) = since {
+        query = query.if_modified_since(since);
+    }
+    if let Some(request_id) = m.get_one::<String>("request-id") {
+        query = query.request_id(request_id);
+    }
     let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
     let value = if m.get_flag("json") {
         let answer = client

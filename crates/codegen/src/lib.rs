@@ -16,6 +16,7 @@ mod error_glue;
 mod examples;
 mod guard;
 mod keep_unknown;
+mod non_exhaustive;
 mod open_enum;
 mod runtime_glue;
 pub mod snapshot;
@@ -159,6 +160,7 @@ fn render(
             "progenitor produced no `types` module",
         )));
     };
+    non_exhaustive::mark(items);
     for open in enums {
         let item: syn::File = syn::parse2(open_enum::tokens(open)).map_err(|e| {
             SpecErrors::single(SpecError::without_location(

@@ -483,10 +483,7 @@ async fn vcpp_steps(target: &Target, runtime: &Runtime) -> Result<(), Failure> {
         let Some(request_id) = request_id.clone() else {
             return skipped("no order was placed");
         };
-        let query = vcpp::OrderFeedQuery {
-            request_id: Some(request_id.clone()),
-            ..Default::default()
-        };
+        let query = vcpp::OrderFeedQuery::default().request_id(request_id.clone());
         let feed = vcpp
             .get_order_feed(&query)
             .await?

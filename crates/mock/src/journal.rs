@@ -14,7 +14,8 @@ use crate::App;
 use crate::call::OperationInfo;
 
 /// One call served by the mock and its answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Exchange {
     /// The spec (`cphub-core`, …) of the operation.
     pub surface: String,

@@ -7,17 +7,18 @@ use common::conformance::{departures_from_the_specs, operations_never_served};
 use vmware_cpn_mock::Exchange;
 
 fn exchange(operation_id: &str, status: u16, request: &str, answer: &str) -> Exchange {
-    Exchange {
-        surface: "cphub-core".to_owned(),
-        operation_id: operation_id.to_owned(),
-        method: "POST".to_owned(),
-        uri: "/x".to_owned(),
-        request_content_type: (!request.is_empty()).then(|| "application/json".to_owned()),
-        request_body: request.to_owned().into(),
-        status,
-        content_type: Some("application/json; charset=utf-8".to_owned()),
-        body: answer.to_owned().into(),
-    }
+    // Non-exhaustive: made as a caller would, from the default and its public fields.
+    let mut exchange = Exchange::default();
+    exchange.surface = "cphub-core".to_owned();
+    exchange.operation_id = operation_id.to_owned();
+    exchange.method = "POST".to_owned();
+    exchange.uri = "/x".to_owned();
+    exchange.request_content_type = (!request.is_empty()).then(|| "application/json".to_owned());
+    exchange.request_body = request.to_owned().into();
+    exchange.status = status;
+    exchange.content_type = Some("application/json; charset=utf-8".to_owned());
+    exchange.body = answer.to_owned().into();
+    exchange
 }
 
 #[test]

@@ -515,10 +515,7 @@ async fn vcpp(sdk: &Sdk) {
     let placed_xml = sdk.vcpp.place_order_xml(&order).await.unwrap();
     assert_ne!(placed_xml.request_id.as_deref(), Some(request_id.as_str()));
 
-    let query = vcpp::OrderFeedQuery {
-        request_id: Some(request_id.clone()),
-        ..Default::default()
-    };
+    let query = vcpp::OrderFeedQuery::default().request_id(request_id.clone());
     let feed = sdk
         .vcpp
         .get_order_feed(&query)
@@ -547,10 +544,8 @@ async fn vcpp(sdk: &Sdk) {
         "HCX-ALLCR-03PT0-C1S"
     );
 
-    let later = vcpp::OrderFeedQuery {
-        if_modified_since: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
-        request_id: None,
-    };
+    let later = vcpp::OrderFeedQuery::default()
+        .if_modified_since(chrono::Utc::now() + chrono::Duration::hours(1));
     assert!(
         sdk.vcpp
             .get_order_feed(&later)
@@ -575,10 +570,8 @@ async fn an_order_appears_in_the_feed_once_processed() {
         .unwrap()
         .into_inner()
         .request_id;
-    let query = vcpp::OrderFeedQuery {
-        request_id,
-        ..Default::default()
-    };
+    let query = vcpp::OrderFeedQuery::default()
+        .request_id(request_id.expect("the order answer has a requestId"));
     let entries = |feed: Option<vcpp::OrderFeed>| feed.unwrap().entries.len();
 
     let pending = sdk.vcpp.get_order_feed(&query).await.unwrap().into_inner();

@@ -11,10 +11,7 @@ use vmware_cpn_runtime::{RetryPolicy, Runtime};
 use vmware_cpn_test_support::typed;
 
 fn retrying() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default().initial_backoff(Duration::from_millis(20))
 }
 
 #[tokio::test]

@@ -267,7 +267,7 @@ proptest! {
         let request_id = answer["requestId"].as_str().map(str::to_owned)
             .or_else(|| answer["requestId"].as_i64().map(|n| n.to_string()))
             .expect("a requestId");
-        let query = vcpp::OrderFeedQuery { request_id: Some(request_id), ..Default::default() };
+        let query = vcpp::OrderFeedQuery::default().request_id(request_id);
         let feed = fixture.rt.block_on(fixture.vcpp.get_order_feed(&query)).unwrap();
         let entries = feed.into_inner().expect("a feed").entries;
         prop_assert_eq!(entries.len(), order.lines.len(), "{}", xml);

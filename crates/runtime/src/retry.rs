@@ -5,7 +5,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 
 /// Retries with exponential backoff and full jitter, for idempotent methods only.
+///
+/// `RetryPolicy::default().max_attempts(5)`: settings added later keep this compiling.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 disables retries.
     pub max_attempts: u32,
@@ -29,6 +32,30 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Attempts in all, the first included; 1 disables retries.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The backoff before the second attempt; it doubles with each further attempt.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest backoff between two attempts.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// A retry that would start later than this after the first attempt is not made.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
     /// No retries at all.
     pub fn none() -> RetryPolicy {
         RetryPolicy {

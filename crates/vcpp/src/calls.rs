@@ -32,13 +32,30 @@ pub(crate) fn http_date(at: DateTime<Utc>) -> String {
 }
 
 /// Filters of the order feed.
+///
+/// `OrderFeedQuery::default().request_id(id)`: filters added later keep this compiling.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OrderFeedQuery {
     /// Only orders changed since then (`If-Modified-Since`); the service answers `304` when
     /// none did.
     pub if_modified_since: Option<DateTime<Utc>>,
     /// Only the order placed with this `requestId` (from the order answer).
     pub request_id: Option<String>,
+}
+
+impl OrderFeedQuery {
+    /// Only orders changed since `at`.
+    pub fn if_modified_since(mut self, at: DateTime<Utc>) -> Self {
+        self.if_modified_since = Some(at);
+        self
+    }
+
+    /// Only the order placed with this `requestId`.
+    pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
 }
 
 impl Client {

@@ -16,6 +16,7 @@ const ORDER: &[u8] = b"http://www.vmware.com/orderfeed";
 
 /// An order feed: the orders processed in the window asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrderFeed {
     /// The feed's `id`.
     pub id: Option<String>,
@@ -31,6 +32,7 @@ pub struct OrderFeed {
 
 /// An Atom `link`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AtomLink {
     /// `rel`, such as `Self`.
     pub rel: Option<String>,
@@ -40,6 +42,7 @@ pub struct AtomLink {
 
 /// One processed order (line) of the feed.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OrderFeedEntry {
     /// The entry's `id`.
     pub id: Option<String>,
@@ -115,6 +118,7 @@ impl std::fmt::Display for OrderFeedStatus {
 
 /// Why a body is not an order feed: where, and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AtomError {
     /// Byte offset in the body where parsing stopped.
     pub position: u64,

@@ -13,6 +13,7 @@ const ENTITLEMENT: &str = "http://www.vmware.com/it/mw/entitlement/common";
 
 /// Why an order has no faithful XML form.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OrderXmlError {
     /// What the XML cannot carry.
     pub message: String,

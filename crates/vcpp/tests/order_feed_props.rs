@@ -59,7 +59,12 @@ fn date() -> impl Strategy<Value = DateTime<FixedOffset>> {
 }
 
 fn link() -> impl Strategy<Value = AtomLink> {
-    (prop::option::of(text()), text()).prop_map(|(rel, href)| AtomLink { rel, href })
+    (prop::option::of(text()), text()).prop_map(|(rel, href)| {
+        let mut link = AtomLink::default();
+        link.rel = rel;
+        link.href = href;
+        link
+    })
 }
 
 fn entry() -> impl Strategy<Value = (OrderFeedEntry, Vec<(String, String)>)> {
@@ -95,14 +100,12 @@ fn entry() -> impl Strategy<Value = (OrderFeedEntry, Vec<(String, String)>)> {
         pairs,
     )
         .prop_map(|(id, title, updated, links, status, pairs)| {
-            let mut entry = OrderFeedEntry {
-                id,
-                title,
-                updated,
-                links,
-                status: status.map(OrderFeedStatus::from),
-                ..OrderFeedEntry::default()
-            };
+            let mut entry = OrderFeedEntry::default();
+            entry.id = id;
+            entry.title = title;
+            entry.updated = updated;
+            entry.links = links;
+            entry.status = status.map(OrderFeedStatus::from);
             for (key, value) in &pairs {
                 set(&mut entry, key, value);
             }
@@ -142,13 +145,12 @@ fn feed() -> impl Strategy<Value = Feed> {
     )
         .prop_map(|(id, title, updated, links, entries)| {
             let (entries, pairs) = entries.into_iter().unzip();
-            let feed = OrderFeed {
-                id,
-                title,
-                updated,
-                links,
-                entries,
-            };
+            let mut feed = OrderFeed::default();
+            feed.id = id;
+            feed.title = title;
+            feed.updated = updated;
+            feed.links = links;
+            feed.entries = entries;
             (feed, pairs)
         })
 }
