@@ -160,7 +160,8 @@ fn parameters(
             None if data.required => changes.push(
                 Change::new("parameter-added", true, format!("required {place} added"))
                     .at(place)
-                    .because("every call must now set it"),
+                    .because("every call must now set it")
+                    .on_the_wire(),
             ),
             None => changes.push(
                 Change::new("parameter-added", false, format!("optional {place} added")).at(place),
@@ -175,14 +176,16 @@ fn parameters(
                             format!("{name} moved from {old_location} to {location}"),
                         )
                         .at(place.clone())
-                        .because("the value is sent elsewhere; older servers do not read it there"),
+                        .because("the value is sent elsewhere; older servers do not read it there")
+                        .on_the_wire(),
                     );
                 }
                 match (old_data.required, data.required) {
                     (false, true) => changes.push(
                         Change::new("parameter-required", true, format!("{name} made required"))
                             .at(place.clone())
-                            .because("every call must now set it"),
+                            .because("every call must now set it")
+                            .on_the_wire(),
                     ),
                     (true, false) => changes.push(
                         Change::new("parameter-optional", false, format!("{name} made optional"))
@@ -239,15 +242,15 @@ fn request_body(
         .and_then(|b| resolve_body(sides.after, b));
     match (before, after) {
         (None, None) => {}
-        (None, Some(body)) => changes.push(
-            Change::new("request-body-added", body.required, "request body added")
-                .at("request body")
-                .because(if body.required {
-                    "every call must now send one"
-                } else {
-                    "optional"
-                }),
-        ),
+        (None, Some(body)) => {
+            let change = Change::new("request-body-added", body.required, "request body added")
+                .at("request body");
+            changes.push(if body.required {
+                change.because("every call must now send one").on_the_wire()
+            } else {
+                change.because("optional")
+            })
+        }
         (Some(_), None) => changes.push(
             Change::new("request-body-removed", true, "request body removed")
                 .at("request body")
@@ -320,15 +323,43 @@ fn content(
 fn responses(sides: &Sides<'_>, old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
     let before = &old.responses.responses;
     let after = &new.responses.responses;
+    // The content of the success answers the operation had, to tell whether a new success
+    // status keeps the method's answer type.
+    let success_content = |status: &openapiv3::StatusCode| {
+        after
+            .get(status)
+            .and_then(|r| resolve_response(sides.after, r))
+            .map(|r| {
+                let schemas: BTreeMap<&String, _> = r
+                    .content
+                    .iter()
+                    .map(|(media, m)| (media, &m.schema))
+                    .collect();
+                serde_json::to_value(schemas).unwrap_or_default()
+            })
+    };
+    let kept: Vec<_> = before
+        .keys()
+        .filter(|s| is_success(s) && after.contains_key(*s))
+        .filter_map(success_content)
+        .collect();
     for status in after.keys().filter(|s| !before.contains_key(*s)) {
         changes.push(if is_success(status) {
-            Change::new(
+            let same_answer = !kept.is_empty()
+                && kept
+                    .iter()
+                    .all(|c| Some(c) == success_content(status).as_ref());
+            let change = Change::new(
                 "success-status-added",
-                true,
+                !same_answer,
                 format!("success status {status} added"),
             )
-            .at(format!("{status} response"))
-            .because("the generated method's answer handling changes")
+            .at(format!("{status} response"));
+            if same_answer {
+                change.because("the answer's type is the one the other success statuses have")
+            } else {
+                change.because("the generated method's answer type changes")
+            }
         } else {
             Change::new(
                 "error-status-added",
@@ -339,15 +370,35 @@ fn responses(sides: &Sides<'_>, old: &Operation, new: &Operation, changes: &mut 
             .because("errors arrive as the typed error either way")
         });
     }
+    let before_content = |status: &openapiv3::StatusCode| {
+        before
+            .get(status)
+            .and_then(|r| resolve_response(sides.before, r))
+            .map(|r| {
+                let schemas: BTreeMap<&String, _> = r
+                    .content
+                    .iter()
+                    .map(|(media, m)| (media, &m.schema))
+                    .collect();
+                serde_json::to_value(schemas).unwrap_or_default()
+            })
+    };
     for status in before.keys().filter(|s| !after.contains_key(*s)) {
         changes.push(if is_success(status) {
-            Change::new(
+            let change = Change::new(
                 "success-status-removed",
                 true,
                 format!("success status {status} removed"),
             )
-            .at(format!("{status} response"))
-            .because("the generated method's answer handling changes")
+            .at(format!("{status} response"));
+            let same_answer = !kept.is_empty() && kept.iter().all(|c| Some(c) == before_content(status).as_ref());
+            if same_answer {
+                change
+                    .because("the answer's type stays, but a server still answering this status is now an error")
+                    .on_the_wire()
+            } else {
+                change.because("the generated method's answer type changes")
+            }
         } else {
             Change::new(
                 "error-status-removed",

@@ -7,6 +7,7 @@ mod git;
 mod model;
 mod report;
 mod schema;
+pub mod semver;
 
 pub use compare::compare;
 pub use model::{Bump, Change};

@@ -15,6 +15,10 @@ pub struct Change {
     pub detail: String,
     /// Whether code using the crate may stop compiling or working.
     pub breaking: bool,
+    /// Breaking on the wire only: the Rust API takes it as an addition (code still compiles),
+    /// but calls made as before now fail (a parameter or property every request must set).
+    /// cargo-semver-checks cannot see these; the report names them.
+    pub wire_only: bool,
     /// Why it is classified so, where that is not obvious.
     pub reason: Option<&'static str>,
 }
@@ -27,8 +31,20 @@ impl Change {
             place: String::new(),
             detail: detail.into(),
             breaking,
+            wire_only: false,
             reason: None,
         }
+    }
+
+    /// Marks a breaking change that the Rust API shows only as an addition.
+    pub fn on_the_wire(mut self) -> Change {
+        self.wire_only = true;
+        self
+    }
+
+    /// Whether the crate's Rust API breaks (what cargo-semver-checks judges).
+    pub fn breaks_rust_api(&self) -> bool {
+        self.breaking && !self.wire_only
     }
 
     pub fn at(mut self, place: impl Into<String>) -> Change {

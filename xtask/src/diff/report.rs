@@ -72,10 +72,10 @@ pub fn markdown(base: &str, reports: &[SpecReport]) -> String {
         for change in changes {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
-                if change.breaking {
-                    "**breaking**"
-                } else {
-                    "non-breaking"
+                match (change.breaking, change.wire_only) {
+                    (true, false) => "**breaking**",
+                    (true, true) => "**breaking on the wire**",
+                    (false, _) => "non-breaking",
                 },
                 cell(&change.detail),
                 change

@@ -159,7 +159,8 @@ impl<'a, 'c> SchemaDiff<'a, 'c> {
                 None => self.changes.push(match (request, required) {
                     (true, true) => Change::new("request-property-added", true, format!("required property {name} added"))
                         .at(at)
-                        .because("every request must now set it"),
+                        .because("every request must now set it")
+                        .on_the_wire(),
                     (true, false) => Change::new("request-property-added", false, format!("optional property {name} added")).at(at),
                     (false, _) => Change::new("response-property-added", false, format!("property {name} added"))
                         .at(at)
