@@ -5,7 +5,9 @@
 //! - `cargo xtask check`: fail, naming each spec and what drifted, when a spec was edited
 //!   without `regen`, fails validation or breaks a house rule. CI runs it.
 //! - `cargo xtask lint`: the house rules alone, one finding per line.
-//! - `cargo xtask diff [BASE_REF]`: what the specs' changes since `BASE_REF` do to the crates.
+//! - `cargo xtask diff [BASE_REF]`: what the specs' changes since `BASE_REF` do to the crates;
+//!   `--verify` puts cargo-semver-checks' verdict beside ours.
+//! - `cargo xtask semver-tool`: installs the pinned cargo-semver-checks (if missing), prints its path.
 //! - `cargo xtask bench [NAME…]`: every benchmark (release mode), as one table.
 //! - `cargo xtask build-cost [ROUNDS]`: a user's clean build of a client crate with build-time
 //!   generation against the same crate with its generated code written out.
@@ -34,6 +36,13 @@ fn main() -> ExitCode {
         Some("lint") if args.len() == 1 => lint(&root),
         Some("diff") => return diff::run(&root, &args[1..]),
         Some("bench") => return bench(&root, &args[1..]),
+        Some("semver-tool") if args.len() == 1 => match diff::semver::tool(&root) {
+            Ok(path) => {
+                println!("{}", path.display());
+                return ExitCode::SUCCESS;
+            }
+            Err(e) => Err(vec![e]),
+        },
         Some("build-cost") => match args.get(1).map(|n| n.parse::<usize>()) {
             None => xtask::build_cost::run(&root, 3).map_err(|e| vec![e]),
             Some(Ok(rounds)) if rounds > 0 => {
@@ -45,18 +54,26 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <regen|check|lint|diff|bench|build-cost> [--root DIR]");
+            eprintln!(
+                "usage: cargo xtask <regen|check|lint|diff|bench|semver-tool|build-cost> [--root DIR]"
+            );
             eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
             eprintln!(
                 "  check  fail when a spec is invalid, breaks a house rule or its snapshots are stale"
             );
             eprintln!("  lint   report every broken house rule as FILE:LINE:COLUMN: rule: message");
-            eprintln!("  diff [BASE_REF] [--json] [--fail-on-breaking]");
+            eprintln!("  diff [BASE_REF] [--json] [--fail-on-breaking] [--verify]");
             eprintln!(
-                "         report every API change since BASE_REF (default: merge-base with main)"
+                "         report every API change since BASE_REF (default: merge-base with main);"
+            );
+            eprintln!(
+                "         --verify: cargo-semver-checks' verdict on each changed crate beside ours"
             );
             eprintln!(
                 "  bench [NAME…]  run the benchmarks (overhead, fan-out, csv, upload), print a table"
+            );
+            eprintln!(
+                "  semver-tool  install the pinned cargo-semver-checks if missing; print its path"
             );
             eprintln!(
                 "  build-cost [ROUNDS]  a user's clean build of cphub-core: generated at build time vs written out"

@@ -170,10 +170,57 @@ fn render(
         })?;
         items.extend(item.items);
     }
-    // The `extra` map of unknown properties (see keep_unknown) starts empty in builders
-    // instead of being a required field.
-    Ok(prettyplease::unparse(&file).replace(
-        r#"extra: Err("no value supplied for extra".to_string())"#,
-        "extra: Ok(Default::default())",
-    ))
+    default_extra_maps(&prettyplease::unparse(&file)).map_err(|message| {
+        SpecErrors::single(SpecError::without_location(loaded.file.clone(), message))
+    })
+}
+
+/// What typify's builders start a required field with, for the `extra` map of unknown
+/// properties (see keep_unknown).
+const EXTRA_REQUIRED: &str = r#"extra: Err("no value supplied for extra".to_string())"#;
+/// A builder field holding that map.
+const EXTRA_BUILDER_FIELD: &str = "extra: ::std::result::Result<";
+
+/// The `extra` map starts empty in every builder instead of being a required field. typify
+/// has no setting for that, so its text is patched; if typify words its default differently,
+/// this fails the build rather than leave every builder demanding an `extra` map.
+fn default_extra_maps(code: &str) -> Result<String, String> {
+    let fields = code.matches(EXTRA_BUILDER_FIELD).count();
+    let defaults = code.matches(EXTRA_REQUIRED).count();
+    if fields != defaults {
+        return Err(format!(
+            "{fields} builder(s) hold an `extra` map but {defaults} start it with \
+             `{EXTRA_REQUIRED}`: typify's builder defaults changed, so the patch that starts \
+             them empty (codegen's default_extra_maps) must change with them"
+        ));
+    }
+    Ok(code.replace(EXTRA_REQUIRED, "extra: Ok(Default::default())"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_extra_map_starts_empty() {
+        let code = format!("{EXTRA_BUILDER_FIELD}Map, String>,\n{EXTRA_REQUIRED},");
+        let patched = default_extra_maps(&code).unwrap();
+        assert!(
+            patched.contains("extra: Ok(Default::default())"),
+            "{patched}"
+        );
+        assert!(!patched.contains(EXTRA_REQUIRED));
+    }
+
+    #[test]
+    fn a_changed_typify_default_fails_loudly() {
+        let code = format!(
+            "{EXTRA_BUILDER_FIELD}Map, String>,\nextra: Err(\"extra was never set\".into()),"
+        );
+        let error = default_extra_maps(&code).unwrap_err();
+        assert!(
+            error.contains("typify's builder defaults changed"),
+            "{error}"
+        );
+    }
 }

@@ -91,3 +91,41 @@ pub fn spec_names(root: &Path, commit: &str) -> Result<Vec<String>, String> {
     names.dedup();
     Ok(names)
 }
+
+/// A checkout of `commit` in a temporary worktree, removed again when dropped: the baseline
+/// `diff --verify` builds. Answers the workspace root inside it.
+pub struct Worktree {
+    repository: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    /// The workspace root inside the worktree.
+    pub root: std::path::PathBuf,
+}
+
+impl Worktree {
+    pub fn add(root: &Path, commit: &str, dir: &Path) -> Result<Worktree, String> {
+        let _ = std::fs::remove_dir_all(dir);
+        let dir_text = dir.to_string_lossy().into_owned();
+        let output = git(
+            root,
+            &["worktree", "add", "--detach", "--force", &dir_text, commit],
+        )?;
+        if !output.status.success() {
+            return Err(format!(
+                "git worktree add failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        Ok(Worktree {
+            repository: root.to_owned(),
+            dir: dir.to_owned(),
+            root: dir.join(prefix(root)?),
+        })
+    }
+}
+
+impl Drop for Worktree {
+    fn drop(&mut self) {
+        let dir = self.dir.to_string_lossy().into_owned();
+        let _ = git(&self.repository, &["worktree", "remove", "--force", &dir]);
+    }
+}

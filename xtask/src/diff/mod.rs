@@ -21,6 +21,8 @@ pub struct Options {
     pub base_ref: Option<String>,
     pub json: bool,
     pub fail_on_breaking: bool,
+    /// Also ask cargo-semver-checks about each changed crate (see [`semver`]).
+    pub verify: bool,
 }
 
 impl Options {
@@ -30,6 +32,7 @@ impl Options {
             match arg.as_str() {
                 "--json" => options.json = true,
                 "--fail-on-breaking" => options.fail_on_breaking = true,
+                "--verify" => options.verify = true,
                 flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
                 base if options.base_ref.is_none() => options.base_ref = Some(base.to_owned()),
                 extra => return Err(format!("unexpected argument {extra}")),
@@ -96,6 +99,9 @@ pub fn run(root: &Path, args: &[String]) -> std::process::ExitCode {
                 after.as_deref(),
             )?);
         }
+        if options.verify {
+            verify(root, &base, &mut reports)?;
+        }
         Ok((options, label, reports))
     });
     match result {
@@ -110,11 +116,64 @@ pub fn run(root: &Path, args: &[String]) -> std::process::ExitCode {
                 print!("{}", markdown(&label, &reports));
             }
             let breaking = reports.iter().any(|r| r.changes.iter().any(|c| c.breaking));
-            if options.fail_on_breaking && breaking {
+            let disagreement = reports
+                .iter()
+                .any(|r| r.semver_checks.as_ref().is_some_and(|v| !v.agrees));
+            if options.fail_on_breaking && (breaking || disagreement) {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
             }
         }
     }
+}
+
+/// Puts cargo-semver-checks' verdict on each changed client crate beside ours: the crate as
+/// the working tree generates it against the crate as `base` does, in a temporary worktree.
+fn verify(root: &Path, base: &str, reports: &mut [SpecReport]) -> Result<(), String> {
+    let changed: Vec<&mut SpecReport> = reports
+        .iter_mut()
+        .filter(|r| !r.changes.is_empty())
+        .filter(|r| {
+            root.join("crates")
+                .join(&r.crate_name)
+                .join("Cargo.toml")
+                .is_file()
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let tool = semver::tool(root)?;
+    let work = root.join("target").join("semver-verify");
+    let baseline = git::Worktree::add(root, base, &work.join("baseline"))?;
+    // One target directory for both sides (their crates differ by path, their dependencies
+    // are shared); `XTASK_SEMVER_TARGET_DIR` lets a run share it with earlier ones.
+    let target = std::env::var_os("XTASK_SEMVER_TARGET_DIR").map_or_else(
+        || root.join("target").join("semver"),
+        std::path::PathBuf::from,
+    );
+    for report in changed {
+        let manifest = |root: &Path| {
+            root.join("crates")
+                .join(&report.crate_name)
+                .join("Cargo.toml")
+        };
+        if !manifest(&baseline.root).is_file() {
+            continue;
+        }
+        let before = work.join(format!("{}-baseline.json", report.crate_name));
+        let after = work.join(format!("{}-current.json", report.crate_name));
+        semver::rustdoc_json(&manifest(&baseline.root), &target, &before)?;
+        semver::rustdoc_json(&manifest(root), &target, &after)?;
+        let verdict = semver::verdict(&tool, &before, &after)?;
+        let ours = report.changes.iter().any(Change::breaks_rust_api);
+        report.semver_checks = Some(report::Verification {
+            tool: format!("cargo-semver-checks {}", semver::TOOL_VERSION),
+            agrees: verdict.breaking == ours,
+            breaking: verdict.breaking,
+            lints: verdict.lints,
+        });
+    }
+    Ok(())
 }

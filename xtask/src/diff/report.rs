@@ -18,6 +18,22 @@ pub struct SpecReport {
     pub bump: Bump,
     pub next_version: String,
     pub changes: Vec<Change>,
+    /// cargo-semver-checks' verdict on the generated crate, with `--verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semver_checks: Option<Verification>,
+}
+
+/// What cargo-semver-checks says of one crate, beside our Rust-level verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// The tool and its version.
+    pub tool: String,
+    /// Whether it finds a change that needs a major release (0.x: a minor one).
+    pub breaking: bool,
+    /// The lints that failed.
+    pub lints: Vec<String>,
+    /// Whether it agrees with our verdict on the Rust API (breaking on the wire aside).
+    pub agrees: bool,
 }
 
 impl SpecReport {
@@ -29,6 +45,7 @@ impl SpecReport {
             bump,
             next_version: bump.next_version(CRATE_VERSION),
             changes,
+            semver_checks: None,
         }
     }
 }
@@ -66,6 +83,29 @@ pub fn markdown(base: &str, reports: &[SpecReport]) -> String {
             "\n### `{}` (specs/{}.yaml)\n\n",
             report.crate_name, report.spec
         ));
+        if let Some(v) = &report.semver_checks {
+            let ours = report.changes.iter().any(Change::breaks_rust_api);
+            out.push_str(&format!(
+                "{}: {} ({}); ours on the Rust API: {}. {}\n\n",
+                v.tool,
+                if v.breaking {
+                    "**breaking**"
+                } else {
+                    "not breaking"
+                },
+                if v.lints.is_empty() {
+                    "no lint failed".to_owned()
+                } else {
+                    v.lints.join(", ")
+                },
+                if ours { "breaking" } else { "not breaking" },
+                if v.agrees {
+                    "They agree."
+                } else {
+                    "**They disagree.**"
+                },
+            ));
+        }
         out.push_str("| | change | operation | where | why |\n| --- | --- | --- | --- | --- |\n");
         let mut changes: Vec<&Change> = report.changes.iter().collect();
         changes.sort_by_key(|c| !c.breaking);

@@ -1,0 +1,150 @@
+//! `cargo xtask diff --verify` end to end, in a temporary git repository holding a real
+//! client crate (cphub-core's sources and spec, built against this workspace's generator and
+//! runtime): cargo-semver-checks' verdict on the generated crate appears beside ours, and the
+//! two agree. (The corpus in `semver_corpus.rs` covers each kind of change; this covers the
+//! command: the base ref's worktree, the real crate, the report and the exit code.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A repository on `main` with `specs/cphub-core.yaml` and `crates/cphub-core`, committed.
+fn repository() -> (tempfile::TempDir, String) {
+    let workspace = vmware_cpn_spec::workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-core")).unwrap();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::write(dir.path().join("specs/cphub-core.yaml"), &spec).unwrap();
+    let krate = dir.path().join("crates/cphub-core");
+    copy_dir(&workspace.join("crates/cphub-core/src"), &krate.join("src"));
+    std::fs::copy(
+        workspace.join("crates/cphub-core/build.rs"),
+        krate.join("build.rs"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(krate.join("specs")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../../specs/cphub-core.yaml",
+        krate.join("specs/cphub-core.yaml"),
+    )
+    .unwrap();
+    let path = |name: &str| workspace.join("crates").join(name);
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            r#"[package]
+name = "cphub-core"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+vmware-cpn-runtime = {{ path = {runtime:?}, default-features = false }}
+progenitor-client = "0.15.1"
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
+
+[build-dependencies]
+vmware-cpn-codegen = {{ path = {codegen:?} }}
+
+[features]
+mock = []
+
+[workspace]
+"#,
+            runtime = path("runtime"),
+            codegen = path("codegen"),
+        ),
+    )
+    .unwrap();
+    std::fs::copy(workspace.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+    git(dir.path(), &["init", "--quiet", "--initial-branch=main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "--quiet", "-m", "spec and crate"]);
+    (dir, spec)
+}
+
+fn diff_verify(dir: &Path) -> Output {
+    let shared: PathBuf = vmware_cpn_spec::workspace_root().join("target/semver");
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "HEAD", "--verify", "--fail-on-breaking", "--root"])
+        .arg(dir)
+        // Dependencies documented once for every run on this machine, and the tool this
+        // workspace installed (the temporary repository has none of its own).
+        .env("XTASK_SEMVER_TARGET_DIR", shared)
+        .env(
+            "CARGO_SEMVER_CHECKS",
+            xtask::diff::semver::tool(&vmware_cpn_spec::workspace_root())
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn cargo_semver_checks_agrees_on_a_removed_enum_value_beside_an_added_property() {
+    let (dir, spec) = repository();
+    // An additive change (an optional property) and a breaking one (an enum value removed).
+    let edited = spec
+        .replacen(
+            "        tag:\n          type: string\n",
+            "        notes:\n          type: string\n        tag:\n          type: string\n",
+            1,
+        )
+        .replacen(
+            "enum: [DEFAULT, INTERNAL, INTENRAL]",
+            "enum: [DEFAULT, INTENRAL]",
+            1,
+        );
+    assert_ne!(edited, spec, "the edits apply");
+    std::fs::write(dir.path().join("specs/cphub-core.yaml"), &edited).unwrap();
+    let output = diff_verify(dir.path());
+    let out = text(&output);
+    assert!(!output.status.success(), "--fail-on-breaking: {out}");
+    assert!(
+        out.contains("cargo-semver-checks 0.51.0: **breaking**"),
+        "{out}"
+    );
+    assert!(out.contains("enum_variant_missing"), "{out}");
+    assert!(
+        out.contains("ours on the Rust API: breaking. They agree."),
+        "{out}"
+    );
+}
