@@ -3,3 +3,4 @@
 
 pub mod build_cost;
 pub mod diff;
+pub mod snapshot;

@@ -15,70 +15,87 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vmware_cpn_codegen::snapshot::{self, Snapshot};
-
+use clap::{Parser, Subcommand};
 use xtask::diff;
+use xtask::snapshot::{self, Snapshot};
+
+/// Workspace tasks: the specs' snapshots, house rules, API diffs and benchmarks.
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    /// Work on a copy of the workspace at DIR (xtask's own tests use it).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the snapshots under tests/snapshots/ from specs/.
+    Regen,
+    /// Fail when a spec is invalid, breaks a house rule or its snapshots are stale.
+    Check,
+    /// Report every broken house rule as FILE:LINE:COLUMN: rule: message.
+    Lint,
+    /// Report every API change since BASE_REF (default: the merge-base with main).
+    Diff {
+        /// The commit to compare the working tree with.
+        base_ref: Option<String>,
+        /// Print JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when a change is breaking, or when cargo-semver-checks disagrees.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// Put cargo-semver-checks' verdict on each changed crate beside ours.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Run the benchmarks (overhead, fan-out, csv, upload) and print a table.
+    Bench {
+        /// Only these benchmarks.
+        names: Vec<String>,
+    },
+    /// Install the pinned cargo-semver-checks if missing; print its path.
+    SemverTool,
+    /// A user's clean build of cphub-core: generated at build time vs written out.
+    BuildCost {
+        /// Alternations of the two sides.
+        #[arg(default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+        rounds: u16,
+    },
+}
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    // `--root DIR` works on a copy of the workspace (xtask's own tests use it).
-    let root = match args.iter().position(|a| a == "--root") {
-        Some(i) if i + 1 < args.len() => {
-            let dir = PathBuf::from(args.remove(i + 1));
-            args.remove(i);
-            dir
+    let cli = Cli::parse();
+    let root = cli.root.unwrap_or_else(vmware_cpn_spec::workspace_root);
+    let outcome = match cli.task {
+        Task::Regen => regen(&root),
+        Task::Check => check(&root),
+        Task::Lint => lint(&root),
+        Task::Diff {
+            base_ref,
+            json,
+            fail_on_breaking,
+            verify,
+        } => {
+            return diff::run(
+                &root,
+                diff::Options {
+                    base_ref,
+                    json,
+                    fail_on_breaking,
+                    verify,
+                },
+            );
         }
-        _ => vmware_cpn_spec::workspace_root(),
-    };
-    let outcome = match args.first().map(String::as_str) {
-        Some("regen") if args.len() == 1 => regen(&root),
-        Some("check") if args.len() == 1 => check(&root),
-        Some("lint") if args.len() == 1 => lint(&root),
-        Some("diff") => return diff::run(&root, &args[1..]),
-        Some("bench") => return bench(&root, &args[1..]),
-        Some("semver-tool") if args.len() == 1 => match diff::semver::tool(&root) {
-            Ok(path) => {
-                println!("{}", path.display());
-                return ExitCode::SUCCESS;
-            }
-            Err(e) => Err(vec![e]),
-        },
-        Some("build-cost") => match args.get(1).map(|n| n.parse::<usize>()) {
-            None => xtask::build_cost::run(&root, 3).map_err(|e| vec![e]),
-            Some(Ok(rounds)) if rounds > 0 => {
-                xtask::build_cost::run(&root, rounds).map_err(|e| vec![e])
-            }
-            _ => {
-                eprintln!("usage: cargo xtask build-cost [ROUNDS]");
-                return ExitCode::from(2);
-            }
-        },
-        _ => {
-            eprintln!(
-                "usage: cargo xtask <regen|check|lint|diff|bench|semver-tool|build-cost> [--root DIR]"
-            );
-            eprintln!("  regen  regenerate the snapshots under tests/snapshots/ from specs/");
-            eprintln!(
-                "  check  fail when a spec is invalid, breaks a house rule or its snapshots are stale"
-            );
-            eprintln!("  lint   report every broken house rule as FILE:LINE:COLUMN: rule: message");
-            eprintln!("  diff [BASE_REF] [--json] [--fail-on-breaking] [--verify]");
-            eprintln!(
-                "         report every API change since BASE_REF (default: merge-base with main);"
-            );
-            eprintln!(
-                "         --verify: cargo-semver-checks' verdict on each changed crate beside ours"
-            );
-            eprintln!(
-                "  bench [NAME…]  run the benchmarks (overhead, fan-out, csv, upload), print a table"
-            );
-            eprintln!(
-                "  semver-tool  install the pinned cargo-semver-checks if missing; print its path"
-            );
-            eprintln!(
-                "  build-cost [ROUNDS]  a user's clean build of cphub-core: generated at build time vs written out"
-            );
-            return ExitCode::from(2);
+        Task::Bench { names } => return bench(&root, &names),
+        Task::SemverTool => diff::semver::tool(&root)
+            .map(|path| println!("{}", path.display()))
+            .map_err(|e| vec![e]),
+        Task::BuildCost { rounds } => {
+            xtask::build_cost::run(&root, usize::from(rounds)).map_err(|e| vec![e])
         }
     };
     match outcome {
@@ -225,22 +242,15 @@ fn check(root: &Path) -> Result<(), Vec<String>> {
     for (name, snapshots) in &generated {
         for snap in snapshots {
             let path = dir.join(snap.file_name());
-            let drift = match read(&path) {
-                None => Some("snapshot missing".to_owned()),
-                Some(file) => match snapshot::parse_contents(&file) {
-                    None => Some("snapshot file has no insta header".to_owned()),
-                    Some(contents) => snapshot::first_difference(&snap.contents, contents),
-                },
-            };
-            if let Some(drift) = drift {
+            if let Some(drift) = snapshot::drift_from_file(&dir, snap) {
                 let source = if name == "cpn" {
                     "crates/cli (the specs' CLI)".to_owned()
                 } else {
                     format!("specs/{name}.yaml")
                 };
                 problems.push(format!(
-                    "{source}: {} drifted from {} ({drift}); run `cargo xtask regen` \
-                     and review the diff",
+                    "{source}: {} drifted from {}; run `cargo xtask regen` and review \
+                     the diff:\n{drift}",
                     snap.kind,
                     relative(root, &path)
                 ));

@@ -19,7 +19,6 @@ mod keep_unknown;
 mod non_exhaustive;
 mod open_enum;
 mod runtime_glue;
-pub mod snapshot;
 mod surface;
 
 use std::path::Path;

@@ -25,23 +25,6 @@ pub struct Options {
     pub verify: bool,
 }
 
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut options = Options::default();
-        for arg in args {
-            match arg.as_str() {
-                "--json" => options.json = true,
-                "--fail-on-breaking" => options.fail_on_breaking = true,
-                "--verify" => options.verify = true,
-                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-                base if options.base_ref.is_none() => options.base_ref = Some(base.to_owned()),
-                extra => return Err(format!("unexpected argument {extra}")),
-            }
-        }
-        Ok(options)
-    }
-}
-
 /// Compares one spec's two texts; `None` on a side means the spec does not exist there.
 pub fn compare_texts(
     name: &str,
@@ -76,40 +59,15 @@ pub fn compare_texts(
 
 /// Runs the command; the exit code is 1 on an error, or on a breaking change with
 /// `--fail-on-breaking`.
-pub fn run(root: &Path, args: &[String]) -> std::process::ExitCode {
+pub fn run(root: &Path, options: Options) -> std::process::ExitCode {
     use std::process::ExitCode;
-    let result = Options::parse(args).and_then(|options| {
-        let base = match &options.base_ref {
-            Some(base) => git::verify(root, base)?,
-            None => git::merge_base_with_main(root)?,
-        };
-        let label = options
-            .base_ref
-            .clone()
-            .unwrap_or_else(|| git::short(&base));
-        let mut reports = Vec::new();
-        for name in git::spec_names(root, &base)? {
-            let before = git::show(root, &base, &format!("specs/{name}.yaml"))?;
-            let after =
-                std::fs::read_to_string(root.join("specs").join(format!("{name}.yaml"))).ok();
-            reports.push(compare_texts(
-                &name,
-                &label,
-                before.as_deref(),
-                after.as_deref(),
-            )?);
-        }
-        if options.verify {
-            verify(root, &base, &mut reports)?;
-        }
-        Ok((options, label, reports))
-    });
+    let result = reports(root, &options);
     match result {
         Err(message) => {
             eprintln!("xtask diff: {message}");
             ExitCode::FAILURE
         }
-        Ok((options, label, reports)) => {
+        Ok((label, reports)) => {
             if options.json {
                 println!("{}", report::json(&label, &reports));
             } else {
@@ -176,4 +134,31 @@ fn verify(root: &Path, base: &str, reports: &mut [SpecReport]) -> Result<(), Str
         });
     }
     Ok(())
+}
+
+/// The base's label and every spec's report, verified if asked.
+fn reports(root: &Path, options: &Options) -> Result<(String, Vec<SpecReport>), String> {
+    let base = match &options.base_ref {
+        Some(base) => git::verify(root, base)?,
+        None => git::merge_base_with_main(root)?,
+    };
+    let label = options
+        .base_ref
+        .clone()
+        .unwrap_or_else(|| git::short(&base));
+    let mut reports = Vec::new();
+    for name in git::spec_names(root, &base)? {
+        let before = git::show(root, &base, &format!("specs/{name}.yaml"))?;
+        let after = std::fs::read_to_string(root.join("specs").join(format!("{name}.yaml"))).ok();
+        reports.push(compare_texts(
+            &name,
+            &label,
+            before.as_deref(),
+            after.as_deref(),
+        )?);
+    }
+    if options.verify {
+        verify(root, &base, &mut reports)?;
+    }
+    Ok((label, reports))
 }
