@@ -40,7 +40,7 @@
 
 /// The generated client. Its docs come from the spec's prose, which clippy's style lints do
 /// not govern; the generated code is reviewed as a snapshot instead.
-#[allow(clippy::all)]
+#[allow(clippy::all, missing_docs)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/cphub_core.rs"));
 }

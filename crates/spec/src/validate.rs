@@ -82,6 +82,8 @@ fn op_keys<'a>(op: &OperationRef<'a>) -> [&'a str; 3] {
     ["paths", op.path, op.method]
 }
 
+/// Whether an operation id is snake_case (`list_tenants`): lower-case ASCII letters, digits
+/// and single underscores, starting with a letter.
 pub fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
         && id

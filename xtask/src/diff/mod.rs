@@ -18,8 +18,11 @@ use std::path::Path;
 /// Options of one run.
 #[derive(Debug, Default)]
 pub struct Options {
+    /// The commit to compare with; `None` for the merge-base with `main`.
     pub base_ref: Option<String>,
+    /// JSON instead of Markdown.
     pub json: bool,
+    /// Exit 1 on a breaking change or a disagreement with cargo-semver-checks.
     pub fail_on_breaking: bool,
     /// Also ask cargo-semver-checks about each changed crate (see [`semver`]).
     pub verify: bool,

@@ -24,6 +24,7 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change of `kind`, breaking or not, described by `detail`.
     pub fn new(kind: &'static str, breaking: bool, detail: impl Into<String>) -> Change {
         Change {
             kind,
@@ -47,11 +48,13 @@ impl Change {
         self.breaking && !self.wire_only
     }
 
+    /// Where in the operation it is.
     pub fn at(mut self, place: impl Into<String>) -> Change {
         self.place = place.into();
         self
     }
 
+    /// Why it is classified so.
     pub fn because(mut self, reason: &'static str) -> Change {
         self.reason = Some(reason);
         self
@@ -69,9 +72,13 @@ pub enum Direction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
+    /// Nothing changed.
     None,
+    /// A fix that changes no API.
     Patch,
+    /// New API, nothing broken.
     Minor,
+    /// Something broken.
     Major,
 }
 

@@ -11,12 +11,16 @@ const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The changes to one spec and what they mean for its crate.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpecReport {
+    /// The spec's name (`cphub-core`).
     pub spec: String,
     /// The crate generated from it (same name as the spec).
     #[serde(rename = "crate")]
     pub crate_name: String,
+    /// The bump the changes need.
     pub bump: Bump,
+    /// The version after that bump.
     pub next_version: String,
+    /// Every change, in the order found.
     pub changes: Vec<Change>,
     /// cargo-semver-checks' verdict on the generated crate, with `--verify`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,6 +41,7 @@ pub struct Verification {
 }
 
 impl SpecReport {
+    /// The report of `changes` to `spec`, with the bump they need.
     pub fn new(spec: &str, changes: Vec<Change>) -> SpecReport {
         let bump = Bump::of(&changes);
         SpecReport {
@@ -50,6 +55,7 @@ impl SpecReport {
     }
 }
 
+/// The reports as JSON, with the base and whether anything breaks.
 pub fn json(base: &str, reports: &[SpecReport]) -> String {
     let breaking = reports.iter().any(|r| r.changes.iter().any(|c| c.breaking));
     serde_json::to_string_pretty(&serde_json::json!({
@@ -60,6 +66,7 @@ pub fn json(base: &str, reports: &[SpecReport]) -> String {
     .unwrap_or_default()
 }
 
+/// The reports as Markdown, for a pull-request comment.
 pub fn markdown(base: &str, reports: &[SpecReport]) -> String {
     let mut out = format!("## API changes since `{base}`\n\n");
     let changed: Vec<&SpecReport> = reports.iter().filter(|r| !r.changes.is_empty()).collect();
