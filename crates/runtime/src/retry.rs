@@ -1,4 +1,5 @@
-//! When a failed attempt is tried again, and how long to wait first.
+//! When a failed attempt is tried again, and how long to wait first: every rule of it, as
+//! [`RetryPolicy::decide`], which the runtime's send loop only carries out.
 
 use std::time::Duration;
 
@@ -97,6 +98,96 @@ impl RetryPolicy {
     }
 }
 
+/// What one attempt came to, as far as the retry decision looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempted {
+    /// The server answered.
+    Answered {
+        /// The answer's status.
+        status: StatusCode,
+        /// The wait its `Retry-After` asks for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// No answer; `retryable` per [`RetryPolicy::error_is_retryable`].
+    Failed {
+        /// Whether the failure is worth another attempt.
+        retryable: bool,
+    },
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The attempt's outcome is the call's.
+    Stop,
+    /// Renew the token and send once more, at once.
+    RenewToken,
+    /// Send again after this wait.
+    Retry(Duration),
+}
+
+/// The call as the decision sees it, beside the attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallState {
+    /// Attempts made so far, this one included (1 for the first).
+    pub attempt: u32,
+    /// Time since the first attempt started.
+    pub elapsed: Duration,
+    /// GET, HEAD, PUT or DELETE ([`RetryPolicy::method_is_retryable`]).
+    pub idempotent: bool,
+    /// The request can be sent again (its body could be copied).
+    pub can_resend: bool,
+    /// The operation takes the provider's token and it has not been renewed for this call.
+    pub may_renew_token: bool,
+}
+
+impl RetryPolicy {
+    /// The one place that decides: a `401` on an operation that takes the token renews it
+    /// once; a retryable answer or failure of an idempotent request is tried again after the
+    /// server's `Retry-After`, else a jittered backoff, while attempts and the time budget
+    /// last. Anything else stops.
+    pub fn decide(&self, attempted: Attempted, call: CallState) -> Decision {
+        let wait = match attempted {
+            Attempted::Answered { status, .. }
+                if status == StatusCode::UNAUTHORIZED
+                    && call.may_renew_token
+                    && call.can_resend =>
+            {
+                return Decision::RenewToken;
+            }
+            Attempted::Answered {
+                status,
+                retry_after,
+            } if RetryPolicy::status_is_retryable(status) => Some(retry_after),
+            Attempted::Failed { retryable: true } => Some(None),
+            _ => None,
+        };
+        let Some(asked) = wait else {
+            return Decision::Stop;
+        };
+        if !(call.idempotent && call.can_resend && call.attempt < self.max_attempts) {
+            return Decision::Stop;
+        }
+        let delay = asked.unwrap_or_else(|| self.backoff(call.attempt + 1));
+        // A `Retry-After` too large to add (u64::MAX seconds) is past any budget.
+        let within_budget = call
+            .elapsed
+            .checked_add(delay)
+            .is_some_and(|at| at <= self.max_elapsed);
+        if within_budget {
+            Decision::Retry(delay)
+        } else {
+            Decision::Stop
+        }
+    }
+
+    /// The pause a `Retry-After` puts on every call of the runtime: only one this policy would
+    /// wait out at all.
+    pub fn shared_pause(&self, retry_after: Option<Duration>) -> Option<Duration> {
+        retry_after.filter(|asked| *asked <= self.max_elapsed)
+    }
+}
+
 /// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers
@@ -163,5 +254,87 @@ mod tests {
 
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
+    }
+
+    fn call(attempt: u32) -> CallState {
+        CallState {
+            attempt,
+            elapsed: Duration::ZERO,
+            idempotent: true,
+            can_resend: true,
+            may_renew_token: true,
+        }
+    }
+
+    fn answered(status: u16, retry_after: Option<u64>) -> Attempted {
+        Attempted::Answered {
+            status: StatusCode::from_u16(status).unwrap(),
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn a_401_renews_the_token_once_and_only_when_it_can() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.decide(answered(401, None), call(1)),
+            Decision::RenewToken
+        );
+        let renewed = CallState {
+            may_renew_token: false,
+            ..call(1)
+        };
+        assert_eq!(policy.decide(answered(401, None), renewed), Decision::Stop);
+        let one_shot = CallState {
+            can_resend: false,
+            ..call(1)
+        };
+        assert_eq!(policy.decide(answered(401, None), one_shot), Decision::Stop);
+    }
+
+    #[test]
+    fn retry_after_is_waited_out_within_the_budget_only() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.decide(answered(503, Some(2)), call(1)),
+            Decision::Retry(Duration::from_secs(2))
+        );
+        let late = CallState {
+            elapsed: Duration::from_secs(29),
+            ..call(1)
+        };
+        assert_eq!(policy.decide(answered(503, Some(2)), late), Decision::Stop);
+        assert_eq!(
+            policy.decide(answered(429, Some(u64::MAX)), call(1)),
+            Decision::Stop
+        );
+        assert_eq!(
+            policy.shared_pause(Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(policy.shared_pause(Some(Duration::from_secs(31))), None);
+    }
+
+    #[test]
+    fn only_idempotent_resendable_calls_with_attempts_left_are_retried() {
+        let policy = RetryPolicy::default();
+        let failed = Attempted::Failed { retryable: true };
+        assert!(matches!(policy.decide(failed, call(1)), Decision::Retry(_)));
+        let post = CallState {
+            idempotent: false,
+            ..call(1)
+        };
+        assert_eq!(policy.decide(failed, post), Decision::Stop);
+        assert_eq!(
+            policy.decide(failed, call(3)),
+            Decision::Stop,
+            "3 attempts by default"
+        );
+        assert_eq!(
+            policy.decide(Attempted::Failed { retryable: false }, call(1)),
+            Decision::Stop
+        );
+        assert_eq!(policy.decide(answered(500, None), call(1)), Decision::Stop);
+        assert_eq!(policy.decide(answered(200, None), call(1)), Decision::Stop);
     }
 }

@@ -11,7 +11,7 @@ use crate::auth::Auth;
 use crate::error::SendError;
 use crate::pause::SharedPause;
 use crate::redact::SentSecrets;
-use crate::retry::{RetryPolicy, retry_after};
+use crate::retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};
 
 /// Default time for a whole request, answer included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -180,10 +180,34 @@ impl Runtime {
             let sent = sent_secrets(request.headers());
             let result = self.shared.http.execute(request).await;
 
-            if !refreshed
-                && operation.authenticated
-                && let Ok(response) = &result
-                && response.status() == reqwest::StatusCode::UNAUTHORIZED
+            let attempted = match &result {
+                Ok(response) => Attempted::Answered {
+                    status: response.status(),
+                    retry_after: retry_after(response.headers()),
+                },
+                Err(error) => Attempted::Failed {
+                    retryable: RetryPolicy::error_is_retryable(error),
+                },
+            };
+            if let Attempted::Answered {
+                status,
+                retry_after,
+            } = attempted
+                && RetryPolicy::status_is_retryable(status)
+                && let Some(pause) = policy.shared_pause(retry_after)
+            {
+                // The server's wait holds back every call of this runtime.
+                self.shared.pause.pause_for(pause);
+            }
+            let call = CallState {
+                attempt,
+                elapsed: started.elapsed(),
+                idempotent,
+                can_resend: spare.is_some(),
+                may_renew_token: !refreshed && operation.authenticated,
+            };
+            let decision = policy.decide(attempted, call);
+            if decision == Decision::RenewToken
                 && let Some(mut again) = spare.as_ref().and_then(reqwest::Request::try_clone)
                 && let Some(renewed) = self
                     .shared
@@ -203,33 +227,7 @@ impl Runtime {
                 request = again;
                 continue;
             }
-
-            let wait = match &result {
-                Ok(response) if RetryPolicy::status_is_retryable(response.status()) => {
-                    let asked = retry_after(response.headers());
-                    // The server's wait holds back every call of this runtime, if it is one
-                    // the policy would wait out at all.
-                    if let Some(asked) = asked.filter(|asked| *asked <= policy.max_elapsed) {
-                        self.shared.pause.pause_for(asked);
-                    }
-                    Some(asked)
-                }
-                Err(error) if RetryPolicy::error_is_retryable(error) => Some(None),
-                _ => None,
-            };
-            let retry = match (wait, spare) {
-                (Some(asked), Some(spare)) if idempotent && attempt < policy.max_attempts => {
-                    let delay = asked.unwrap_or_else(|| policy.backoff(attempt + 1));
-                    // A `Retry-After` too large to add (u64::MAX seconds) is past any budget.
-                    let within_budget = started
-                        .elapsed()
-                        .checked_add(delay)
-                        .is_some_and(|at| at <= policy.max_elapsed);
-                    within_budget.then_some((delay, spare))
-                }
-                _ => None,
-            };
-            let Some((delay, spare)) = retry else {
+            let (Decision::Retry(delay), Some(spare)) = (decision, spare) else {
                 record(&result, attempt, started);
                 return match result {
                     Ok(mut response) => {
