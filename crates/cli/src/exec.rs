@@ -98,7 +98,7 @@ impl Context {
         } else {
             &self.settings.base_url
         };
-        let runtime = if !op.authenticated {
+        let runtime = if !op.takes_token {
             Runtime::builder()
                 .build()
                 .map_err(|e| CliError::Other(e.to_string()))?
@@ -316,7 +316,7 @@ pub async fn send(
         id: op.id,
         method: op.method,
         path: op.path,
-        authenticated: op.authenticated,
+        takes_token: op.takes_token,
         accept,
         secrets: &[],
     };

@@ -32,7 +32,7 @@ pub struct Op {
     /// The spec's description.
     pub description: &'static str,
     /// Whether it takes the provider's token.
-    pub authenticated: bool,
+    pub takes_token: bool,
     /// Served by hand-written code in the client crate (see `vmware_cpn_spec::SURFACES`).
     pub hand_written: bool,
     /// Path, query and header parameters.

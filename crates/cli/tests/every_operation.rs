@@ -23,7 +23,7 @@ fn first(list: &Value, key: Option<&str>, field: &str) -> String {
 
 #[test]
 fn every_operation_answers_with_success_through_cpn() {
-    let env = Env::start_with(vmware_cpn_mock::Config::default().record_exchanges(true));
+    let env = Env::start_with(vmware_cpn_mock::Config::default().record_journal(true));
     let run = |args: &[&str]| env.json(args);
     let ok = |args: &[&str]| {
         env.ok(args);
@@ -261,7 +261,7 @@ fn every_operation_answers_with_success_through_cpn() {
 
     let served: BTreeSet<String> = env
         .mock
-        .exchanges()
+        .journal()
         .into_iter()
         .filter(|e| (200..300).contains(&e.status))
         .map(|e| e.operation_id)

@@ -60,7 +60,7 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
         let summary = op.operation.summary.as_deref().unwrap_or_default().trim();
         let description = op.operation.description.as_deref().unwrap_or_default();
         let description = description.trim();
-        let authenticated = op.takes_token(spec);
+        let takes_token = op.takes_token(spec);
         let hand_written = surface.hand_written(id).is_some();
         let params = op
             .parameters()
@@ -99,7 +99,7 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
                 path: #path,
                 summary: #summary,
                 description: #description,
-                authenticated: #authenticated,
+                takes_token: #takes_token,
                 hand_written: #hand_written,
                 params: &[#(#params),*],
                 body: #body,

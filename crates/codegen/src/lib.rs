@@ -10,16 +10,16 @@
 //! Nothing in here panics on a bad spec: every problem is a [`SpecError`] naming the spec file
 //! and, where it can, the line, the path and the method.
 
+mod api_surface;
 mod build_script;
 pub mod cli_model;
 mod error_glue;
 mod examples;
-mod guard;
 mod keep_unknown;
 mod non_exhaustive;
 mod open_enum;
+mod progenitor_run;
 mod runtime_glue;
-mod surface;
 
 use std::path::Path;
 
@@ -62,13 +62,13 @@ pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, Spe
     keep_unknown::keep_unknown_properties(&loaded, &mut generated_spec)?;
     let enums = vmware_cpn_spec::open_enum::collect(&loaded, &generated_spec)?;
     let settings = settings(&enums);
-    let tokens = guard::generate_tokens(&loaded, &generated_spec, &settings)?;
+    let tokens = progenitor_run::generate_tokens(&loaded, &generated_spec, &settings)?;
     let code = render(&loaded, tokens, &enums)?;
     let httpmock = render_httpmock(
         &loaded,
-        guard::httpmock_tokens(&loaded, &generated_spec, &settings)?,
+        progenitor_run::httpmock_tokens(&loaded, &generated_spec, &settings)?,
     )?;
-    let surface_text = surface::describe(surface, &loaded.spec);
+    let surface_text = api_surface::describe(surface, &loaded.spec);
     let example_tests = examples::test_module(&examples::collect(&loaded, surface));
     Ok(Generated {
         code,

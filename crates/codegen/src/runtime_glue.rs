@@ -23,7 +23,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
         let id = op.id();
         let method = op.method.to_uppercase();
         let path = op.path;
-        let authenticated = op.takes_token(spec);
+        let takes_token = op.takes_token(spec);
         let accept = match non_json_answer(spec, op.operation) {
             Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
             None => quote!(::std::option::Option::None),
@@ -34,7 +34,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
                 id: #id,
                 method: #method,
                 path: #path,
-                authenticated: #authenticated,
+                takes_token: #takes_token,
                 accept: #accept,
                 secrets: &[#(#secrets),*],
             }

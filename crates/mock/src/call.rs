@@ -33,31 +33,31 @@ pub(crate) enum Security {
 
 /// The two error bodies: CPHub's `ErrorResponse` and the VCPP gateway's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flavor {
+pub(crate) enum ErrorBody {
     Cphub,
     Vcpp,
 }
 
-impl Flavor {
-    pub(crate) fn of(surface: &str) -> Flavor {
+impl ErrorBody {
+    pub(crate) fn of(surface: &str) -> ErrorBody {
         if surface == "vcpp" {
-            Flavor::Vcpp
+            ErrorBody::Vcpp
         } else {
-            Flavor::Cphub
+            ErrorBody::Cphub
         }
     }
 
-    /// The error answer: the status and an error body of this flavor.
+    /// The error answer: the status and an error body of this shape.
     pub(crate) fn error(self, status: StatusCode, message: impl Into<String>) -> Response {
         let message = message.into();
         let body = match self {
-            Flavor::Cphub => json!({
+            ErrorBody::Cphub => json!({
                 "statusCode": status.as_u16(),
                 "message": message,
                 "requestId": uuid::Uuid::new_v4().to_string(),
                 "moduleCode": "MOCK",
             }),
-            Flavor::Vcpp => json!({
+            ErrorBody::Vcpp => json!({
                 "status": status.as_u16().to_string(),
                 "error": status.canonical_reason().unwrap_or("Error"),
                 "message": message,
@@ -92,20 +92,20 @@ impl<S: Send + Sync> FromRequest<S> for Call {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let Some(operation) = parts.extensions.get::<OperationInfo>().cloned() else {
-            return Err(Flavor::Cphub.error(
+            return Err(ErrorBody::Cphub.error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the route names no operation",
             ));
         };
-        let flavor = Flavor::of(operation.surface);
+        let error_body = ErrorBody::of(operation.surface);
         let Path(path) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
             .await
-            .map_err(|e| flavor.error(StatusCode::BAD_REQUEST, e.body_text()))?;
+            .map_err(|e| error_body.error(StatusCode::BAD_REQUEST, e.body_text()))?;
         let query = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-            .map_err(|e| flavor.error(StatusCode::BAD_REQUEST, e.body_text()))?
+            .map_err(|e| error_body.error(StatusCode::BAD_REQUEST, e.body_text()))?
             .0;
         let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-            flavor.error(
+            error_body.error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("the body is over {} MiB, or was cut off", MAX_BODY >> 20),
             )
@@ -121,13 +121,13 @@ impl<S: Send + Sync> FromRequest<S> for Call {
 }
 
 impl Call {
-    pub(crate) fn flavor(&self) -> Flavor {
-        Flavor::of(self.operation.surface)
+    pub(crate) fn error_body(&self) -> ErrorBody {
+        ErrorBody::of(self.operation.surface)
     }
 
-    /// An error answer of this surface's flavor.
+    /// An error answer in this surface's error body.
     pub(crate) fn error(&self, status: StatusCode, message: impl Into<String>) -> Response {
-        self.flavor().error(status, message)
+        self.error_body().error(status, message)
     }
 
     pub(crate) fn not_found(&self, what: impl std::fmt::Display) -> Response {

@@ -13,7 +13,7 @@ pub struct Config {
     pub(crate) vcpp_client_secret: String,
     pub(crate) csp_token_lifetime: Duration,
     pub(crate) vcpp_token_lifetime: Duration,
-    pub(crate) record_exchanges: bool,
+    pub(crate) record_journal: bool,
     pub(crate) vmware_ids: Vec<String>,
     pub(crate) order_processing: Duration,
     pub(crate) tenants: usize,
@@ -29,7 +29,7 @@ impl std::fmt::Debug for Config {
             .field("vcpp_client_secret", &"[REDACTED]")
             .field("csp_token_lifetime", &self.csp_token_lifetime)
             .field("vcpp_token_lifetime", &self.vcpp_token_lifetime)
-            .field("record_exchanges", &self.record_exchanges)
+            .field("record_journal", &self.record_journal)
             .field("vmware_ids", &self.vmware_ids)
             .field("order_processing", &self.order_processing)
             .field("tenants", &self.tenants)
@@ -48,7 +48,7 @@ impl Default for Config {
             vcpp_client_secret: "mock-client-secret".to_owned(),
             csp_token_lifetime: Duration::from_secs(30 * 60),
             vcpp_token_lifetime: Duration::from_secs(20 * 60),
-            record_exchanges: false,
+            record_journal: false,
             vmware_ids: Vec::new(),
             order_processing: Duration::ZERO,
             tenants: 0,
@@ -114,8 +114,8 @@ impl Config {
 
     /// Keeps every exchange (request line, status, answer body) for
     /// [`crate::MockServer::exchanges`]; off by default, since it holds every body.
-    pub fn record_exchanges(mut self, on: bool) -> Config {
-        self.record_exchanges = on;
+    pub fn record_journal(mut self, on: bool) -> Config {
+        self.record_journal = on;
         self
     }
 

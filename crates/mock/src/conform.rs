@@ -14,7 +14,7 @@ use vmware_cpn_spec::example_check::request_problems;
 use vmware_cpn_spec::load::{OperationRef, resolve_body, resolve_parameter};
 
 use crate::App;
-use crate::call::{Flavor, OperationInfo};
+use crate::call::{ErrorBody, OperationInfo};
 
 /// The largest body read here; the handlers' own limit answers anything larger.
 const MAX_BODY: usize = 64 << 20;
@@ -26,7 +26,7 @@ pub(crate) async fn check(State(app): State<App>, request: Request, next: Next) 
     let Some((spec, operation)) = app.specs.operation(info.surface, &info.id) else {
         return next.run(request).await;
     };
-    let flavor = Flavor::of(info.surface);
+    let error_body = ErrorBody::of(info.surface);
     let (mut parts, body) = request.into_parts();
     let path: Vec<(String, String)> = RawPathParams::from_request_parts(&mut parts, &())
         .await
@@ -42,7 +42,7 @@ pub(crate) async fn check(State(app): State<App>, request: Request, next: Next) 
         .map(|q| q.0)
         .unwrap_or_default();
     if let Err(problem) = parameters(spec, &operation, &path, &query) {
-        return flavor.error(StatusCode::BAD_REQUEST, problem);
+        return error_body.error(StatusCode::BAD_REQUEST, problem);
     }
     let json_body = parts
         .headers
@@ -53,7 +53,7 @@ pub(crate) async fn check(State(app): State<App>, request: Request, next: Next) 
         return next.run(Request::from_parts(parts, body)).await;
     }
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return flavor.error(
+        return error_body.error(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the body is over {} MiB, or was cut off", MAX_BODY >> 20),
         );
@@ -61,7 +61,7 @@ pub(crate) async fn check(State(app): State<App>, request: Request, next: Next) 
     if !bytes.is_empty()
         && let Err(problem) = body_problems(spec, &operation, &bytes)
     {
-        return flavor.error(StatusCode::BAD_REQUEST, problem);
+        return error_body.error(StatusCode::BAD_REQUEST, problem);
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await

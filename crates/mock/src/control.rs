@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::App;
-use crate::call::Flavor;
+use crate::call::ErrorBody;
 use crate::faults::Fault;
 
 /// `POST /_mock/faults`: `{"operation": "list_tenants", "times": 2, "fault": {...}}`, where
@@ -92,7 +92,7 @@ pub(crate) fn routes() -> Router<App> {
 }
 
 async fn add_fault(State(app): State<App>, body: axum::body::Bytes) -> Response {
-    let bad = |message: String| Flavor::Cphub.error(StatusCode::BAD_REQUEST, message);
+    let bad = |message: String| ErrorBody::Cphub.error(StatusCode::BAD_REQUEST, message);
     let request: FaultRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => return bad(format!("not a fault: {e}")),

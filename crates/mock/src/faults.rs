@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::App;
-use crate::call::{Flavor, OperationInfo};
+use crate::call::{ErrorBody, OperationInfo};
 use crate::serve::ConnectionCut;
 
 /// What goes wrong with a call.
@@ -117,7 +117,7 @@ pub(crate) async fn apply(State(app): State<App>, request: Request, next: Next) 
         } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let mut response =
-                Flavor::of(operation.surface).error(status, "a fault injected by the mock");
+                ErrorBody::of(operation.surface).error(status, "a fault injected by the mock");
             if let Some(seconds) = retry_after {
                 response
                     .headers_mut()

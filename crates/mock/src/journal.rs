@@ -16,7 +16,7 @@ use crate::call::OperationInfo;
 /// One call served by the mock and its answer.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct Exchange {
+pub struct JournalEntry {
     /// The spec (`cphub-core`, …) of the operation.
     pub surface: String,
     /// The operation's `operationId`.
@@ -39,7 +39,7 @@ pub struct Exchange {
 
 pub(crate) struct Journal {
     /// Every exchange, when recording is on.
-    exchanges: Option<Mutex<Vec<Exchange>>>,
+    entries: Option<Mutex<Vec<JournalEntry>>>,
     /// How many requests each operation received, answered or not: always counted.
     calls: Mutex<HashMap<String, usize>>,
 }
@@ -47,13 +47,13 @@ pub(crate) struct Journal {
 impl Journal {
     pub(crate) fn new(on: bool) -> Journal {
         Journal {
-            exchanges: on.then(|| Mutex::new(Vec::new())),
+            entries: on.then(|| Mutex::new(Vec::new())),
             calls: Mutex::default(),
         }
     }
 
-    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
-        self.exchanges
+    pub(crate) fn entries(&self) -> Vec<JournalEntry> {
+        self.entries
             .as_ref()
             .map(|e| e.lock().unwrap_or_else(|e| e.into_inner()).clone())
             .unwrap_or_default()
@@ -77,7 +77,7 @@ pub(crate) async fn record(State(app): State<App>, request: Request, next: Next)
         let mut calls = app.journal.calls.lock().unwrap_or_else(|e| e.into_inner());
         *calls.entry(operation.id.clone()).or_default() += 1;
     }
-    let Some(journal) = app.journal.exchanges.as_ref() else {
+    let Some(journal) = app.journal.entries.as_ref() else {
         return next.run(request).await;
     };
     let method = request.method().to_string();
@@ -99,7 +99,7 @@ pub(crate) async fn record(State(app): State<App>, request: Request, next: Next)
         journal
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(Exchange {
+            .push(JournalEntry {
                 surface: operation.surface.to_owned(),
                 operation_id: operation.id,
                 method,

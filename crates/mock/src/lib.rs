@@ -71,7 +71,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use config::Config;
 pub use faults::Fault;
-pub use journal::Exchange;
+pub use journal::JournalEntry;
 pub use scale::tenant_id;
 
 /// Why the mock could not start.
@@ -169,7 +169,7 @@ impl MockServer {
             .map_err(MockError::Spec)?;
         let app: App = Arc::new(Shared {
             tokens: Mutex::new(tokens::Tokens::new(&config)),
-            journal: journal::Journal::new(config.record_exchanges),
+            journal: journal::Journal::new(config.record_journal),
             config,
             specs,
             store: Mutex::new(store),
@@ -277,9 +277,10 @@ impl MockServer {
         self.app.faults.clear();
     }
 
-    /// Every exchange served so far, when [`Config::record_exchanges`] is on (else empty).
-    pub fn exchanges(&self) -> Vec<Exchange> {
-        self.app.journal.exchanges()
+    /// Every request served so far with its answer, when [`Config::record_journal`] is on (else
+    /// empty).
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.app.journal.entries()
     }
 
     /// How many requests the operation `operation_id` has received, including those a fault

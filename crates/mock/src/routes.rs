@@ -14,7 +14,7 @@ use vmware_cpn_spec::load::OperationRef;
 
 use crate::App;
 use crate::api;
-use crate::call::{Call, Flavor, OperationInfo, Security};
+use crate::call::{Call, ErrorBody, OperationInfo, Security};
 use crate::tokens::{Kind, Refusal};
 
 pub(crate) fn router(app: App) -> Result<Router, String> {
@@ -59,7 +59,7 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
                     .layer(Extension(info))
                     .layer(from_fn_with_state(app.clone(), crate::journal::record))
                     .layer(from_fn_with_state(app.clone(), crate::faults::apply))
-                    .layer(from_fn_with_state(app.clone(), guard))
+                    .layer(from_fn_with_state(app.clone(), require_token))
                     .layer(from_fn_with_state(app.clone(), crate::conform::check)),
             );
             router = router.route(&path, route);
@@ -93,7 +93,7 @@ fn security(spec: &LoadedSpec, operation: &OperationRef<'_>) -> Security {
 }
 
 /// Middleware: the token check of the real services, `401` with the surface's error body.
-async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+async fn require_token(State(app): State<App>, request: Request, next: Next) -> Response {
     let Some(operation) = request.extensions().get::<OperationInfo>().cloned() else {
         return next.run(request).await;
     };
@@ -101,7 +101,7 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
     match checked {
         Ok(()) => next.run(request).await,
         Err(refusal) => {
-            Flavor::of(operation.surface).error(StatusCode::UNAUTHORIZED, refusal.message())
+            ErrorBody::of(operation.surface).error(StatusCode::UNAUTHORIZED, refusal.message())
         }
     }
 }
@@ -123,11 +123,11 @@ fn check_token(app: &App, security: Security, headers: &HeaderMap) -> Result<(),
     }
 }
 
-fn flavor_of_path(uri: &Uri) -> Flavor {
+fn flavor_of_path(uri: &Uri) -> ErrorBody {
     if uri.path().starts_with("/v1/") {
-        Flavor::Vcpp
+        ErrorBody::Vcpp
     } else {
-        Flavor::Cphub
+        ErrorBody::Cphub
     }
 }
 

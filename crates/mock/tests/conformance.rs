@@ -4,11 +4,11 @@
 mod common;
 
 use common::conformance::{departures_from_the_specs, operations_never_served};
-use vmware_cpn_mock::Exchange;
+use vmware_cpn_mock::JournalEntry;
 
-fn exchange(operation_id: &str, status: u16, request: &str, answer: &str) -> Exchange {
+fn exchange(operation_id: &str, status: u16, request: &str, answer: &str) -> JournalEntry {
     // Non-exhaustive: made as a caller would, from the default and its public fields.
-    let mut exchange = Exchange::default();
+    let mut exchange = JournalEntry::default();
     exchange.surface = "cphub-core".to_owned();
     exchange.operation_id = operation_id.to_owned();
     exchange.method = "POST".to_owned();

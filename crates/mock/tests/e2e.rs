@@ -22,7 +22,7 @@ use vmware_cpn_test_support::typed;
 async fn every_operation_of_every_spec_through_the_clients() {
     let config = Config::default()
         .vmware_id("ops@acme.example")
-        .record_exchanges(true);
+        .record_journal(true);
     let mock = MockServer::start_with(config).await.unwrap();
     let sdk = Sdk::new(&mock);
     let org = mock.provider_org();
@@ -34,7 +34,7 @@ async fn every_operation_of_every_spec_through_the_clients() {
     msp::steps(&sdk, org).await;
     vcpp(&sdk).await;
 
-    let exchanges = mock.exchanges();
+    let exchanges = mock.journal();
     let missing = conformance::operations_never_served(&exchanges);
     assert!(
         missing.is_empty(),

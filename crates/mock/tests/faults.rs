@@ -196,7 +196,7 @@ async fn expired_tokens_get_a_401_then_one_refresh_and_one_retry() {
 async fn a_short_token_lifetime_is_refreshed_ahead_of_expiry_without_a_401() {
     let config = Config::default()
         .token_lifetime(Duration::from_secs(2))
-        .record_exchanges(true);
+        .record_journal(true);
     let mock = MockServer::start_with(config).await.unwrap();
     let sdk = Sdk::new(&mock);
     let org = mock.provider_org();
@@ -207,7 +207,7 @@ async fn a_short_token_lifetime_is_refreshed_ahead_of_expiry_without_a_401() {
 
     assert_eq!(mock.token_exchanges(), 2);
     assert!(
-        mock.exchanges().iter().all(|e| e.status != 401),
+        mock.journal().iter().all(|e| e.status != 401),
         "the token was replaced before the service refused it"
     );
 }

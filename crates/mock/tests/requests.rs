@@ -281,7 +281,7 @@ async fn an_upload_without_its_file_part_is_a_400() {
 /// success, and the mock keeps serving.
 #[tokio::test]
 async fn garbage_at_every_operation_never_breaks_the_mock() {
-    let mock = MockServer::start_with(vmware_cpn_mock::Config::default().record_exchanges(true))
+    let mock = MockServer::start_with(vmware_cpn_mock::Config::default().record_journal(true))
         .await
         .unwrap();
     let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
@@ -331,7 +331,7 @@ async fn garbage_at_every_operation_never_breaks_the_mock() {
         .await
         .unwrap();
     // Every error answer has the shape its spec declares for its status.
-    let problems = common::conformance::answers_departing_from_the_specs(&mock.exchanges());
+    let problems = common::conformance::answers_departing_from_the_specs(&mock.journal());
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

@@ -28,7 +28,7 @@ pub struct Operation {
     /// The path template, such as `/cphub/api/core/v1/mgmt/orgs/{orgId}`.
     pub path: &'static str,
     /// Whether the operation takes the provider's token (not so the token exchanges).
-    pub authenticated: bool,
+    pub takes_token: bool,
     /// The media type of a success answer that is not JSON (`text/csv`), sent as `Accept`
     /// when the request names none: progenitor asks only for JSON.
     pub accept: Option<&'static str>,
@@ -44,7 +44,7 @@ impl Operation {
             id,
             method: "",
             path: "",
-            authenticated: true,
+            takes_token: true,
             accept: None,
             secrets: &[],
         }
@@ -138,7 +138,7 @@ impl Runtime {
                 .entry(reqwest::header::ACCEPT)
                 .or_insert(reqwest::header::HeaderValue::from_static(accept));
         }
-        if operation.authenticated {
+        if operation.takes_token {
             let header = self
                 .shared
                 .auth
@@ -204,7 +204,7 @@ impl Runtime {
                 elapsed: started.elapsed(),
                 idempotent,
                 can_resend: spare.is_some(),
-                may_renew_token: !refreshed && operation.authenticated,
+                may_renew_token: !refreshed && operation.takes_token,
             };
             let decision = policy.decide(attempted, call);
             if decision == Decision::RenewToken

@@ -38,7 +38,9 @@ pub fn tool(root: &Path) -> Result<PathBuf, String> {
     if !installed {
         run(
             cargo()
-                .args(["install", "--locked", "--quiet", "--root"])
+                // A debug build: it compiles in a fraction of a release build's time, and
+                // the checks it runs here take well under a second either way.
+                .args(["install", "--debug", "--locked", "--quiet", "--root"])
                 .arg(&tools)
                 .args(["cargo-semver-checks", "--version"])
                 .arg(format!("={TOOL_VERSION}")),

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use vmware_cpn_mock::Exchange;
+use vmware_cpn_mock::JournalEntry;
 use vmware_cpn_spec::LoadedSpec;
 use vmware_cpn_spec::load::{self, BodyOf};
 
@@ -22,7 +22,7 @@ fn specs() -> HashMap<&'static str, LoadedSpec> {
 }
 
 /// The operations of the six specs that no exchange answered with a success.
-pub fn operations_never_served(exchanges: &[Exchange]) -> Vec<String> {
+pub fn operations_never_served(exchanges: &[JournalEntry]) -> Vec<String> {
     let served: BTreeSet<(&str, &str)> = exchanges
         .iter()
         .filter(|e| (200..300).contains(&e.status))
@@ -41,17 +41,17 @@ pub fn operations_never_served(exchanges: &[Exchange]) -> Vec<String> {
 }
 
 /// How the JSON requests and answers of `exchanges` depart from their specs.
-pub fn departures_from_the_specs(exchanges: &[Exchange]) -> Vec<String> {
+pub fn departures_from_the_specs(exchanges: &[JournalEntry]) -> Vec<String> {
     departures(exchanges, true)
 }
 
 /// How the JSON answers of `exchanges` depart from their specs, for requests that were bad
 /// on purpose.
-pub fn answers_departing_from_the_specs(exchanges: &[Exchange]) -> Vec<String> {
+pub fn answers_departing_from_the_specs(exchanges: &[JournalEntry]) -> Vec<String> {
     departures(exchanges, false)
 }
 
-fn departures(exchanges: &[Exchange], check_requests: bool) -> Vec<String> {
+fn departures(exchanges: &[JournalEntry], check_requests: bool) -> Vec<String> {
     let specs = specs();
     let mut problems = Vec::new();
     for exchange in exchanges {
