@@ -113,7 +113,7 @@ impl Config {
     }
 
     /// Keeps every exchange (request line, status, answer body) for
-    /// [`crate::MockServer::exchanges`]; off by default, since it holds every body.
+    /// [`crate::MockServer::journal`]; off by default, since it holds every body.
     pub fn record_journal(mut self, on: bool) -> Config {
         self.record_journal = on;
         self
