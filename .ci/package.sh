@@ -6,6 +6,13 @@ set -euo pipefail
 
 : "${CARGO_TARGET_DIR:?set CARGO_TARGET_DIR}"
 dev_only=(--exclude xtask --exclude vmware-cpn-tests --exclude vmware-cpn-test-support)
+# Verification unpacks the packages of cargo's temporary registry under
+# $CARGO_HOME/registry/src/-<hash of that registry's path>/ and reuses an unpacked copy of the
+# same name and version even when the package changed, so a second run in the same place would
+# verify against the first run's sources: drop our own unpacked copies first.
+for unpacked in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/; do
+    rm -rf "$unpacked"/{vmware-cpn-*,cphub-*,navigator-msp-*,vcpp-*}
+done
 cargo package --workspace --locked "${dev_only[@]}"
 
 scratch="$CARGO_TARGET_DIR/scratch"
