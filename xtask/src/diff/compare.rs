@@ -320,24 +320,28 @@ fn content(
     }
 }
 
+/// A response's schema per media type, as comparable JSON (examples and descriptions left
+/// out: they do not change the Rust type).
+fn answer_schemas(
+    spec: &OpenAPI,
+    response: Option<&openapiv3::ReferenceOr<openapiv3::Response>>,
+) -> Option<serde_json::Value> {
+    let response = resolve_response(spec, response?)?;
+    let schemas: BTreeMap<&String, _> = response
+        .content
+        .iter()
+        .map(|(media, m)| (media, &m.schema))
+        .collect();
+    Some(serde_json::to_value(schemas).unwrap_or_default())
+}
+
 fn responses(sides: &Sides<'_>, old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
     let before = &old.responses.responses;
     let after = &new.responses.responses;
-    // The content of the success answers the operation had, to tell whether a new success
-    // status keeps the method's answer type.
-    let success_content = |status: &openapiv3::StatusCode| {
-        after
-            .get(status)
-            .and_then(|r| resolve_response(sides.after, r))
-            .map(|r| {
-                let schemas: BTreeMap<&String, _> = r
-                    .content
-                    .iter()
-                    .map(|(media, m)| (media, &m.schema))
-                    .collect();
-                serde_json::to_value(schemas).unwrap_or_default()
-            })
-    };
+    // The answer schemas of the success statuses kept, to tell whether an added or removed
+    // success status keeps the method's answer type.
+    let success_content =
+        |status: &openapiv3::StatusCode| answer_schemas(sides.after, after.get(status));
     let kept: Vec<_> = before
         .keys()
         .filter(|s| is_success(s) && after.contains_key(*s))
@@ -370,19 +374,8 @@ fn responses(sides: &Sides<'_>, old: &Operation, new: &Operation, changes: &mut 
             .because("errors arrive as the typed error either way")
         });
     }
-    let before_content = |status: &openapiv3::StatusCode| {
-        before
-            .get(status)
-            .and_then(|r| resolve_response(sides.before, r))
-            .map(|r| {
-                let schemas: BTreeMap<&String, _> = r
-                    .content
-                    .iter()
-                    .map(|(media, m)| (media, &m.schema))
-                    .collect();
-                serde_json::to_value(schemas).unwrap_or_default()
-            })
-    };
+    let before_content =
+        |status: &openapiv3::StatusCode| answer_schemas(sides.before, before.get(status));
     for status in before.keys().filter(|s| !after.contains_key(*s)) {
         changes.push(if is_success(status) {
             let change = Change::new(
