@@ -4,20 +4,16 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
+use common::text;
+
 fn xtask(root: &Path, task: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args([task, "--root"])
         .arg(root)
         .output()
         .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// A copy of `specs/` and `tests/snapshots/` in a temporary folder.

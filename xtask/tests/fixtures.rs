@@ -2,37 +2,9 @@
 //! with the changes they must report and how each is classified, and specs with the findings
 //! each rule must report where.
 
-use std::path::PathBuf;
+mod common;
 
-#[derive(serde::Deserialize)]
-struct Case {
-    name: String,
-    #[serde(default)]
-    before_edits: Vec<(String, String)>,
-    edits: Vec<(String, String)>,
-    expect: Vec<String>,
-}
-
-fn fixture(file: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn cases(file: &str) -> Vec<Case> {
-    serde_norway::from_str(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
-
-fn edited(base: &str, edits: &[(String, String)], case: &str) -> String {
-    edits.iter().fold(base.to_owned(), |text, (find, replace)| {
-        assert!(
-            text.contains(find.as_str()),
-            "{case}: the base has no {find:?}"
-        );
-        text.replacen(find.as_str(), replace, 1)
-    })
-}
+use common::{cases, edited, fixture};
 
 #[test]
 fn every_diff_case_reports_exactly_its_changes_so_classified() {

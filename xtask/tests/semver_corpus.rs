@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use vmware_cpn_spec::Surface;
 use xtask::diff::semver;
 
+mod common;
+
+use common::{cases, edited, fixture};
+
 /// The diff corpus's cases this test runs (all twelve kinds of the issue, and more).
 const CASES: &[&str] = &[
     "optional request property added",
@@ -48,27 +52,8 @@ const TOOL_BLIND: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(serde::Deserialize)]
-struct Case {
-    name: String,
-    #[serde(default)]
-    before_edits: Vec<(String, String)>,
-    edits: Vec<(String, String)>,
-}
-
 fn root() -> PathBuf {
     vmware_cpn_spec::workspace_root()
-}
-
-fn fixture(file: &str) -> String {
-    let path = root().join("xtask/tests/fixtures").join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn edited(base: &str, edits: &[(String, String)]) -> String {
-    edits.iter().fold(base.to_owned(), |text, (find, replace)| {
-        text.replacen(find.as_str(), replace, 1)
-    })
 }
 
 /// A scratch crate holding generated code, and the rustdoc JSON of every spec text seen.
@@ -146,7 +131,7 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
 fn our_rust_verdict_is_cargo_semver_checks_verdict() {
     let tool = semver::tool(&root()).unwrap_or_else(|e| panic!("{e}"));
     let base = fixture("base.yaml");
-    let cases: Vec<Case> = serde_norway::from_str(&fixture("diff-cases.yaml")).unwrap();
+    let cases = cases("diff-cases.yaml");
     let mut scratch = Scratch::new(&root().join("target/semver-corpus"));
     let mut disagreements = Vec::new();
     let mut ran = 0;
@@ -155,8 +140,8 @@ fn our_rust_verdict_is_cargo_semver_checks_verdict() {
             .iter()
             .find(|c| c.name == *name)
             .unwrap_or_else(|| panic!("no case {name:?} in diff-cases.yaml"));
-        let before = edited(&base, &case.before_edits);
-        let after = edited(&base, &case.edits);
+        let before = edited(&base, &case.before_edits, name);
+        let after = edited(&base, &case.edits, name);
         let ours = xtask::diff::compare_texts("widgets", "base", Some(&before), Some(&after))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let ours_breaks = ours.changes.iter().any(|c| c.breaks_rust_api());

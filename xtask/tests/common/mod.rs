@@ -1,0 +1,68 @@
+//! What xtask's tests share: the fixture corpus (`tests/fixtures/`: base.yaml and the case
+//! files that edit it), and running git and reading a command's output.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// One case of a corpus: edits to base.yaml (exact find → replace) make its "after" side,
+/// `before_edits` its "before" side, and `expect` says what must be reported.
+#[derive(serde::Deserialize)]
+pub struct Case {
+    pub name: String,
+    #[serde(default)]
+    pub before_edits: Vec<(String, String)>,
+    pub edits: Vec<(String, String)>,
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+/// A file of `tests/fixtures/`.
+pub fn fixture(file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The cases of a corpus file.
+pub fn cases(file: &str) -> Vec<Case> {
+    serde_norway::from_str(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// `base` with `edits` applied; an edit that finds nothing fails the test, naming the case.
+pub fn edited(base: &str, edits: &[(String, String)], case: &str) -> String {
+    edits.iter().fold(base.to_owned(), |text, (find, replace)| {
+        assert!(
+            text.contains(find.as_str()),
+            "{case}: the base has no {find:?}"
+        );
+        text.replacen(find.as_str(), replace, 1)
+    })
+}
+
+/// Runs git in `dir` as a test user; a failure fails the test.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A command's stdout and stderr, as one text.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
