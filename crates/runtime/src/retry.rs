@@ -181,10 +181,18 @@ impl RetryPolicy {
         }
     }
 
-    /// The pause a `Retry-After` puts on every call of the runtime: only one this policy would
-    /// wait out at all.
-    pub fn shared_pause(&self, retry_after: Option<Duration>) -> Option<Duration> {
-        retry_after.filter(|asked| *asked <= self.max_elapsed)
+    /// The pause an answer's `Retry-After` puts on every call of the runtime: only on a
+    /// retryable status, and only one this policy would wait out at all.
+    pub fn shared_pause(&self, attempted: Attempted) -> Option<Duration> {
+        match attempted {
+            Attempted::Answered {
+                status,
+                retry_after,
+            } if RetryPolicy::status_is_retryable(status) => {
+                retry_after.filter(|asked| *asked <= self.max_elapsed)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -309,10 +317,11 @@ mod tests {
             Decision::Stop
         );
         assert_eq!(
-            policy.shared_pause(Some(Duration::from_secs(2))),
+            policy.shared_pause(answered(503, Some(2))),
             Some(Duration::from_secs(2))
         );
-        assert_eq!(policy.shared_pause(Some(Duration::from_secs(31))), None);
+        assert_eq!(policy.shared_pause(answered(503, Some(31))), None);
+        assert_eq!(policy.shared_pause(answered(500, Some(2))), None);
     }
 
     #[test]

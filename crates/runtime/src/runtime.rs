@@ -189,13 +189,7 @@ impl Runtime {
                     retryable: RetryPolicy::error_is_retryable(error),
                 },
             };
-            if let Attempted::Answered {
-                status,
-                retry_after,
-            } = attempted
-                && RetryPolicy::status_is_retryable(status)
-                && let Some(pause) = policy.shared_pause(retry_after)
-            {
+            if let Some(pause) = policy.shared_pause(attempted) {
                 // The server's wait holds back every call of this runtime.
                 self.shared.pause.pause_for(pause);
             }
