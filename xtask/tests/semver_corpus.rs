@@ -120,7 +120,7 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
         )
         .unwrap();
         let json = self.dir.join(format!("side-{}.json", self.docs.len()));
-        semver::rustdoc_json(&self.dir.join("Cargo.toml"), &self.target, &json)
+        semver::rustdoc_json("widgets", &self.dir.join("Cargo.toml"), &self.target, &json)
             .unwrap_or_else(|e| panic!("{e}"));
         self.docs.insert(spec.to_owned(), json.clone());
         json

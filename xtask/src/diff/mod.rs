@@ -125,8 +125,9 @@ fn verify(root: &Path, base: &str, reports: &mut [SpecReport]) -> Result<(), Str
         }
         let before = work.join(format!("{}-baseline.json", report.crate_name));
         let after = work.join(format!("{}-current.json", report.crate_name));
-        semver::rustdoc_json(&manifest(&baseline.root), &target, &before)?;
-        semver::rustdoc_json(&manifest(root), &target, &after)?;
+        let name = &report.crate_name;
+        semver::rustdoc_json(name, &manifest(&baseline.root), &target, &before)?;
+        semver::rustdoc_json(name, &manifest(root), &target, &after)?;
         let verdict = semver::verdict(&tool, &before, &after)?;
         let ours = report.changes.iter().any(Change::breaks_rust_api);
         report.semver_checks = Some(report::Verification {

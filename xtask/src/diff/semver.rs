@@ -50,10 +50,14 @@ pub fn tool(root: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
-/// Writes the rustdoc JSON of the library of the crate at `manifest` to `out`, building in
-/// `target_dir` (shared between calls, so dependencies are documented once).
-pub fn rustdoc_json(manifest: &Path, target_dir: &Path, out: &Path) -> Result<(), String> {
-    let name = crate_name(manifest)?;
+/// Writes the rustdoc JSON of the library of crate `name`, whose manifest is `manifest`, to
+/// `out`, building in `target_dir` (shared between calls, so dependencies are documented once).
+pub fn rustdoc_json(
+    name: &str,
+    manifest: &Path,
+    target_dir: &Path,
+    out: &Path,
+) -> Result<(), String> {
     run(
         cargo()
             .env("RUSTC_BOOTSTRAP", "1")
@@ -115,17 +119,6 @@ pub fn verdict(tool: &Path, baseline: &Path, current: &Path) -> Result<ToolVerdi
         }),
         (false, true) => Err(format!("cargo-semver-checks failed:\n{text}")),
     }
-}
-
-fn crate_name(manifest: &Path) -> Result<String, String> {
-    let text =
-        std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    text.lines()
-        .find_map(|line| {
-            let value = line.trim().strip_prefix("name")?.trim().strip_prefix('=')?;
-            Some(value.trim().trim_matches('"').to_owned())
-        })
-        .ok_or_else(|| format!("{}: no package name", manifest.display()))
 }
 
 fn cargo() -> Command {
