@@ -160,7 +160,7 @@ fn vcpp_stub_is_matched_under_the_api_root() {
 
 #[test]
 fn vcpp_hand_written_stubs_cover_token_order_and_feed() {
-    use vcpp::mock::HandWrittenMockServerExt;
+    use vcpp::mock::{OrdersMockServerExt, TokenMockServerExt};
     let server = MockServer::start();
     let spec = Spec::load("vcpp");
     let token: vcpp::types::TokenResponse = typed(spec.response_example("get_token", "200"));
@@ -218,7 +218,7 @@ fn vcpp_hand_written_stubs_cover_token_order_and_feed() {
 
 #[test]
 fn cphub_support_upload_stub_matches_the_file_part() {
-    use cphub_support::mock::HandWrittenMockServerExt;
+    use cphub_support::mock::AttachmentMockServerExt;
     let server = MockServer::start();
     let stub = server.upload_attachment(|when, then| {
         when.org_id(ORG)

@@ -94,13 +94,22 @@ fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
     if found != hooks {
         return Err(format!("unexpected hook calls in `send`: {found:?}"));
     }
+    // The hooks were `info`'s only readers: it gives way to the operation's constant, so an
+    // operation id the glue does not know fails to compile.
+    let info = block.stmts[..start]
+        .iter()
+        .rposition(|stmt| text(stmt).starts_with("let info = OperationInfo {"))
+        .ok_or("a `send` without progenitor's `OperationInfo`")?;
+    let id = operation_id(&block.stmts[info])?;
+    let constant = quote::format_ident!("{}", crate::runtime_glue::constant_name(&id));
     block.stmts.splice(
         start..start + 4,
         [
-            syn::parse_quote!(let operation = super::operation(info.operation_id);),
+            syn::parse_quote!(let operation = super::operations::#constant;),
             syn::parse_quote!(let response = client.inner.send(request, &operation).await?;),
         ],
     );
+    block.stmts.remove(info);
     let Some(syn::Stmt::Expr(syn::Expr::Match(answer), None)) = block.stmts.last_mut() else {
         return Err("a `send` that does not end in a match on the status".into());
     };
@@ -108,6 +117,30 @@ fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
         rewrite_arm(arm)?;
     }
     Ok(())
+}
+
+/// The string of `let info = OperationInfo { operation_id: "…" };`.
+fn operation_id(stmt: &syn::Stmt) -> Result<String, String> {
+    let syn::Stmt::Local(syn::Local {
+        init: Some(init), ..
+    }) = stmt
+    else {
+        return Err(format!("not a `let info`: {}", text(stmt)));
+    };
+    let syn::Expr::Struct(info) = init.expr.as_ref() else {
+        return Err(format!("`info` is not a struct: {}", text(stmt)));
+    };
+    info.fields
+        .iter()
+        .find(|field| matches!(&field.member, syn::Member::Named(name) if name == "operation_id"))
+        .and_then(|field| match &field.expr {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(id),
+                ..
+            }) => Some(id.value()),
+            _ => None,
+        })
+        .ok_or_else(|| format!("`info` names no operation_id string: {}", text(stmt)))
 }
 
 fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {

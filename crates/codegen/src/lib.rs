@@ -142,7 +142,7 @@ fn render(
             format!("the generated operations cannot be put on the SDK's error type: {message}"),
         ))
     })?;
-    let glue: syn::File = syn::parse2(runtime_glue::tokens(loaded)).map_err(|e| {
+    let glue: syn::File = syn::parse2(runtime_glue::tokens(loaded)?).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
             loaded.file.clone(),
             format!("the runtime glue does not parse: {e}"),

@@ -1,6 +1,7 @@
 //! Wires each generated client to the SDK's runtime (`vmware_cpn_runtime::Runtime`, the client's
-//! inner type): the table that tells it each operation's method, path template, whether it
-//! takes the provider's token and which secrets its answers can hold, and `with_runtime`.
+//! inner type): a constant per operation that tells it the operation's method, path template,
+//! whether it takes the provider's token and which secrets its answers can hold; the spec's
+//! servers as constants; and `with_runtime`.
 //! Every operation hands its request to the runtime through `error_glue`'s rewrite.
 
 use std::collections::BTreeSet;
@@ -8,8 +9,10 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use quote::quote;
 
-use vmware_cpn_spec::LoadedSpec;
+use heck::ToShoutySnakeCase;
 use vmware_cpn_spec::load::{is_success, operations, resolve_response, resolve_schema};
+use vmware_cpn_spec::servers::named_servers;
+use vmware_cpn_spec::{LoadedSpec, SpecErrors};
 
 /// The inner type every client is generated with.
 pub(crate) fn inner_type() -> proc_macro2::TokenStream {
@@ -17,50 +20,78 @@ pub(crate) fn inner_type() -> proc_macro2::TokenStream {
 }
 
 /// Items added to the generated file, beside the client.
-pub(crate) fn tokens(loaded: &LoadedSpec) -> proc_macro2::TokenStream {
+pub(crate) fn tokens(loaded: &LoadedSpec) -> Result<proc_macro2::TokenStream, SpecErrors> {
     let spec = &loaded.spec;
-    let entries = operations(spec).into_iter().map(|op| {
-        let id = op.id();
-        let method = op.method.to_uppercase();
-        let path = op.path;
-        let takes_token = op.takes_token(spec);
-        let accept = match non_json_answer(spec, op.operation) {
-            Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
-            None => quote!(::std::option::Option::None),
+    let servers = named_servers(loaded)?.into_iter().map(|server| {
+        let name = quote::format_ident!("{}", server.name);
+        let url = &server.url;
+        let doc = match (&server.description, &server.operation_id) {
+            (Some(text), Some(id)) => format!(" {text}: the URL of `{id}`."),
+            (None, Some(id)) => format!(" The URL of `{id}`."),
+            (Some(text), None) => format!(" {text}."),
+            (None, None) => " A base URL of the spec.".to_owned(),
         };
-        let secrets = answer_secrets(spec, op.operation);
         quote! {
-            ::vmware_cpn_runtime::Operation {
-                id: #id,
-                method: #method,
-                path: #path,
-                takes_token: #takes_token,
-                accept: #accept,
-                secrets: &[#(#secrets),*],
-            }
+            #[doc = #doc]
+            pub const #name: &str = #url;
         }
     });
-    quote! {
-        /// Every operation of the spec, hand-written ones included, as the runtime sees them.
-        pub const OPERATIONS: &[::vmware_cpn_runtime::Operation] = &[#(#entries),*];
-
-        /// The runtime's view of the operation `id` (hand-written operations send with it too).
-        pub fn operation(id: &'static str) -> ::vmware_cpn_runtime::Operation {
-            OPERATIONS
-                .iter()
-                .find(|operation| operation.id == id)
-                .copied()
-                .unwrap_or(::vmware_cpn_runtime::Operation::unlisted(id))
+    let (names, entries): (Vec<_>, Vec<_>) = operations(spec)
+        .into_iter()
+        .map(|op| {
+            let id = op.id();
+            let name = quote::format_ident!("{}", constant_name(id));
+            let doc = format!(" `{}`.", op.label());
+            let method = op.method.to_uppercase();
+            let path = op.path;
+            let takes_token = op.takes_token(spec);
+            let accept = match non_json_answer(spec, op.operation) {
+                Some(media_type) => quote!(::std::option::Option::Some(#media_type)),
+                None => quote!(::std::option::Option::None),
+            };
+            let secrets = answer_secrets(spec, op.operation);
+            let entry = quote! {
+                #[doc = #doc]
+                pub const #name: ::vmware_cpn_runtime::Operation = ::vmware_cpn_runtime::Operation {
+                    id: #id,
+                    method: #method,
+                    path: #path,
+                    takes_token: #takes_token,
+                    accept: #accept,
+                    secrets: &[#(#secrets),*],
+                };
+            };
+            (name, entry)
+        })
+        .unzip();
+    Ok(quote! {
+        /// The spec's servers, by their `x-name`: base URLs for [`Client::with_runtime`], and
+        /// the URL of each operation that names a server of its own.
+        pub mod servers {
+            #(#servers)*
         }
 
+        /// Each operation of the spec, hand-written ones included, as the runtime sees it.
+        pub mod operations {
+            #(#entries)*
+        }
+
+        /// Every operation of the spec, in the spec's order.
+        pub const OPERATIONS: &[::vmware_cpn_runtime::Operation] = &[#(operations::#names),*];
+
         impl Client {
-            /// A client for `baseurl` (see `vmware_cpn_runtime::presets`) that sends every request
-            /// through `runtime`: its HTTP client, authentication, retries and tracing.
+            /// A client for `baseurl` (see [`servers`]) that sends every request through
+            /// `runtime`: its HTTP client, authentication, retries and tracing.
             pub fn with_runtime(baseurl: &str, runtime: ::vmware_cpn_runtime::Runtime) -> Self {
                 Self::new_with_client(baseurl, runtime.http_client().clone(), runtime)
             }
         }
-    }
+    })
+}
+
+/// The constant an operation id becomes in `operations`: `list_tenants` → `LIST_TENANTS`.
+pub(crate) fn constant_name(operation_id: &str) -> String {
+    operation_id.to_shouty_snake_case()
 }
 
 /// The media type of the success answer when it is one, and not JSON.

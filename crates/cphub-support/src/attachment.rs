@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use futures::TryStream;
-use progenitor_client::{ClientInfo, ResponseValue, encode_path};
+use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
 use vmware_cpn_runtime::answer;
 
 use crate::types::ErrorResponse;
-use crate::{Client, Error};
+use crate::{Client, Error, operations};
 
 /// The form field holding the file's name, as the spec names it.
 const FILE_DETAIL_FIELD: &str = "fileDetail";
@@ -152,19 +152,16 @@ impl Client {
         support_request_id: &str,
         attachment: Attachment,
     ) -> Result<ResponseValue<()>, Error<ErrorResponse>> {
-        let url = format!(
-            "{}/cphub/api/support/v1/orgs/{}/support-requests/{}/upload",
-            self.baseurl(),
-            encode_path(org_id),
-            encode_path(support_request_id),
-        );
+        let operation = operations::UPLOAD_ATTACHMENT;
+        let url = operation
+            .url(self.baseurl(), &[org_id, support_request_id])
+            .map_err(Error::InvalidRequest)?;
         let request = self
             .client()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .multipart(attachment.into_form().map_err(Error::InvalidRequest)?)
             .build()?;
-        let operation = crate::operation("upload_attachment");
         let response = self.inner.send(request, &operation).await?;
         answer::empty(response, &operation).await
     }

@@ -21,7 +21,8 @@ const CSP_TOKEN_HEADER: HeaderName = HeaderName::from_static("csp-auth-token");
 /// How long a token whose announced lifetime overflows the clock is kept.
 const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
-const CSP_EXCHANGE_PATH: &str = "/cphub/api/auth/v1/authn/accesstoken";
+// `CSP_EXCHANGE_PATH`, from the spec (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/csp_exchange.rs"));
 
 /// How requests are authenticated.
 #[derive(Clone, Debug)]

@@ -1,14 +1,6 @@
-//! Base URLs of the services, for `Client::with_runtime`.
+//! Base URLs of the services, for `Client::with_runtime`, and VCPP's token URLs, for
+//! [`Auth::vcpp_client_credentials`](crate::Auth::vcpp_client_credentials): the named
+//! servers (`x-name`) of the specs, written at build time from `specs/cphub-auth.yaml`
+//! (which every CPHub/Navigator surface shares) and `specs/vcpp.yaml`.
 
-/// Cloud Partner Navigator: every CPHub/Navigator surface.
-pub const NAVIGATOR: &str = "https://console.navigator.vmware.com";
-/// The legacy Cloud Provider Hub host, which serves the same API.
-pub const CPHUB_LEGACY: &str = "https://console.cloud.vmware.com";
-/// The VCPP API root, production.
-pub const VCPP_PRODUCTION: &str = "https://vconnect.vmware.com/v1/m3/api/vcpp";
-/// The VCPP API root, development (sandbox).
-pub const VCPP_DEVELOPMENT: &str = "https://apigw-test.vmware.com/cd/v1/m3/api/vcpp";
-/// The VCPP token endpoint, production (the m0 root).
-pub const VCPP_PRODUCTION_TOKEN: &str = "https://vconnect.vmware.com/v1/m0/api/token/oauth";
-/// The VCPP token endpoint, development.
-pub const VCPP_DEVELOPMENT_TOKEN: &str = "https://apigw-test.vmware.com/cd/v1/m0/api/token/oauth";
+include!(concat!(env!("OUT_DIR"), "/presets.rs"));

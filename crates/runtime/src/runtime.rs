@@ -38,15 +38,33 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The entry for an operation id a client does not list: authenticated, path unknown.
-    pub const fn unlisted(id: &'static str) -> Operation {
-        Operation {
-            id,
-            method: "",
-            path: "",
-            takes_token: true,
-            accept: None,
-            secrets: &[],
+    /// The operation's URL under `base_url`, its path's `{parameters}` filled in order with
+    /// `values`, percent-encoded as the generated operations encode theirs: how the
+    /// hand-written operations build their requests from the spec's path instead of copying
+    /// it. An error names the operation when the count of values differs from the path's.
+    pub fn url(&self, base_url: &str, values: &[&str]) -> Result<String, String> {
+        let mismatch = || {
+            format!(
+                "`{}`: {} takes as many values as it has parameters, not {}",
+                self.id,
+                self.path,
+                values.len()
+            )
+        };
+        let mut url = base_url.trim_end_matches('/').to_owned();
+        let mut given = values.iter();
+        let mut rest = self.path;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').ok_or_else(mismatch)?;
+            let value = given.next().ok_or_else(mismatch)?;
+            url.push_str(&rest[..open]);
+            url.push_str(&progenitor_client::encode_path(value));
+            rest = &rest[close + 1..];
+        }
+        url.push_str(rest);
+        match given.next() {
+            None => Ok(url),
+            Some(_) => Err(mismatch()),
         }
     }
 }
@@ -349,4 +367,44 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
         "vmware-partner-sdk-rust/",
         env!("CARGO_PKG_VERSION")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Operation;
+
+    const UPLOAD: Operation = Operation {
+        id: "upload_attachment",
+        method: "POST",
+        path: "/orgs/{orgId}/support-requests/{supportRequestId}/upload",
+        takes_token: true,
+        accept: None,
+        secrets: &[],
+    };
+
+    #[test]
+    fn url_fills_the_path_parameters_in_order_percent_encoded() {
+        assert_eq!(
+            UPLOAD.url("http://127.0.0.1:1/", &["org 1", "a/b"]),
+            Ok("http://127.0.0.1:1/orgs/org%201/support-requests/a%2Fb/upload".to_owned())
+        );
+        let no_parameters = Operation {
+            path: "/order",
+            ..UPLOAD
+        };
+        assert_eq!(
+            no_parameters.url("http://h/v1", &[]),
+            Ok("http://h/v1/order".to_owned())
+        );
+    }
+
+    #[test]
+    fn url_names_the_operation_when_the_values_do_not_fit_the_path() {
+        for values in [&["org"][..], &["org", "ticket", "extra"][..]] {
+            let error = UPLOAD
+                .url("http://h", values)
+                .expect_err("a count mismatch");
+            assert!(error.contains("`upload_attachment`"), "{error}");
+        }
+    }
 }

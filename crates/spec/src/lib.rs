@@ -14,6 +14,7 @@ pub mod lint;
 pub mod load;
 pub mod naming;
 pub mod open_enum;
+pub mod servers;
 mod surfaces;
 mod validate;
 

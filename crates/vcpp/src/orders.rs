@@ -1,6 +1,7 @@
-//! The vcpp operations progenitor cannot generate (`get_token`, `place_order`,
-//! `get_order_feed`), served by hand through the same `Runtime::send` and
-//! `vmware_cpn_runtime::answer` as the generated ones, so they fail with the same `Error`.
+//! Placing orders and reading the order feed (`place_order`, `get_order_feed`): operations
+//! progenitor cannot generate (a request body in two media types; an Atom or JSON answer and
+//! a bodiless `304`), served through the same `Runtime::send` and `vmware_cpn_runtime::answer`
+//! as the generated ones, so they fail with the same `Error`.
 
 use chrono::{DateTime, Utc};
 use progenitor_client::{ClientInfo, ResponseValue};
@@ -9,22 +10,8 @@ use vmware_cpn_runtime::answer;
 
 use crate::order_feed::OrderFeed;
 use crate::order_xml::order_to_xml;
-use crate::types::{
-    ErrorResponse, OrderFeedJson, OrderRequestEnvelope, OrderResponse, TokenResponse,
-};
-use crate::{Client, Error};
-
-/// The API root every preset ends in, and the token endpoint beside it (the guide's m3 and
-/// m0 middleware stacks on the same host).
-const API_ROOT: &str = "/v1/m3/api/vcpp";
-const TOKEN_PATH: &str = "/v1/m0/api/token/oauth";
-
-/// The token endpoint of the environment whose API root is `base_url`: production, the
-/// development gateway, or a mock serving both roots.
-pub fn token_url(base_url: &str) -> Option<String> {
-    let host = base_url.trim_end_matches('/').strip_suffix(API_ROOT)?;
-    Some(format!("{host}{TOKEN_PATH}"))
-}
+use crate::types::{ErrorResponse, OrderFeedJson, OrderRequestEnvelope, OrderResponse};
+use crate::{Client, Error, operations};
 
 /// An HTTP date (`Fri, 11 Nov 2016 20:34:35 GMT`), as `If-Modified-Since` carries it.
 pub(crate) fn http_date(at: DateTime<Utc>) -> String {
@@ -59,42 +46,6 @@ impl OrderFeedQuery {
 }
 
 impl Client {
-    /// Exchanges the Anypoint Client ID and Client Secret (HTTP Basic) for a bearer token,
-    /// valid 20 minutes, at the token endpoint beside this client's API root.
-    pub async fn get_token(
-        &self,
-        client_id: &str,
-        client_secret: &str,
-    ) -> Result<ResponseValue<TokenResponse>, Error<ErrorResponse>> {
-        let url = token_url(self.baseurl()).ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "cannot derive the token endpoint from {}: it does not end in {API_ROOT}; \
-                 use get_token_at",
-                self.baseurl()
-            ))
-        })?;
-        self.get_token_at(&url, client_id, client_secret).await
-    }
-
-    /// As [`get_token`](Self::get_token), at an explicit token endpoint URL.
-    pub async fn get_token_at(
-        &self,
-        token_url: &str,
-        client_id: &str,
-        client_secret: &str,
-    ) -> Result<ResponseValue<TokenResponse>, Error<ErrorResponse>> {
-        let request = self
-            .client()
-            .post(token_url)
-            .header(ACCEPT, "application/json")
-            .basic_auth(client_id, Some(client_secret))
-            .build()?;
-        let operation = crate::operation("get_token");
-        let mut response = self.inner.send(request, &operation).await?;
-        answer::redact_also(&mut response, client_secret);
-        answer::json_or_error(response, &operation).await
-    }
-
     /// Places an order, sent as JSON. Never retried: an order must not be placed twice.
     pub async fn place_order(
         &self,
@@ -102,11 +53,15 @@ impl Client {
     ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
         let request = self
             .client()
-            .post(format!("{}/order", self.baseurl()))
+            .post(
+                operations::PLACE_ORDER
+                    .url(self.baseurl(), &[])
+                    .map_err(Error::InvalidRequest)?,
+            )
             .header(ACCEPT, "application/json")
             .json(order)
             .build()?;
-        let operation = crate::operation("place_order");
+        let operation = operations::PLACE_ORDER;
         let response = self.inner.send(request, &operation).await?;
         answer::json_or_error(response, &operation).await
     }
@@ -120,12 +75,16 @@ impl Client {
         let xml = order_to_xml(order).map_err(|e| Error::InvalidRequest(e.message))?;
         let request = self
             .client()
-            .post(format!("{}/order", self.baseurl()))
+            .post(
+                operations::PLACE_ORDER
+                    .url(self.baseurl(), &[])
+                    .map_err(Error::InvalidRequest)?,
+            )
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/xml")
             .body(xml)
             .build()?;
-        let operation = crate::operation("place_order");
+        let operation = operations::PLACE_ORDER;
         let response = self.inner.send(request, &operation).await?;
         answer::json_or_error(response, &operation).await
     }
@@ -181,7 +140,11 @@ impl Client {
     ) -> Result<(reqwest::Response, vmware_cpn_runtime::Operation), Error<ErrorResponse>> {
         let mut request = self
             .client()
-            .get(format!("{}/orderfeed", self.baseurl()))
+            .get(
+                operations::GET_ORDER_FEED
+                    .url(self.baseurl(), &[])
+                    .map_err(Error::InvalidRequest)?,
+            )
             .header(ACCEPT, accept);
         // The VCPP guide (§4.8) lists the date as the query parameter `if-Modified-Since`;
         // HTTP names it a header. Which one the gateway reads is unknown, so both carry it.
@@ -194,7 +157,7 @@ impl Client {
         if let Some(request_id) = &query.request_id {
             request = request.query(&[("requestId", request_id)]);
         }
-        let operation = crate::operation("get_order_feed");
+        let operation = operations::GET_ORDER_FEED;
         let response = self.inner.send(request.build()?, &operation).await?;
         Ok((response, operation))
     }

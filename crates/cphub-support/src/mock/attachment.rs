@@ -1,13 +1,31 @@
-//! A typed httpmock helper for the operation this crate serves by hand: the multipart
-//! attachment upload, in the style of the generated helpers.
+//! A typed httpmock helper for the multipart attachment upload (`upload_attachment`), in the
+//! style of the generated helpers, through [`AttachmentMockServerExt`].
 
 use httpmock::{Method, Mock, MockServer, Then, When};
 
+use crate::operations::UPLOAD_ATTACHMENT;
 use crate::types::ErrorResponse;
 
-const UPLOAD: &str = "/cphub/api/support/v1/orgs/[^/]*/support-requests/[^/]*/upload";
+/// The upload's path as a pattern: the parameter `fixed` names is its value, any other
+/// parameter any segment.
+fn path_pattern(fixed: Option<(&str, &str)>) -> regex::Regex {
+    let segments: Vec<String> = UPLOAD_ATTACHMENT
+        .path
+        .split('/')
+        .map(|segment| {
+            let parameter = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+            match (parameter, fixed) {
+                (Some(name), Some((fixed, value))) if name == fixed => regex::escape(value),
+                (Some(_), _) => "[^/]*".to_owned(),
+                (None, _) => regex::escape(segment),
+            }
+        })
+        .collect();
+    regex::Regex::new(&format!("^{}$", segments.join("/")))
+        .expect("escaped segments and `[^/]*` form a valid pattern")
+}
 
-/// Uploading an attachment (`POST …/support-requests/{id}/upload`, multipart).
+/// Uploading an attachment (`upload_attachment`, multipart).
 pub struct UploadAttachmentWhen(When);
 
 impl UploadAttachmentWhen {
@@ -16,19 +34,22 @@ impl UploadAttachmentWhen {
         Self(
             inner
                 .method(Method::POST)
-                .path_matches(regex::Regex::new(&format!("^{UPLOAD}$")).expect("a valid pattern"))
+                .path_matches(path_pattern(None))
                 .header_prefix("content-type", "multipart/form-data"),
         )
     }
 
     /// Matches the organization.
     pub fn org_id(self, value: &str) -> Self {
-        Self(self.0.path_includes(format!("/orgs/{value}/")))
+        Self(self.0.path_matches(path_pattern(Some(("orgId", value)))))
     }
 
     /// Matches the support request.
     pub fn support_request_id(self, value: &str) -> Self {
-        Self(self.0.path_includes(format!("/support-requests/{value}/")))
+        Self(
+            self.0
+                .path_matches(path_pattern(Some(("supportRequestId", value)))),
+        )
     }
 
     /// Matches the file's name, as the `fileDetail` part carries it.
@@ -80,8 +101,8 @@ impl UploadAttachmentThen {
     }
 }
 
-/// A method per hand-written operation, as [`super::MockServerExt`] has per generated one.
-pub trait HandWrittenMockServerExt {
+/// Stubs the attachment upload, as [`super::MockServerExt`] stubs each generated operation.
+pub trait AttachmentMockServerExt {
     /// Stubs the attachment upload.
     fn upload_attachment<F: FnOnce(UploadAttachmentWhen, UploadAttachmentThen)>(
         &self,
@@ -89,7 +110,7 @@ pub trait HandWrittenMockServerExt {
     ) -> Mock<'_>;
 }
 
-impl HandWrittenMockServerExt for MockServer {
+impl AttachmentMockServerExt for MockServer {
     fn upload_attachment<F: FnOnce(UploadAttachmentWhen, UploadAttachmentThen)>(
         &self,
         config: F,
