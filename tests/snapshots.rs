@@ -5,8 +5,11 @@
 
 fn assert_snapshots(name: &str) {
     let generated = vmware_cpn_codegen::generate(name).unwrap_or_else(|errors| panic!("{errors}"));
-    let dir = vmware_cpn_spec::workspace_root().join("tests/snapshots");
-    for snap in xtask::snapshot::snapshots(name, &generated) {
+    let root = vmware_cpn_spec::workspace_root();
+    let dir = root.join("tests/snapshots");
+    let surface = vmware_cpn_spec::surface(name).unwrap_or_else(|errors| panic!("{errors}"));
+    let snapshots = xtask::snapshot::snapshots(surface, &generated, &root);
+    for snap in snapshots.unwrap_or_else(|error| panic!("{error}")) {
         if let Some(drift) = xtask::snapshot::drift_from_file(&dir, &snap) {
             panic!(
                 "{} of specs/{name}.yaml drifted from {}; run `cargo xtask regen`:\n{drift}",

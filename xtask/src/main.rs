@@ -137,12 +137,12 @@ fn generate_all(root: &Path) -> (Vec<(String, Vec<Snapshot>)>, Vec<String>) {
     let mut generated = Vec::new();
     let mut problems = unknown_specs(root);
     for surface in vmware_cpn_spec::SURFACES {
-        match vmware_cpn_codegen::generate_in(root, surface.name) {
-            Ok(g) => generated.push((
-                surface.name.to_owned(),
-                snapshot::snapshots(surface.name, &g),
-            )),
-            Err(errors) => problems.extend(errors.0.iter().map(ToString::to_string)),
+        let snapshots = vmware_cpn_codegen::generate_in(root, surface.name)
+            .map_err(|errors| errors.0.iter().map(ToString::to_string).collect())
+            .and_then(|g| snapshot::snapshots(surface, &g, root).map_err(|e| vec![e]));
+        match snapshots {
+            Ok(snapshots) => generated.push((surface.name.to_owned(), snapshots)),
+            Err(errors) => problems.extend(errors),
         }
     }
     generated.push(("cpn".to_owned(), vec![cli_help_snapshot()]));

@@ -2,7 +2,10 @@
 //! `cargo insta` tooling reads them), and the one comparer that says how a snapshot drifted:
 //! `cargo xtask check` and the snapshot tests under `tests/` both use [`drift`].
 
-use vmware_cpn_codegen::Generated;
+use std::path::Path;
+
+use vmware_cpn_codegen::{Generated, with_hand_written};
+use vmware_cpn_spec::Surface;
 
 /// One derived artifact of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +36,17 @@ impl Snapshot {
     }
 }
 
-/// Every snapshot of one spec.
-pub fn snapshots(name: &str, generated: &Generated) -> Vec<Snapshot> {
-    let stem = name.replace('-', "_");
-    vec![
+/// Every snapshot of one spec. `root` is the workspace whose `crates/<name>/src/` holds the
+/// hand-written methods the API surface lists.
+pub fn snapshots(
+    surface: &Surface,
+    generated: &Generated,
+    root: &Path,
+) -> Result<Vec<Snapshot>, String> {
+    let stem = surface.name.replace('-', "_");
+    let crate_src = root.join("crates").join(surface.name).join("src");
+    let api_surface = with_hand_written(surface, &generated.surface, &crate_src)?;
+    Ok(vec![
         Snapshot {
             name: format!("generated__{stem}"),
             kind: "generated code",
@@ -47,9 +57,9 @@ pub fn snapshots(name: &str, generated: &Generated) -> Vec<Snapshot> {
             name: format!("api_surface__{stem}"),
             kind: "API surface",
             expression: "generated.surface",
-            contents: generated.surface.clone(),
+            contents: api_surface,
         },
-    ]
+    ])
 }
 
 /// The contents of an insta snapshot file: everything after the second `---` line.

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::text;
+use common::{copy_dir, text};
 
 fn xtask(root: &Path, task: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -16,20 +16,19 @@ fn xtask(root: &Path, task: &str) -> Output {
         .unwrap()
 }
 
-/// A copy of `specs/` and `tests/snapshots/` in a temporary folder.
+/// A copy of `specs/`, `tests/snapshots/` and the client crates' sources (whose hand-written
+/// methods the API surfaces list) in a temporary folder.
 fn workspace_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let source = vmware_cpn_spec::workspace_root();
-    for folder in ["specs", "tests/snapshots"] {
-        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
-        for entry in std::fs::read_dir(source.join(folder)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(
-                entry.path(),
-                dir.path().join(folder).join(entry.file_name()),
-            )
-            .unwrap();
-        }
+    let crates = vmware_cpn_spec::SURFACES
+        .iter()
+        .map(|surface| format!("crates/{}/src", surface.name));
+    for folder in ["specs".to_owned(), "tests/snapshots".to_owned()]
+        .into_iter()
+        .chain(crates)
+    {
+        copy_dir(&source.join(&folder), &dir.path().join(&folder));
     }
     dir
 }

@@ -9,20 +9,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::{git, text};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
-}
+use common::{copy_dir, git, text};
 
 /// A repository on `main` with `specs/cphub-core.yaml` and `crates/cphub-core`, committed.
 fn repository() -> (tempfile::TempDir, String) {

@@ -1,5 +1,9 @@
 //! The compact API surface: one line per operation, so a reviewer sees at a glance what a
-//! spec change does to the Rust API.
+//! spec change does to the Rust API. A hand-written operation's line names why it is served by
+//! hand; [`with_hand_written`] lists under it the methods the crate really serves it with, read
+//! from the crate's sources, since the spec cannot say what they take.
+
+use std::path::Path;
 
 use heck::ToSnakeCase;
 use openapiv3::{
@@ -54,14 +58,20 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
                 params.push(format!("body {media}: {ty}"));
             }
         }
-        let shape = match surface.hand_written(id) {
-            Some(hand) => format!("hand-written ({})", hand.reason),
-            None => format!(
-                "{} / {}",
-                response_type(spec, op.operation, id, true),
-                response_type(spec, op.operation, id, false)
-            ),
-        };
+        if let Some(hand) = surface.hand_written(id) {
+            out.push_str(&format!(
+                "{} {} → {id}: hand-written ({})\n",
+                op.method.to_uppercase(),
+                op.path,
+                hand.reason
+            ));
+            continue;
+        }
+        let shape = format!(
+            "{} / {}",
+            response_type(spec, op.operation, id, true),
+            response_type(spec, op.operation, id, false)
+        );
         out.push_str(&format!(
             "{} {} → {id}({}) → {shape}\n",
             op.method.to_uppercase(),
@@ -70,6 +80,116 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
         ));
     }
     out
+}
+
+/// `surface_text` (from [`describe`]) with, under each hand-written operation's line, the
+/// signature of every `pub` method of an `impl Client` in `crate_src` (the crate's `src/`,
+/// its `mock/` helpers aside) that serves it: the method named like the operation, or like it
+/// with a suffix (`place_order_xml`). An operation no method serves is an error.
+pub fn with_hand_written(
+    surface: &Surface,
+    surface_text: &str,
+    crate_src: &Path,
+) -> Result<String, String> {
+    let methods = client_methods(crate_src)?;
+    let mut out = String::new();
+    for line in surface_text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(id) = surface
+            .hand_written
+            .iter()
+            .map(|hand| hand.operation_id)
+            .find(|id| line.contains(&format!(" → {id}: hand-written (")))
+        else {
+            continue;
+        };
+        let serving: Vec<&String> = methods
+            .iter()
+            .filter(|(name, _)| {
+                name == id
+                    || name
+                        .strip_prefix(id)
+                        .is_some_and(|rest| rest.starts_with('_'))
+            })
+            .map(|(_, signature)| signature)
+            .collect();
+        if serving.is_empty() {
+            return Err(format!(
+                "{}: no `pub fn {id}…` in an `impl Client` serves the hand-written `{id}`",
+                crate_src.display()
+            ));
+        }
+        for signature in serving {
+            out.push_str(&format!("    {signature}\n"));
+        }
+    }
+    Ok(out)
+}
+
+/// Name and one-line signature of each `pub` method of an `impl Client` under `dir`, in
+/// file-name order.
+fn client_methods(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    entries.sort();
+    let mut methods = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name != "mock") {
+                methods.extend(client_methods(&path)?);
+            }
+            continue;
+        }
+        if path.extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file = syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(ty) = block.self_ty.as_ref() else {
+                continue;
+            };
+            if block.trait_.is_some() || !ty.path.is_ident("Client") {
+                continue;
+            }
+            for item in block.items {
+                if let syn::ImplItem::Fn(method) = item
+                    && matches!(method.vis, syn::Visibility::Public(_))
+                {
+                    methods.push((method.sig.ident.to_string(), one_line(&method.sig)));
+                }
+            }
+        }
+    }
+    Ok(methods)
+}
+
+/// `async fn get_token(&self, client_id: &str) -> Result<…>`, as rustfmt would write it on
+/// one line.
+fn one_line(signature: &syn::Signature) -> String {
+    let item: syn::TraitItemFn = syn::parse_quote!(#signature;);
+    let file: syn::File = syn::parse_quote!(trait Client { #item });
+    let text = prettyplease::unparse(&file);
+    let body = text
+        .trim()
+        .strip_prefix("trait Client {")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .unwrap_or(&text);
+    body.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(", )", ")")
+        .trim_end_matches(';')
+        .to_owned()
 }
 
 /// The success (`success = true`) or error body type, as the generated method returns it.
@@ -157,5 +277,60 @@ fn inline_type_name(schema: &Schema, inline_name: &str) -> String {
             }
         }
         _ => type_name_of(inline_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SURFACE: Surface = Surface {
+        name: "test",
+        hand_written: &[vmware_cpn_spec::HandWritten {
+            operation_id: "place_order",
+            reason: "two media types",
+        }],
+    };
+    const TEXT: &str =
+        "GET /a → get_a() → A / E\nPOST /order → place_order: hand-written (two media types)\n";
+
+    fn crate_src(source: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("mock")).unwrap();
+        std::fs::write(dir.path().join("orders.rs"), source).unwrap();
+        // Helpers under mock/ are not the client's methods.
+        std::fs::write(
+            dir.path().join("mock/orders.rs"),
+            "impl Client { pub fn place_order_mock(&self) {} }",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn hand_written_operations_show_the_methods_that_serve_them() {
+        let dir = crate_src(
+            "impl Client {\n pub async fn place_order(&self, order: &Order) -> Result<(), E> { todo!() }\n \
+             pub fn place_order_xml(&self, order: &Order, pretty: bool) {}\n \
+             fn place_order_private(&self) {}\n pub fn placed(&self) {}\n}\n",
+        );
+        let text = with_hand_written(&SURFACE, TEXT, dir.path()).unwrap();
+        assert_eq!(
+            text,
+            "GET /a → get_a() → A / E\n\
+             POST /order → place_order: hand-written (two media types)\n    \
+             async fn place_order(&self, order: &Order) -> Result<(), E>\n    \
+             fn place_order_xml(&self, order: &Order, pretty: bool)\n"
+        );
+    }
+
+    #[test]
+    fn a_hand_written_operation_no_method_serves_is_an_error() {
+        let dir = crate_src("impl Client { pub fn other(&self) {} }");
+        let error = with_hand_written(&SURFACE, TEXT, dir.path()).unwrap_err();
+        assert!(
+            error.contains("serves the hand-written `place_order`"),
+            "{error}"
+        );
     }
 }

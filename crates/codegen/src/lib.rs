@@ -23,6 +23,7 @@ mod runtime_glue;
 
 use std::path::Path;
 
+pub use api_surface::with_hand_written;
 pub use build_script::build_script;
 use vmware_cpn_spec::open_enum::OpenEnum;
 use vmware_cpn_spec::{LoadedSpec, SpecError, SpecErrors, Surface, read_in, surface, validate};
