@@ -58,7 +58,7 @@ fn write_facts(crate_dir: &Path, out_dir: &Path) -> Result<(), SpecErrors> {
         })?
         .path;
     let exchange = format!(
-        "/// The path of {}'s `{CSP_EXCHANGE}`.\nconst CSP_EXCHANGE_PATH: &str = {exchange:?};\n",
+        "/// The path of {}'s `{CSP_EXCHANGE}`.\npub(super) const CSP_EXCHANGE_PATH: &str = {exchange:?};\n",
         auth.file
     );
     write(&out_dir.join("presets.rs"), &presets, &auth)?;
