@@ -82,7 +82,7 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
     out
 }
 
-/// `surface_text` (from [`describe`]) with, under each hand-written operation's line, the
+/// `surface_text` (`Generated::surface`) with, under each hand-written operation's line, the
 /// signature of every `pub` method of an `impl Client` in `crate_src` (the crate's `src/`,
 /// its `mock/` helpers aside) that serves it: the method named like the operation, or like it
 /// with a suffix (`place_order_xml`). An operation no method serves is an error.
