@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 /// Generates `OUT_DIR/<crate_name>.rs` (the client) and `OUT_DIR/<crate_name>_examples.rs`
-/// (round-trip tests of the spec's examples) and `OUT_DIR/<crate_name>_httpmock.rs` (typed
-/// httpmock helpers, for the crate's `mock` feature) from `specs/<name>.yaml` in the calling
+/// (round-trip tests of the spec's examples) and, with the crate's `mock` feature,
+/// `OUT_DIR/<crate_name>_httpmock.rs` (typed httpmock helpers) from `specs/<name>.yaml` in the calling
 /// crate's own directory: each client crate carries its spec (a symlink into the workspace's
 /// `specs/`, which `cargo package` copies as a file), so a packaged crate builds anywhere.
 ///
@@ -18,7 +18,13 @@ pub fn build_script(name: &str) {
     let crate_dir = PathBuf::from(crate_dir);
     let spec = vmware_cpn_spec::spec_path_in(&crate_dir, name);
     println!("cargo:rerun-if-changed={}", spec.display());
-    let generated = match crate::generate_in(&crate_dir, name) {
+    // The helpers are only compiled with the crate's `mock` feature (cargo reruns this script
+    // when features change).
+    let httpmock = match std::env::var_os("CARGO_FEATURE_MOCK") {
+        Some(_) => crate::Httpmock::Generate,
+        None => crate::Httpmock::Skip,
+    };
+    let generated = match crate::generate_in_with(&crate_dir, name, httpmock) {
         Ok(generated) => generated,
         Err(errors) => {
             for error in &errors.0 {
@@ -33,11 +39,14 @@ pub fn build_script(name: &str) {
     };
     let stem = name.replace('-', "_");
     let out_dir = PathBuf::from(out_dir);
-    for (file, contents) in [
+    let mut files = vec![
         (format!("{stem}.rs"), &generated.code),
         (format!("{stem}_examples.rs"), &generated.example_tests),
-        (format!("{stem}_httpmock.rs"), &generated.httpmock),
-    ] {
+    ];
+    if httpmock == crate::Httpmock::Generate {
+        files.push((format!("{stem}_httpmock.rs"), &generated.httpmock));
+    }
+    for (file, contents) in files {
         let out = out_dir.join(file);
         if let Err(e) = std::fs::write(&out, contents) {
             eprintln!("error: cannot write {}: {e}", out.display());

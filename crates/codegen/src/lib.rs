@@ -39,8 +39,19 @@ pub struct Generated {
     /// A test module with one round-trip test per JSON example of the spec.
     pub example_tests: String,
     /// Typed `httpmock` helpers (`MockServerExt`, `operations`) for the crate's `mock`
-    /// feature.
+    /// feature; empty when generated with [`Httpmock::Skip`].
     pub httpmock: String,
+}
+
+/// Whether the typed httpmock helpers are generated too. They take a second progenitor run
+/// over the spec, which progenitor 0.15 cannot share with the client's (`Generator::httpmock`
+/// processes every operation again), so a client's build without its `mock` feature skips it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Httpmock {
+    /// Generate them.
+    Generate,
+    /// Leave [`Generated::httpmock`] empty.
+    Skip,
 }
 
 /// Loads, validates and generates the client of `specs/<name>.yaml`.
@@ -50,13 +61,31 @@ pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
 
 /// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
 pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
+    generate_in_with(root, name, Httpmock::Generate)
+}
+
+/// As [`generate_in`], generating the httpmock helpers or not.
+pub fn generate_in_with(
+    root: &Path,
+    name: &str,
+    httpmock: Httpmock,
+) -> Result<Generated, SpecErrors> {
     let surface = surface(name)?;
-    generate_from_str(surface, &read_in(root, surface)?)
+    generate_from_str_with(surface, &read_in(root, surface)?, httpmock)
 }
 
 /// Generates from spec text already in memory; `surface` names the file in errors and
 /// says which operations are served by hand.
 pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, SpecErrors> {
+    generate_from_str_with(surface, text, Httpmock::Generate)
+}
+
+/// As [`generate_from_str`], generating the httpmock helpers or not.
+pub fn generate_from_str_with(
+    surface: &Surface,
+    text: &str,
+    httpmock: Httpmock,
+) -> Result<Generated, SpecErrors> {
     let loaded = LoadedSpec::parse(surface.display_path(), text)?;
     validate(surface, &loaded)?;
     let mut generated_spec = surface.without_hand_written(&loaded.spec);
@@ -65,10 +94,13 @@ pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, Spe
     let settings = settings(&enums);
     let tokens = progenitor_run::generate_tokens(&loaded, &generated_spec, &settings)?;
     let code = render(&loaded, tokens, &enums)?;
-    let httpmock = render_httpmock(
-        &loaded,
-        progenitor_run::httpmock_tokens(&loaded, &generated_spec, &settings)?,
-    )?;
+    let httpmock = match httpmock {
+        Httpmock::Generate => render_httpmock(
+            &loaded,
+            progenitor_run::httpmock_tokens(&loaded, &generated_spec, &settings)?,
+        )?,
+        Httpmock::Skip => String::new(),
+    };
     let surface_text = api_surface::describe(surface, &loaded.spec);
     let example_tests = examples::test_module(&examples::collect(&loaded, surface));
     Ok(Generated {
@@ -200,6 +232,17 @@ fn default_extra_maps(code: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_httpmock_helpers_are_generated_only_when_asked_for() {
+        let surface = surface("navigator-msp").unwrap();
+        let text = read_in(&vmware_cpn_spec::workspace_root(), surface).unwrap();
+        let with = generate_from_str_with(surface, &text, Httpmock::Generate).unwrap();
+        let without = generate_from_str_with(surface, &text, Httpmock::Skip).unwrap();
+        assert!(with.httpmock.contains("pub trait MockServerExt"));
+        assert!(without.httpmock.is_empty());
+        assert_eq!(with.code, without.code);
+    }
 
     #[test]
     fn every_extra_map_starts_empty() {
