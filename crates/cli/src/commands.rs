@@ -218,7 +218,7 @@ pub fn op_command(op: &'static Op) -> Command {
             );
     }
     if op.hand_written {
-        return crate::hand::args(op, cmd);
+        return crate::client_methods::args(op, cmd);
     }
     if let Some(body) = &op.body {
         cmd = cmd.arg(

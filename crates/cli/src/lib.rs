@@ -3,15 +3,16 @@
 //! Every operation of the six specs is a command (`cpn <surface> <operation>`), built at run
 //! time from a model that `build.rs` generates from `specs/*.yaml` ([`model`]), and sent
 //! through the SDK runtime, so auth, retries and tracing are the SDK's. The operations the
-//! client crates serve by hand are commands of the same shape ([`hand`]); everyday jobs have
+//! client crates serve by hand are commands of the same shape, run through those crates' methods
+//! ([`client_methods`]); everyday jobs have
 //! friendly aliases ([`aliases`]). Exit codes are in [`error`].
 
 pub mod aliases;
+pub mod client_methods;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod exec;
-pub mod hand;
 pub mod login;
 pub mod model;
 pub mod output;

@@ -25,7 +25,7 @@ pub async fn run_op(
     m: &ArgMatches,
 ) -> Result<(), CliError> {
     if op.hand_written {
-        return crate::hand::run(ctx, surface, op, m).await;
+        return crate::client_methods::run(ctx, surface, op, m).await;
     }
     let call = call_from(ctx, op, m)?;
     if op.tenant_param().is_some() && flag(m, "all-tenants") {
