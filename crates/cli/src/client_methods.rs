@@ -4,8 +4,10 @@
 
 use bytes::Bytes;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use cphub_support::operations::UPLOAD_ATTACHMENT;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
+use vcpp::operations::{GET_ORDER_FEED, GET_TOKEN, PLACE_ORDER};
 
 use crate::error::{CliError, from_progenitor};
 use crate::exec::{Context, call_from, read_json};
@@ -14,14 +16,14 @@ use crate::model::{Op, SurfaceModel};
 /// The flags a hand-written operation takes beside its spec parameters.
 pub fn args(op: &Op, cmd: Command) -> Command {
     match op.id {
-        "upload_attachment" => cmd.arg(
+        id if id == UPLOAD_ATTACHMENT.id => cmd.arg(
             Arg::new("file")
                 .long("file")
                 .value_name("PATH")
                 .required(true)
                 .help("The file to attach, streamed from disk with a progress bar"),
         ),
-        "place_order" => cmd
+        id if id == PLACE_ORDER.id => cmd
             .arg(
                 Arg::new("body")
                     .long("body")
@@ -35,7 +37,7 @@ pub fn args(op: &Op, cmd: Command) -> Command {
                     .action(ArgAction::SetTrue)
                     .help("Send the order in the guide's XML form instead of JSON"),
             ),
-        "get_order_feed" => cmd.arg(
+        id if id == GET_ORDER_FEED.id => cmd.arg(
             Arg::new("json")
                 .long("json")
                 .action(ArgAction::SetTrue)
@@ -54,7 +56,7 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let (base, runtime) = ctx.target(surface, op)?;
     match op.id {
-        "upload_attachment" => {
+        id if id == UPLOAD_ATTACHMENT.id => {
             let call = call_from(ctx, op, m)?;
             let org = call.path.get("orgId").cloned().unwrap_or_default();
             let ticket = call
@@ -72,7 +74,7 @@ pub async fn run(
             ctx.printer
                 .print(json!({"attached": path, "status": answer.status().as_u16()}))
         }
-        "get_token" => {
+        id if id == GET_TOKEN.id => {
             let id = ctx.settings.vcpp_client_id.clone();
             let secret = ctx.settings.vcpp_client_secret.clone();
             let (Some(id), Some(secret)) = (id, secret) else {
@@ -90,7 +92,7 @@ pub async fn run(
                 .map_err(|e| CliError::Other(e.to_string()))?;
             ctx.printer.print(value)
         }
-        "place_order" => {
+        id if id == PLACE_ORDER.id => {
             let body = m.get_one::<String>("body").cloned().unwrap_or_default();
             let order: vcpp::types::OrderRequestEnvelope =
                 serde_json::from_value(read_json(&body)?)
@@ -106,7 +108,7 @@ pub async fn run(
                 .map_err(|e| CliError::Other(e.to_string()))?;
             ctx.printer.print(value)
         }
-        "get_order_feed" => order_feed(ctx, base, m).await,
+        id if id == GET_ORDER_FEED.id => order_feed(ctx, base, m).await,
         other => Err(CliError::Other(format!(
             "no hand-written command for {other}"
         ))),

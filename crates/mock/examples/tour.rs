@@ -407,8 +407,12 @@ async fn vcpp_steps(target: &Target, runtime: &Runtime) -> Result<(), Failure> {
         })
         .await;
     };
-    let token_url = vcpp::token_url(&settings.base_url)
-        .ok_or("VCPP_BASE_URL does not end in /v1/m3/api/vcpp")?;
+    let token_url = vcpp::token_url(&settings.base_url).ok_or_else(|| {
+        format!(
+            "VCPP_BASE_URL does not end in the path of an API root, such as {}",
+            vcpp::PRODUCTION
+        )
+    })?;
     let vcpp = vcpp::Client::with_runtime(
         &settings.base_url,
         runtime.with_auth(Auth::vcpp_client_credentials(

@@ -8,6 +8,14 @@ mod orders;
 mod support;
 mod vcpp;
 
+use ::cphub_auth::operations as auth_op;
+use ::cphub_billing::operations as billing_op;
+use ::cphub_core::operations as core_op;
+use ::cphub_support::operations as support_op;
+use ::navigator_msp::operations as msp_op;
+use ::vcpp::operations as vcpp_op;
+use vmware_cpn_runtime::Operation;
+
 use crate::App;
 use crate::call::{Call, Reply};
 
@@ -29,61 +37,160 @@ impl Handler {
     }
 }
 
+/// Every operation the mock serves, by the generated constant of its client crate (so an
+/// operation id that is not in a spec does not compile), with its handler.
+const HANDLERS: &[(Operation, Handler)] = {
+    use Handler::{Plain, Upload};
+    &[
+        (core_op::CREATE_TENANT, Plain(core::create_tenant)),
+        (core_op::LIST_TENANTS, Plain(core::list_tenants)),
+        (core_op::GET_ORGANIZATION, Plain(core::get_organization)),
+        (core_op::UPDATE_TENANT, Plain(core::update_tenant)),
+        (core_op::LIST_ORG_SERVICES, Plain(core::list_org_services)),
+        (core_op::ENABLE_SERVICE, Plain(core::enable_service)),
+        (auth_op::GET_ACCESS_TOKEN, Plain(auth::get_access_token)),
+        (auth_op::LIST_USERS, Plain(auth::list_users)),
+        (auth_op::ADD_USERS, Plain(auth::add_users)),
+        (auth_op::ADD_USERS_POST, Plain(auth::add_users)),
+        (auth_op::LIST_INVITATIONS, Plain(auth::list_invitations)),
+        (auth_op::REVOKE_INVITATIONS, Plain(auth::revoke_invitations)),
+        (auth_op::RESEND_INVITATIONS, Plain(auth::resend_invitations)),
+        (
+            auth_op::UPDATE_USER_ORG_ROLES,
+            Plain(auth::update_user_org_roles),
+        ),
+        (auth_op::DELETE_USERS, Plain(auth::delete_users)),
+        (auth_op::ADD_USERS_V2, Plain(auth::add_users_v2)),
+        (
+            auth_op::GET_LOGGED_IN_USER,
+            Plain(auth::logged_in::get_logged_in_user),
+        ),
+        (
+            auth_op::LIST_LOGGED_IN_USER_ORGS,
+            Plain(auth::logged_in::list_logged_in_user_orgs),
+        ),
+        (
+            auth_op::LIST_LOGGED_IN_USER_SERVICE_ROLES,
+            Plain(auth::logged_in::list_logged_in_user_service_roles),
+        ),
+        (
+            auth_op::LIST_AVAILABLE_ORG_ROLES,
+            Plain(auth::roles::list_available_org_roles),
+        ),
+        (
+            auth_op::GET_USER_ORG_ROLES,
+            Plain(auth::roles::get_user_org_roles),
+        ),
+        (
+            auth_op::UPDATE_ORG_ROLES_OF_USER,
+            Plain(auth::roles::update_org_roles_of_user),
+        ),
+        (
+            auth_op::UPDATE_ORG_ROLES_WITH_BINDING,
+            Plain(auth::roles::update_org_roles_with_binding),
+        ),
+        (
+            auth_op::GET_ORG_BINDINGS_FOR_ROLE,
+            Plain(auth::roles::get_org_bindings_for_role),
+        ),
+        (
+            auth_op::UPDATE_ORG_BINDINGS_FOR_ROLE,
+            Plain(auth::roles::update_org_bindings_for_role),
+        ),
+        (
+            auth_op::LIST_USER_SERVICE_ROLES,
+            Plain(auth::roles::list_user_service_roles),
+        ),
+        (
+            auth_op::ASSIGN_MISSING_VCP_VUI_SERVICE_ROLES,
+            Plain(auth::roles::assign_missing_vcp_vui_service_roles),
+        ),
+        (
+            billing_op::GET_USAGE_REPORT,
+            Plain(billing::get_usage_report),
+        ),
+        (
+            billing_op::DOWNLOAD_USAGE_REPORT,
+            Plain(billing::download_usage_report),
+        ),
+        (
+            billing_op::LIST_SUBSCRIPTIONS,
+            Plain(billing::list_subscriptions),
+        ),
+        (
+            support_op::CREATE_SUPPORT_REQUEST,
+            Plain(support::create_support_request),
+        ),
+        (
+            support_op::LIST_SUPPORT_REQUESTS,
+            Plain(support::list_support_requests),
+        ),
+        (
+            support_op::GET_SUPPORT_METADATA,
+            Plain(support::get_support_metadata),
+        ),
+        (
+            support_op::GET_SUPPORT_REQUEST,
+            Plain(support::get_support_request),
+        ),
+        (
+            support_op::UPDATE_SUPPORT_REQUEST,
+            Plain(support::update_support_request),
+        ),
+        (
+            support_op::LIST_CLOSE_REASONS,
+            Plain(support::list_close_reasons),
+        ),
+        (support_op::UPLOAD_ATTACHMENT, Upload),
+        (msp_op::GET_SUBSCRIPTION, Plain(msp::get_subscription)),
+        (
+            msp_op::SEARCH_SUBSCRIPTIONS,
+            Plain(msp::search_subscriptions),
+        ),
+        (
+            msp_op::GET_SUBSCRIPTION_HISTORY,
+            Plain(msp::get_subscription_history),
+        ),
+        (vcpp_op::GET_TOKEN, Plain(vcpp::get_token)),
+        (
+            vcpp_op::LIST_COMMIT_CONTRACTS,
+            Plain(vcpp::list_commit_contracts),
+        ),
+        (
+            vcpp_op::GET_COMMIT_CONTRACT,
+            Plain(vcpp::get_commit_contract),
+        ),
+        (
+            vcpp_op::LIST_CONTRACT_USERS,
+            Plain(vcpp::list_contract_users),
+        ),
+        (
+            vcpp_op::LIST_CORE_CORELESS_PRODUCTS,
+            Plain(vcpp::list_core_coreless_products),
+        ),
+        (
+            vcpp_op::LIST_CONTRACT_SERVICE_INSTANCES,
+            Plain(vcpp::list_contract_service_instances),
+        ),
+        (
+            vcpp_op::GET_SERVICE_INSTANCE,
+            Plain(vcpp::get_service_instance),
+        ),
+        (
+            vcpp_op::LIST_ADDON_PRODUCTS,
+            Plain(vcpp::list_addon_products),
+        ),
+        (vcpp_op::GET_ORDER_FEED, Plain(vcpp::get_order_feed)),
+        (vcpp_op::PLACE_ORDER, Plain(vcpp::place_order)),
+    ]
+};
+
 /// The handler of `operation_id`, if the mock serves it.
 pub(crate) fn handler(operation_id: &str) -> Option<Handler> {
-    let plain: fn(&App, &Call) -> Reply = match operation_id {
-        "create_tenant" => core::create_tenant,
-        "list_tenants" => core::list_tenants,
-        "get_organization" => core::get_organization,
-        "update_tenant" => core::update_tenant,
-        "list_org_services" => core::list_org_services,
-        "enable_service" => core::enable_service,
-        "get_access_token" => auth::get_access_token,
-        "list_users" => auth::list_users,
-        "add_users" | "add_users_post" => auth::add_users,
-        "list_invitations" => auth::list_invitations,
-        "revoke_invitations" => auth::revoke_invitations,
-        "resend_invitations" => auth::resend_invitations,
-        "update_user_org_roles" => auth::update_user_org_roles,
-        "delete_users" => auth::delete_users,
-        "add_users_v2" => auth::add_users_v2,
-        "get_logged_in_user" => auth::logged_in::get_logged_in_user,
-        "list_logged_in_user_orgs" => auth::logged_in::list_logged_in_user_orgs,
-        "list_logged_in_user_service_roles" => auth::logged_in::list_logged_in_user_service_roles,
-        "list_available_org_roles" => auth::roles::list_available_org_roles,
-        "get_user_org_roles" => auth::roles::get_user_org_roles,
-        "update_org_roles_of_user" => auth::roles::update_org_roles_of_user,
-        "update_org_roles_with_binding" => auth::roles::update_org_roles_with_binding,
-        "get_org_bindings_for_role" => auth::roles::get_org_bindings_for_role,
-        "update_org_bindings_for_role" => auth::roles::update_org_bindings_for_role,
-        "list_user_service_roles" => auth::roles::list_user_service_roles,
-        "assign_missing_vcp_vui_service_roles" => auth::roles::assign_missing_vcp_vui_service_roles,
-        "get_usage_report" => billing::get_usage_report,
-        "download_usage_report" => billing::download_usage_report,
-        "list_subscriptions" => billing::list_subscriptions,
-        "create_support_request" => support::create_support_request,
-        "list_support_requests" => support::list_support_requests,
-        "get_support_metadata" => support::get_support_metadata,
-        "get_support_request" => support::get_support_request,
-        "update_support_request" => support::update_support_request,
-        "list_close_reasons" => support::list_close_reasons,
-        "upload_attachment" => return Some(Handler::Upload),
-        "get_subscription" => msp::get_subscription,
-        "search_subscriptions" => msp::search_subscriptions,
-        "get_subscription_history" => msp::get_subscription_history,
-        "get_token" => vcpp::get_token,
-        "list_commit_contracts" => vcpp::list_commit_contracts,
-        "get_commit_contract" => vcpp::get_commit_contract,
-        "list_contract_users" => vcpp::list_contract_users,
-        "list_core_coreless_products" => vcpp::list_core_coreless_products,
-        "list_contract_service_instances" => vcpp::list_contract_service_instances,
-        "get_service_instance" => vcpp::get_service_instance,
-        "list_addon_products" => vcpp::list_addon_products,
-        "get_order_feed" => vcpp::get_order_feed,
-        "place_order" => vcpp::place_order,
-        _ => return None,
-    };
-    Some(Handler::Plain(plain))
+    HANDLERS
+        .iter()
+        .find(|(operation, _)| operation.id == operation_id)
+        .map(|(_, handler)| *handler)
 }
 
 /// The organization `orgId` names, or `404`.
