@@ -177,24 +177,27 @@ impl<'a> OperationRef<'a> {
             .collect()
     }
 
-    /// The URL of the server the operation is served from: the first of its own `servers`,
-    /// else of its path item's, else of the spec's.
-    pub fn server_url(&self, spec: &'a OpenAPI) -> Option<&'a str> {
-        let item_servers = spec
-            .paths
+    /// The servers the operation names for itself: its own `servers`, else its path item's;
+    /// empty when it is served from the spec's.
+    pub fn own_servers(&self, spec: &'a OpenAPI) -> &'a [openapiv3::Server] {
+        if !self.operation.servers.is_empty() {
+            return &self.operation.servers;
+        }
+        spec.paths
             .paths
             .get(self.path)
             .and_then(|item| item.as_item())
             .map(|item| item.servers.as_slice())
-            .unwrap_or_default();
-        [
-            self.operation.servers.as_slice(),
-            item_servers,
-            spec.servers.as_slice(),
-        ]
-        .into_iter()
-        .find_map(|servers| servers.first())
-        .map(|server| server.url.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The URL of the server the operation is served from: the first of its own servers
+    /// ([`own_servers`](Self::own_servers)), else of the spec's.
+    pub fn server_url(&self, spec: &'a OpenAPI) -> Option<&'a str> {
+        [self.own_servers(spec), spec.servers.as_slice()]
+            .into_iter()
+            .find_map(|servers| servers.first())
+            .map(|server| server.url.as_str())
     }
 
     /// `GET /path (operation_id)`, the way every message names an operation.

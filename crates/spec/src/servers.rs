@@ -84,19 +84,7 @@ pub fn named_servers(loaded: &LoadedSpec) -> Result<Vec<NamedServer>, SpecErrors
         take(server, &["servers"], None, &mut errors);
     }
     for op in operations(spec) {
-        let item_servers = spec
-            .paths
-            .paths
-            .get(op.path)
-            .and_then(|item| item.as_item())
-            .map(|item| item.servers.as_slice())
-            .unwrap_or_default();
-        let own = if op.operation.servers.is_empty() {
-            item_servers
-        } else {
-            op.operation.servers.as_slice()
-        };
-        for server in own {
+        for server in op.own_servers(spec) {
             take(
                 server,
                 &["paths", op.path, "servers"],

@@ -51,19 +51,8 @@ impl Client {
         &self,
         order: &OrderRequestEnvelope,
     ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
-        let request = self
-            .client()
-            .post(
-                operations::PLACE_ORDER
-                    .url(self.baseurl(), &[])
-                    .map_err(Error::InvalidRequest)?,
-            )
-            .header(ACCEPT, "application/json")
-            .json(order)
-            .build()?;
-        let operation = operations::PLACE_ORDER;
-        let response = self.inner.send(request, &operation).await?;
-        answer::json_or_error(response, &operation).await
+        let body = serde_json::to_vec(order).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        self.send_order("application/json", body).await
     }
 
     /// Places an order, sent in the guide's XML form ([`order_to_xml`]); the answer is asked
@@ -73,18 +62,27 @@ impl Client {
         order: &OrderRequestEnvelope,
     ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
         let xml = order_to_xml(order).map_err(|e| Error::InvalidRequest(e.message))?;
+        self.send_order("application/xml", xml.into_bytes()).await
+    }
+
+    /// Posts an order body in `content_type`, asking for the answer as JSON.
+    async fn send_order(
+        &self,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> Result<ResponseValue<OrderResponse>, Error<ErrorResponse>> {
+        let operation = operations::PLACE_ORDER;
         let request = self
             .client()
             .post(
-                operations::PLACE_ORDER
+                operation
                     .url(self.baseurl(), &[])
                     .map_err(Error::InvalidRequest)?,
             )
             .header(ACCEPT, "application/json")
-            .header(CONTENT_TYPE, "application/xml")
-            .body(xml)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
             .build()?;
-        let operation = operations::PLACE_ORDER;
         let response = self.inner.send(request, &operation).await?;
         answer::json_or_error(response, &operation).await
     }
