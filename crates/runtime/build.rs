@@ -39,15 +39,14 @@ fn write_facts(crate_dir: &Path, out_dir: &Path) -> Result<(), SpecErrors> {
                 .map(|server| (&vcpp, server)),
         )
     {
-        let what = match &server.operation_id {
-            Some(id) => format!("the URL of `{id}`"),
-            None => "a base URL".to_owned(),
-        };
-        let description = server.description.as_deref().unwrap_or("A server");
         writeln!(
             presets,
-            "/// {description}: {what} ({}, `x-name: {}`).\npub const {}: &str = {:?};",
-            loaded.file, server.name, server.name, server.url
+            "/// {} ({}, `x-name: {}`)\npub const {}: &str = {:?};",
+            server.doc(),
+            loaded.file,
+            server.name,
+            server.name,
+            server.url
         )
         .expect("writing to a String");
     }

@@ -25,12 +25,7 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> Result<proc_macro2::TokenStream, Sp
     let servers = named_servers(loaded)?.into_iter().map(|server| {
         let name = quote::format_ident!("{}", server.name);
         let url = &server.url;
-        let doc = match (&server.description, &server.operation_id) {
-            (Some(text), Some(id)) => format!(" {text}: the URL of `{id}`."),
-            (None, Some(id)) => format!(" The URL of `{id}`."),
-            (Some(text), None) => format!(" {text}."),
-            (None, None) => " A base URL of the spec.".to_owned(),
-        };
+        let doc = format!(" {}", server.doc());
         quote! {
             #[doc = #doc]
             pub const #name: &str = #url;

@@ -24,6 +24,17 @@ pub struct NamedServer {
     pub operation_id: Option<String>,
 }
 
+impl NamedServer {
+    /// One line of documentation for its constant: `Production: the URL of `get_token`.`
+    pub fn doc(&self) -> String {
+        let what = self.description.as_deref().unwrap_or("A server");
+        match &self.operation_id {
+            Some(id) => format!("{what}: the URL of `{id}`."),
+            None => format!("{what}: a base URL."),
+        }
+    }
+}
+
 /// Every server of the spec, the document's first, then the operations' own in path order.
 /// A server without a valid `x-name`, or a name used twice, is an error at its place.
 pub fn named_servers(loaded: &LoadedSpec) -> Result<Vec<NamedServer>, SpecErrors> {
@@ -149,7 +160,8 @@ paths:
                 ),
             ]
         );
-        assert_eq!(servers[0].description.as_deref(), Some("Production"));
+        assert_eq!(servers[0].doc(), "Production: a base URL.");
+        assert_eq!(servers[1].doc(), "A server: the URL of `get_token`.");
     }
 
     #[test]
