@@ -34,7 +34,9 @@ use vmware_cpn_spec::{LoadedSpec, SpecError, SpecErrors, Surface, read_in, surfa
 pub struct Generated {
     /// Pretty-printed Rust source of the client, its types and builders.
     pub code: String,
-    /// One line per operation: `METHOD path → fn name(params) → success / error`.
+    /// One line per operation: `METHOD path → fn name(params) → success / error`, or for a
+    /// hand-written one `METHOD path → id: hand-written (reason)`, under which
+    /// [`with_hand_written`] lists the methods that serve it.
     pub surface: String,
     /// A test module with one round-trip test per JSON example of the spec.
     pub example_tests: String,
