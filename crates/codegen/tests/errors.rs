@@ -220,7 +220,7 @@ fn hand_written_operations_stay_in_the_surface_but_not_in_the_code() {
     let text = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-support")).unwrap();
     let generated = generate_from_str(surface("cphub-support"), &text).unwrap();
     assert!(generated.surface.contains(
-        "POST /cphub/api/support/v1/orgs/{orgId}/support-requests/{supportRequestId}/upload → upload_attachment("
+        "POST /cphub/api/support/v1/orgs/{orgId}/support-requests/{supportRequestId}/upload → upload_attachment: "
     ));
     assert!(
         generated

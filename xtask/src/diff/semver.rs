@@ -39,7 +39,9 @@ pub fn tool(root: &Path) -> Result<PathBuf, String> {
         run(
             cargo()
                 // A debug build: it compiles in a fraction of a release build's time, and
-                // the checks it runs here take well under a second either way.
+                // the checks it runs here take well under a second either way. Without debug
+                // info, which no one reads here, it links faster and takes less disk.
+                .env("CARGO_PROFILE_DEV_DEBUG", "0")
                 .args(["install", "--debug", "--locked", "--quiet", "--root"])
                 .arg(&tools)
                 .args(["cargo-semver-checks", "--version"])
