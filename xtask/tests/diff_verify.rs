@@ -31,34 +31,15 @@ fn repository() -> (tempfile::TempDir, String) {
         krate.join("specs/cphub-core.yaml"),
     )
     .unwrap();
-    let path = |name: &str| workspace.join("crates").join(name);
+    let codegen = workspace.join("crates/codegen");
     std::fs::write(
         krate.join("Cargo.toml"),
-        format!(
-            r#"[package]
-name = "cphub-core"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-vmware-cpn-runtime = {{ path = {runtime:?}, default-features = false }}
-progenitor-client = "0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
-
-[build-dependencies]
-vmware-cpn-codegen = {{ path = {codegen:?} }}
-
-[features]
-mock = []
-
-[workspace]
-"#,
-            runtime = path("runtime"),
-            codegen = path("codegen"),
+        common::client_manifest(
+            "cphub-core",
+            &format!(
+                "[build-dependencies]\nvmware-cpn-codegen = {{ path = {codegen:?} }}\n\n\
+                 [features]\nmock = []\n\n[workspace]\n"
+            ),
         ),
     )
     .unwrap();

@@ -67,27 +67,9 @@ impl Scratch {
     fn new(work: &Path) -> Scratch {
         let dir = work.join("crate");
         std::fs::create_dir_all(dir.join("src")).unwrap();
-        let runtime = root().join("crates/runtime");
         std::fs::write(
             dir.join("Cargo.toml"),
-            format!(
-                r#"[package]
-name = "widgets"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-vmware-cpn-runtime = {{ path = {runtime:?}, default-features = false }}
-progenitor-client = "0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
-
-[workspace]
-"#
-            ),
+            common::client_manifest("widgets", "[workspace]\n"),
         )
         .unwrap();
         // The workspace's lockfile: the same dependency versions, built once.

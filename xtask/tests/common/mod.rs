@@ -80,3 +80,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The manifest of a client crate `name` outside the workspace, built against this workspace's
+/// runtime with the client crates' dependencies, followed by `tail` (more tables, and the
+/// `[workspace]` that keeps it out of ours).
+pub fn client_manifest(name: &str, tail: &str) -> String {
+    let runtime = vmware_cpn_spec::workspace_root().join("crates/runtime");
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+vmware-cpn-runtime = {{ path = {runtime:?}, default-features = false }}
+progenitor-client = "0.15.1"
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
+
+{tail}"#
+    )
+}
