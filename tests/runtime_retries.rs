@@ -145,7 +145,7 @@ async fn a_retry_after_beyond_the_time_budget_is_not_waited_for() {
 }
 
 #[tokio::test]
-async fn a_slow_answer_times_out_and_is_not_retried() {
+async fn a_slow_answer_times_out_and_a_get_is_retried_within_its_attempts() {
     let (base, fake) = fake_service::start().await;
     fake.resource_delay_ms.store(2_000, Ordering::SeqCst);
     let runtime = Runtime::builder()
@@ -166,7 +166,8 @@ async fn a_slow_answer_times_out_and_is_not_retried() {
         cphub_core::Error::Transport(e) => assert!(e.is_timeout(), "{e}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
-    assert_eq!(fake.hits.load(Ordering::SeqCst), 1);
+    // A timeout is transient (`Failure::is_transient`), and a GET is safe to send again.
+    assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
 }
 
 /// A server that drops the first `drops` connections without answering, then answers `[]`.

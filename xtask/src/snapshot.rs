@@ -45,7 +45,7 @@ pub fn snapshots(
 ) -> Result<Vec<Snapshot>, String> {
     let stem = surface.name.replace('-', "_");
     let crate_src = root.join("crates").join(surface.name).join("src");
-    let api_surface = with_hand_written(surface, &generated.surface, &crate_src)?;
+    let api_surface = with_hand_written(&generated.surface, &crate_src)?;
     Ok(vec![
         Snapshot {
             name: format!("generated__{stem}"),

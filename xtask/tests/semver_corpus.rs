@@ -87,10 +87,7 @@ impl Scratch {
         if let Some(json) = self.docs.get(spec) {
             return json.clone();
         }
-        let surface = Surface {
-            name: "widgets",
-            hand_written: &[],
-        };
+        let surface = Surface { name: "widgets" };
         let generated = vmware_cpn_codegen::generate_from_str(&surface, spec)
             .unwrap_or_else(|e| panic!("the case's spec does not generate: {e}"));
         std::fs::write(

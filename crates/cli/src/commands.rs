@@ -176,7 +176,7 @@ pub fn op_command(op: &'static Op) -> Command {
         let required = (param.required || param.location == Location::Path) && !defaulted;
         cmd = cmd.arg(value_arg(param.flag, param.kind, param.values, help).required(required));
     }
-    if op.paging().is_some() {
+    if op.paging.is_some() {
         cmd = cmd.arg(
             Arg::new("all")
                 .long("all")

@@ -33,14 +33,43 @@ pub struct Op {
     pub description: &'static str,
     /// Whether it takes the provider's token.
     pub takes_token: bool,
-    /// Served by hand-written code in the client crate (see `vmware_cpn_spec::SURFACES`).
+    /// Served by hand-written code in the client crate (the spec's `x-hand-written`).
     pub hand_written: bool,
+    /// How its answers page (the spec's `x-paging`), if they do: `--all` follows it.
+    pub paging: Option<Paging>,
     /// Path, query and header parameters.
     pub params: &'static [Param],
     /// The request body, if any.
     pub body: Option<Body>,
     /// Media types of its success answers.
     pub success_media: &'static [&'static str],
+}
+
+/// An operation's offset paging, as its spec's `x-paging` declares it.
+#[derive(Debug)]
+pub struct Paging {
+    /// The query parameter of a page's 1-based start.
+    pub start: &'static str,
+    /// The query parameter of a page's size.
+    pub limit: &'static str,
+    /// The answer's property holding a page's items (a bare array answer is the items).
+    pub items: &'static str,
+    /// The page size the service uses when none is asked for.
+    pub default_limit: i32,
+}
+
+impl Paging {
+    /// The items of one page's answer, or `None` when it holds none where the spec says.
+    pub fn items_of(&self, page: serde_json::Value) -> Option<Vec<serde_json::Value>> {
+        match page {
+            serde_json::Value::Array(items) => Some(items),
+            serde_json::Value::Object(mut fields) => match fields.remove(self.items)? {
+                serde_json::Value::Array(items) => Some(items),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// A path, query or header parameter.
@@ -137,15 +166,6 @@ impl Op {
                 .success_media
                 .iter()
                 .all(|m| !m.contains("json") && !m.contains("xml"))
-    }
-
-    /// The paging parameters (start, limit) when the operation pages by 1-based offset.
-    pub fn paging(&self) -> Option<(&'static Param, &'static Param)> {
-        let find = |names: &[&str]| self.params.iter().find(|p| names.contains(&p.name));
-        Some((
-            find(&["pageStart", "page_start"])?,
-            find(&["pageLimit", "page_limit"])?,
-        ))
     }
 
     /// The tenant filter, when the operation takes one: `--all-tenants` fans out over it,

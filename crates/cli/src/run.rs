@@ -14,9 +14,6 @@ use crate::exec::{Call, Context, call_from, json_answer, send};
 use crate::model::{self, Op, SurfaceModel};
 use crate::output::list_items;
 
-/// Page size for `--all` when `--page-limit` is not given.
-const DEFAULT_PAGE: i64 = 100;
-
 /// Runs the command of `op` with its flags.
 pub async fn run_op(
     ctx: &Context,
@@ -56,37 +53,38 @@ fn flag(m: &ArgMatches, id: &str) -> bool {
     m.try_get_one::<bool>(id).ok().flatten().copied() == Some(true)
 }
 
-/// Every item of an offset-paged list (1-based `pageStart`/`page_start`), page after page,
-/// until a short page.
+/// Every item of a paged list, page after page as the spec's `x-paging` says, walked by the
+/// runtime's offset pages (the clients' `stream()` walk the same).
 async fn every_page(
     ctx: &Context,
     surface: &'static SurfaceModel,
     op: &'static Op,
-    mut call: Call,
+    call: Call,
 ) -> Result<Value, CliError> {
-    let Some((start_param, limit_param)) = op.paging() else {
+    let Some(paging) = &op.paging else {
         return Err(CliError::Usage(format!("{} does not page", op.id)));
     };
     let limit = call
-        .query_value(limit_param.name)
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(DEFAULT_PAGE)
-        .max(1);
-    call.set_query(limit_param.name, limit.to_string());
-    let mut start: i64 = 1;
-    let mut all = Vec::new();
-    loop {
-        call.set_query(start_param.name, start.to_string());
-        let response = send(ctx, surface, op, &call).await?;
-        let page = json_answer(response).await?.unwrap_or(Value::Null);
-        let items = list_items(&page).map(<[Value]>::to_vec).unwrap_or_default();
-        let received = items.len() as i64;
-        all.extend(items);
-        if received < limit {
-            return Ok(Value::Array(all));
+        .query_value(paging.limit)
+        .and_then(|v| v.parse::<i32>().ok())
+        .unwrap_or(paging.default_limit);
+    let pages = vmware_cpn_runtime::paging::offset_pages(limit, |start, limit| {
+        let mut call = call.clone();
+        call.set_query(paging.start, start.to_string());
+        call.set_query(paging.limit, limit.to_string());
+        async move {
+            let response = send(ctx, surface, op, &call).await?;
+            let page = json_answer(response).await?.unwrap_or(Value::Null);
+            paging.items_of(page).ok_or_else(|| {
+                CliError::Other(format!(
+                    "{}: a page's answer holds no `{}` list",
+                    op.id, paging.items
+                ))
+            })
         }
-        start += received;
-    }
+    });
+    let all: Vec<Value> = futures::TryStreamExt::try_collect(pages).await?;
+    Ok(Value::Array(all))
 }
 
 fn progress(ctx: &Context, length: Option<u64>, what: &str) -> ProgressBar {

@@ -11,12 +11,14 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use vmware_cpn_spec::Surface;
 use vmware_cpn_spec::load::{is_success, operations, resolve_parameter, resolve_response};
 use vmware_cpn_spec::naming::{AsSchema, ref_type_name, type_name_of};
 
+/// What follows a hand-written operation's id on its line, before the reason.
+const HAND_WRITTEN_MARK: &str = ": hand-written (";
+
 /// `METHOD path → fn name(params) → success type / error type`, one line per operation.
-pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
+pub(crate) fn describe(spec: &OpenAPI) -> String {
     let mut out = String::new();
     for op in operations(spec) {
         let id = op.id();
@@ -58,12 +60,11 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
                 params.push(format!("body {media}: {ty}"));
             }
         }
-        if let Some(hand) = surface.hand_written(id) {
+        if let Some(reason) = op.hand_written() {
             out.push_str(&format!(
-                "{} {} → {id}: hand-written ({})\n",
+                "{} {} → {id}{HAND_WRITTEN_MARK}{reason})\n",
                 op.method.to_uppercase(),
                 op.path,
-                hand.reason
             ));
             continue;
         }
@@ -86,21 +87,16 @@ pub(crate) fn describe(surface: &Surface, spec: &OpenAPI) -> String {
 /// signature of every `pub` method of an `impl Client` in `crate_src` (the crate's `src/`,
 /// its `mock/` helpers aside) that serves it: the method named like the operation, or like it
 /// with a suffix (`place_order_xml`). An operation no method serves is an error.
-pub fn with_hand_written(
-    surface: &Surface,
-    surface_text: &str,
-    crate_src: &Path,
-) -> Result<String, String> {
+pub fn with_hand_written(surface_text: &str, crate_src: &Path) -> Result<String, String> {
     let methods = client_methods(crate_src)?;
     let mut out = String::new();
     for line in surface_text.lines() {
         out.push_str(line);
         out.push('\n');
-        let Some(id) = surface
-            .hand_written
-            .iter()
-            .map(|hand| hand.operation_id)
-            .find(|id| line.contains(&format!(" → {id}: hand-written (")))
+        let Some(id) = line
+            .split_once(HAND_WRITTEN_MARK)
+            .and_then(|(head, _)| head.rsplit_once(" → "))
+            .map(|(_, id)| id)
         else {
             continue;
         };
@@ -284,13 +280,6 @@ fn inline_type_name(schema: &Schema, inline_name: &str) -> String {
 mod tests {
     use super::*;
 
-    const SURFACE: Surface = Surface {
-        name: "test",
-        hand_written: &[vmware_cpn_spec::HandWritten {
-            operation_id: "place_order",
-            reason: "two media types",
-        }],
-    };
     const TEXT: &str =
         "GET /a → get_a() → A / E\nPOST /order → place_order: hand-written (two media types)\n";
 
@@ -314,7 +303,7 @@ mod tests {
              pub fn place_order_xml(&self, order: &Order, pretty: bool) {}\n \
              fn place_order_private(&self) {}\n pub fn placed(&self) {}\n}\n",
         );
-        let text = with_hand_written(&SURFACE, TEXT, dir.path()).unwrap();
+        let text = with_hand_written(TEXT, dir.path()).unwrap();
         assert_eq!(
             text,
             "GET /a → get_a() → A / E\n\
@@ -327,7 +316,7 @@ mod tests {
     #[test]
     fn a_hand_written_operation_no_method_serves_is_an_error() {
         let dir = crate_src("impl Client { pub fn other(&self) {} }");
-        let error = with_hand_written(&SURFACE, TEXT, dir.path()).unwrap_err();
+        let error = with_hand_written(TEXT, dir.path()).unwrap_err();
         assert!(
             error.contains("serves the hand-written `place_order`"),
             "{error}"

@@ -32,7 +32,7 @@ pub fn source_in(root: &std::path::Path) -> Result<String, SpecErrors> {
     let mut surfaces = Vec::new();
     for surface in SURFACES {
         let loaded = vmware_cpn_spec::load_in(root, surface.name)?;
-        surfaces.push(surface_tokens(surface, &loaded));
+        surfaces.push(surface_tokens(surface, &loaded)?);
     }
     let tokens = quote! {
         /// Every surface of the SDK, as `cpn` shows it, generated from `specs/*.yaml`.
@@ -47,13 +47,14 @@ pub fn source_in(root: &std::path::Path) -> Result<String, SpecErrors> {
     Ok(prettyplease::unparse(&file))
 }
 
-fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
+fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> Result<TokenStream, SpecErrors> {
     let spec = &loaded.spec;
     let name = surface.name;
     let command = command_name(surface.name);
     let title = spec.info.title.as_str();
     let description = spec.info.description.as_deref().unwrap_or_default().trim();
-    let ops = operations(spec).into_iter().map(|op| {
+    let mut ops = Vec::new();
+    for op in operations(spec) {
         let id = op.id();
         let method = op.method.to_uppercase();
         let path = op.path;
@@ -61,7 +62,20 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
         let description = op.operation.description.as_deref().unwrap_or_default();
         let description = description.trim();
         let takes_token = op.takes_token(spec);
-        let hand_written = surface.hand_written(id).is_some();
+        let hand_written = op.hand_written().is_some();
+        let paging = match op.paging(loaded).map_err(SpecErrors::single)? {
+            Some(paging) => {
+                let (start, limit, items) = (&paging.start, &paging.limit, &paging.items);
+                let default_limit = paging.default_limit;
+                quote!(::std::option::Option::Some(crate::model::Paging {
+                    start: #start,
+                    limit: #limit,
+                    items: #items,
+                    default_limit: #default_limit,
+                }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         let params = op
             .parameters()
             .filter_map(|p| resolve_parameter(spec, p))
@@ -92,7 +106,7 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
             .filter_map(|(_, r)| resolve_response(spec, r))
             .flat_map(|r| r.content.keys().cloned())
             .collect();
-        quote! {
+        ops.push(quote! {
             crate::model::Op {
                 id: #id,
                 method: #method,
@@ -101,14 +115,15 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
                 description: #description,
                 takes_token: #takes_token,
                 hand_written: #hand_written,
+                paging: #paging,
                 params: &[#(#params),*],
                 body: #body,
                 success_media: &[#(#media),*],
             }
-        }
-    });
+        });
+    }
     let secrets = secret_properties(spec);
-    quote! {
+    Ok(quote! {
         crate::model::SurfaceModel {
             name: #name,
             command: #command,
@@ -117,7 +132,7 @@ fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> TokenStream {
             operations: &[#(#ops),*],
             secrets: &[#(#secrets),*],
         }
-    }
+    })
 }
 
 fn param_tokens(spec: &openapiv3::OpenAPI, param: &openapiv3::Parameter) -> Option<TokenStream> {

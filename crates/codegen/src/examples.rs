@@ -5,9 +5,9 @@ use openapiv3::{MediaType, ReferenceOr, SchemaKind, Type};
 
 use heck::ToSnakeCase;
 
+use vmware_cpn_spec::LoadedSpec;
 use vmware_cpn_spec::load::operations;
 use vmware_cpn_spec::naming::{AsSchema, ref_type_name, type_name_of};
-use vmware_cpn_spec::{LoadedSpec, Surface};
 
 /// One example and the Rust type it must fit.
 #[derive(Debug, Clone)]
@@ -22,12 +22,12 @@ pub struct Example {
 
 /// Every JSON example of a request or response body. A hand-written operation's examples
 /// are tested too where its body is a component schema, whose type is generated all the same.
-pub(crate) fn collect(loaded: &LoadedSpec, surface: &Surface) -> Vec<Example> {
+pub(crate) fn collect(loaded: &LoadedSpec) -> Vec<Example> {
     let mut found = Vec::new();
     for op in operations(&loaded.spec) {
         let id = op.id();
         let push = |found: &mut Vec<Example>, media: &MediaType, label: &str, inline: &str| {
-            let generated = surface.hand_written(id).is_none()
+            let generated = op.hand_written().is_none()
                 || matches!(media.schema, Some(ReferenceOr::Reference { .. }));
             if generated {
                 push(found, media, label, inline);

@@ -18,6 +18,7 @@ mod examples;
 mod keep_unknown;
 mod non_exhaustive;
 mod open_enum;
+mod paging;
 mod progenitor_run;
 mod runtime_glue;
 
@@ -26,7 +27,9 @@ use std::path::Path;
 pub use api_surface::with_hand_written;
 pub use build_script::build_script;
 use vmware_cpn_spec::open_enum::OpenEnum;
-use vmware_cpn_spec::{LoadedSpec, SpecError, SpecErrors, Surface, read_in, surface, validate};
+use vmware_cpn_spec::{
+    LoadedSpec, SpecError, SpecErrors, Surface, read_in, surface, validate, without_hand_written,
+};
 
 /// What one spec generates: the Rust code a crate `include!`s and the one-line-per-operation
 /// API summary reviewers read in the snapshots.
@@ -89,8 +92,8 @@ pub fn generate_from_str_with(
     httpmock: Httpmock,
 ) -> Result<Generated, SpecErrors> {
     let loaded = LoadedSpec::parse(surface.display_path(), text)?;
-    validate(surface, &loaded)?;
-    let mut generated_spec = surface.without_hand_written(&loaded.spec);
+    validate(&loaded)?;
+    let mut generated_spec = without_hand_written(&loaded.spec);
     keep_unknown::keep_unknown_properties(&loaded, &mut generated_spec)?;
     let enums = vmware_cpn_spec::open_enum::collect(&loaded, &generated_spec)?;
     let settings = settings(&enums);
@@ -103,8 +106,8 @@ pub fn generate_from_str_with(
         )?,
         Httpmock::Skip => String::new(),
     };
-    let surface_text = api_surface::describe(surface, &loaded.spec);
-    let example_tests = examples::test_module(&examples::collect(&loaded, surface));
+    let surface_text = api_surface::describe(&loaded.spec);
+    let example_tests = examples::test_module(&examples::collect(&loaded));
     Ok(Generated {
         code,
         surface: surface_text,
@@ -177,6 +180,7 @@ fn render(
             format!("the generated operations cannot be put on the SDK's error type: {message}"),
         ))
     })?;
+    paging::add(loaded, &mut file)?;
     let glue: syn::File = syn::parse2(runtime_glue::tokens(loaded)?).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
             loaded.file.clone(),

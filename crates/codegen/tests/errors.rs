@@ -119,7 +119,7 @@ fn two_request_media_types_are_rejected_with_the_way_out() {
         message.contains("POST /extra (post_extra): request body in 2 media types"),
         "{message}"
     );
-    assert!(message.contains("surfaces.rs"), "{message}");
+    assert!(message.contains("x-hand-written"), "{message}");
 }
 
 #[test]
@@ -204,15 +204,52 @@ fn inline_enum_is_rejected_at_its_place() {
 }
 
 #[test]
-fn hand_written_operation_missing_from_spec_is_an_error() {
+fn a_hand_written_operation_says_why() {
     let text = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-support"))
         .unwrap()
-        .replace("operationId: upload_attachment", "operationId: upload_file");
+        .replace(
+            "x-hand-written: multipart/form-data request body",
+            "x-hand-written: \"\"",
+        );
     let message = errors_of("cphub-support", &text);
+    let line = line_of(&text, "x-hand-written: \"\"");
     assert!(
-        message.contains("operation `upload_attachment` is listed as hand-written"),
+        message.contains(&format!("specs/cphub-support.yaml:{line}:"))
+            && message.contains("`x-hand-written` must say"),
         "{message}"
     );
+}
+
+#[test]
+fn malformed_paging_is_an_error_at_its_place() {
+    let spec = std::fs::read_to_string(vmware_cpn_spec::spec_path("cphub-support")).unwrap();
+    for (from, to, expected) in [
+        (
+            "start: pageStart",
+            "start: pageFirst",
+            "`pageFirst`, which is not an integer query",
+        ),
+        (
+            "items: supportTickets",
+            "items: tickets",
+            "items `tickets` is not an array property",
+        ),
+        (
+            "default-limit: 100",
+            "default-limit: 0",
+            "default-limit is 0",
+        ),
+        ("style: offset", "style: cursor", "`x-paging` is malformed"),
+    ] {
+        let text = spec.replace(from, to);
+        let message = errors_of("cphub-support", &text);
+        let line = line_of(&text, "x-paging:");
+        assert!(
+            message.contains(&format!("specs/cphub-support.yaml:{line}:"))
+                && message.contains(expected),
+            "{to}: {message}"
+        );
+    }
 }
 
 #[test]

@@ -2,11 +2,10 @@
 //! (`/cphub/api/support/v1`): create, read and update tickets.
 //!
 //! Generated at build time from `specs/cphub-support.yaml`; the spec is the source of truth.
-//! Two parts are written by hand, where the spec cannot say it all:
-//! - [`Client::upload_attachment`] streams a file as `multipart/form-data` (progenitor cannot
-//!   send multipart bodies), without reading it whole into memory;
-//! - [`builder::ListSupportRequests::stream`] walks every page of the ticket list
-//!   (`pageStart`/`pageLimit`).
+//! [`Client::upload_attachment`] is written by hand: it streams a file as
+//! `multipart/form-data` (progenitor cannot send multipart bodies), without reading it whole
+//! into memory. [`builder::ListSupportRequests::stream`] walks every page of the ticket list
+//! (`pageStart`/`pageLimit`), generated from the spec's `x-paging`.
 //!
 //! ```no_run
 //! use cphub_support::Client;
@@ -58,10 +57,9 @@ pub mod mock {
 pub use vmware_cpn_runtime;
 
 mod attachment;
-mod paging;
+mod tickets;
 
 pub use attachment::Attachment;
-pub use paging::DEFAULT_PAGE_LIMIT;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

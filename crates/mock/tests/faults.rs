@@ -235,7 +235,7 @@ async fn a_malformed_body_is_a_typed_error_that_keeps_the_bytes() {
 }
 
 #[tokio::test]
-async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
+async fn latency_beyond_the_timeout_fails_a_get_after_its_attempts() {
     let mock = MockServer::start().await.unwrap();
     let runtime = Runtime::builder()
         .auth(vmware_cpn_runtime::Auth::csp_access_token(
@@ -246,7 +246,9 @@ async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
         .build()
         .unwrap();
     let core = cphub_core::Client::with_runtime(mock.base_url(), runtime);
-    mock.inject("list_tenants", Fault::Latency(Duration::from_secs(2)), 1);
+    // A timed-out GET is retried (the failure classifier: timeouts are transient), so every
+    // attempt is slow.
+    mock.inject("list_tenants", Fault::Latency(Duration::from_secs(2)), 3);
 
     let error = core
         .list_tenants()
@@ -259,7 +261,7 @@ async fn latency_beyond_the_timeout_fails_the_call_without_a_retry() {
         matches!(&error, cphub_core::Error::Transport(e) if e.is_timeout()),
         "{error:?}"
     );
-    assert_eq!(mock.calls("list_tenants"), 1);
+    assert_eq!(mock.calls("list_tenants"), 3);
     // Latency that fits the timeout only delays the answer.
     mock.inject("list_tenants", Fault::Latency(Duration::from_millis(50)), 1);
     core.list_tenants()

@@ -2,9 +2,10 @@
 //! subscriptions of a managed service provider organization.
 //!
 //! Generated at build time from `specs/navigator-msp.yaml`; the spec is the source of truth.
-//! One part is written by hand, where the spec cannot say it all:
 //! [`builder::SearchSubscriptions::stream`] and [`builder::GetSubscriptionHistory::stream`]
-//! walk every page of a search or of a subscription's history (`page_start`/`page_limit`).
+//! walk every page of a search or of a subscription's history (`page_start`/`page_limit`),
+//! generated from the spec's `x-paging`. The history's request needs its body, as for `send`:
+//! an empty object (`serde_json::Map::new()`) asks for everything.
 //!
 //! ```no_run
 //! use navigator_msp::Client;
@@ -51,10 +52,6 @@ pub mod mock {
 }
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
 pub use vmware_cpn_runtime;
-
-mod paging;
-
-pub use paging::DEFAULT_PAGE_LIMIT;
 
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]

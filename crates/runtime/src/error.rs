@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::auth::AuthError;
+use crate::failure::Failure;
 use crate::redact::{RedactedHeaders, excerpt};
 
 /// Everything a call of any client of this SDK can fail with. `E` is the error body the
@@ -241,6 +242,19 @@ impl BodyError {
         }
     }
 
+    /// A body that could not be read is whatever its read error is (a cut answer, a
+    /// timeout); one that does not parse is [`Failure::Other`].
+    fn failure(&self) -> Failure {
+        match self
+            .source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<reqwest::Error>())
+        {
+            Some(error) => Failure::of_transport(error),
+            None => Failure::Other,
+        }
+    }
+
     /// Whether the body was cut short (the connection dropped while reading it).
     pub fn is_read(&self) -> bool {
         self.source
@@ -275,17 +289,25 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether the same call may succeed later: no answer or a cut answer, `408`, `429`,
-    /// `502`, `503`, `504`, or a token exchange that failed so. The runtime has already
-    /// retried idempotent calls within its policy; a POST is never retried for you.
-    pub fn is_retryable(&self) -> bool {
+    /// What kind of failure this is: the exchange's for [`Error::Auth`], the status for
+    /// [`Error::Api`], and [`Failure::Other`] for a request that could not be built or an
+    /// answer that does not decode.
+    pub fn failure(&self) -> Failure {
         match self {
-            Error::InvalidRequest(_) => false,
-            Error::Auth(error) => error.is_retryable(),
-            Error::Transport(_) => true,
-            Error::Api(error) => status_is_transient(error.answer.status),
-            Error::InvalidAnswer(error) => error.error.is_read(),
+            Error::InvalidRequest(_) => Failure::Other,
+            Error::Auth(error) => error.failure(),
+            Error::Transport(error) => Failure::of_transport(error),
+            Error::Api(error) => Failure::Status(error.answer.status),
+            Error::InvalidAnswer(error) => error.error.failure(),
         }
+    }
+
+    /// Whether the same call may succeed later ([`Failure::is_transient`]): no answer, a cut
+    /// answer, a timeout, `408`, `429`, `502`, `503`, `504`, or a token exchange that failed
+    /// so. The runtime has already retried idempotent calls within its policy; a POST is
+    /// never retried for you.
+    pub fn is_retryable(&self) -> bool {
+        self.failure().is_transient()
     }
 
     /// Whether the call timed out.
@@ -317,10 +339,6 @@ impl<E> Error<E> {
             _ => self.answer().and_then(Answer::request_id),
         }
     }
-}
-
-pub(crate) fn status_is_transient(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
 impl<E> fmt::Display for Error<E> {
@@ -378,5 +396,59 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
                 .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::InvalidAnswer(error) => Some(&error.error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: u16) -> Error {
+        Error::Api(ApiError {
+            answer: Answer {
+                operation: "list_tenants",
+                status: StatusCode::from_u16(code).unwrap(),
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+                request_id: None,
+            },
+            typed: None,
+            body_error: None,
+        })
+    }
+
+    #[test]
+    fn an_error_status_is_retryable_as_the_classifier_says() {
+        for code in [408, 429, 502, 503, 504] {
+            assert!(api(code).is_retryable(), "{code}");
+        }
+        for code in [400, 401, 404, 500] {
+            assert!(!api(code).is_retryable(), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_transport_error_that_will_repeat_is_not_retryable() {
+        let unbuildable = crate::http_client_builder()
+            .build()
+            .unwrap()
+            .get("http://[::1")
+            .build()
+            .unwrap_err();
+        let error = Error::<()>::Transport(unbuildable);
+        assert_eq!(error.failure(), Failure::Other);
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn a_body_that_does_not_parse_is_not_retryable() {
+        let answer = match api(200) {
+            Error::Api(api) => api.answer,
+            _ => unreachable!(),
+        };
+        let not_json = serde_json::from_str::<u32>("x").unwrap_err();
+        let error = Error::<()>::InvalidAnswer(InvalidAnswer::new(answer, not_json));
+        assert_eq!(error.failure(), Failure::Other);
+        assert!(!error.is_retryable());
     }
 }

@@ -5,7 +5,8 @@
 //! - **authentication** ([`Auth`]): a CSP refresh token or VCPP client credentials exchanged
 //!   for access tokens, cached, renewed ahead of expiry by one exchange however many
 //!   requests wait, and renewed once more after a `401`; or a fixed token;
-//! - **retries** ([`RetryPolicy`]): connection failures, `429`, `502`, `503` and `504`, with
+//! - **retries** ([`RetryPolicy`]): transient failures ([`Failure::is_transient`]: no
+//!   connection, a dropped one, a timeout, `408`, `429`, `502`, `503` and `504`), with
 //!   exponential backoff, jitter and `Retry-After`, bounded in attempts and time, and only
 //!   for GET, HEAD, PUT and DELETE: a POST or PATCH is never sent twice;
 //! - **timeouts**, per request and per connection;
@@ -36,6 +37,7 @@
 pub mod answer;
 mod auth;
 mod error;
+mod failure;
 mod fan_out;
 mod jwt;
 pub mod paging;
@@ -51,6 +53,7 @@ pub use auth::{
     VCPP_DEFAULT_LIFETIME,
 };
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
+pub use failure::Failure;
 pub use fan_out::fan_out;
 pub use redact::{RedactedHeaders, redacted_headers};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};

@@ -1,5 +1,6 @@
-//! Offset paging (`pageStart`/`pageLimit`, `page_start`/`page_limit`) as a stream of items,
-//! which progenitor generates only for Dropshot's token paging.
+//! Offset paging as a stream of items, which progenitor generates only for Dropshot's token
+//! paging. The clients' `stream()` methods are generated from each spec's `x-paging` over
+//! [`offset_pages`]; `cpn --all` walks it too.
 
 use std::future::Future;
 
@@ -37,45 +38,6 @@ where
 
 /// The stream a client crate's builder of an offset-paged operation returns.
 pub use futures_core::Stream;
-
-/// Gives the builder of an offset-paged operation (`page_start`/`page_limit` methods) its
-/// `stream()` and `stream_in_pages_of(n)`, walking [`offset_pages`]; `items` takes a page's
-/// answer to its items. One definition for every paged operation of every crate.
-#[macro_export]
-macro_rules! offset_paged {
-    ($builder:ident => $item:ty, $error:ty, default $default:expr, items $items:expr) => {
-        impl<'a> $builder<'a> {
-            /// Every item this request finds, fetched in pages of the service's default size
-            /// as the stream is read.
-            pub fn stream(
-                self,
-            ) -> impl $crate::paging::Stream<Item = ::std::result::Result<$item, $error>> + Unpin + 'a
-            {
-                self.stream_in_pages_of($default)
-            }
-
-            /// As [`stream`](Self::stream), in pages of `page_limit` items (at least 1). This
-            /// replaces any page start and limit set on the request.
-            ///
-            /// The page start is the 1-based index of a page's first item. Paging stops after
-            /// a page shorter than `page_limit`, an empty one included. A failed page is
-            /// yielded as an error item, and the stream ends there.
-            pub fn stream_in_pages_of(
-                self,
-                page_limit: i32,
-            ) -> impl $crate::paging::Stream<Item = ::std::result::Result<$item, $error>> + Unpin + 'a
-            {
-                ::std::boxed::Box::pin($crate::paging::offset_pages(
-                    page_limit,
-                    move |start, limit| {
-                        let page = self.clone().page_start(start).page_limit(limit).send();
-                        async move { page.await.map(|answer| ($items)(answer.into_inner())) }
-                    },
-                ))
-            }
-        }
-    };
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 
+use crate::failure::Failure;
+
 /// Retries with exponential backoff and full jitter, for idempotent methods only.
 ///
 /// `RetryPolicy::default().max_attempts(5)`: settings added later keep this compiling.
@@ -74,15 +76,14 @@ impl RetryPolicy {
         )
     }
 
-    /// Answers worth another attempt: rate limiting and gateway trouble.
+    /// Answers worth another attempt: [`Failure::is_transient`] of the status.
     pub fn status_is_retryable(status: StatusCode) -> bool {
-        matches!(status.as_u16(), 429 | 502 | 503 | 504)
+        Failure::Status(status).is_transient()
     }
 
-    /// Transport failures worth another attempt: the connection could not be made or was
-    /// dropped. A timeout is not retried; the caller chose it.
+    /// Transport failures worth another attempt: [`Failure::is_transient`] of the error.
     pub fn error_is_retryable(error: &reqwest::Error) -> bool {
-        !error.is_timeout() && (error.is_connect() || error.is_request())
+        Failure::of_transport(error).is_transient()
     }
 
     /// The jittered backoff before attempt `next_attempt` (2 for the first retry).
@@ -108,7 +109,7 @@ pub enum Attempted {
         /// The wait its `Retry-After` asks for, if any.
         retry_after: Option<Duration>,
     },
-    /// No answer; `retryable` per [`RetryPolicy::error_is_retryable`].
+    /// No answer; `retryable` per [`Failure::is_transient`].
     Failed {
         /// Whether the failure is worth another attempt.
         retryable: bool,
@@ -143,9 +144,9 @@ pub struct CallState {
 
 impl RetryPolicy {
     /// The one place that decides: a `401` on an operation that takes the token renews it
-    /// once; a retryable answer or failure of an idempotent request is tried again after the
-    /// server's `Retry-After`, else a jittered backoff, while attempts and the time budget
-    /// last. Anything else stops.
+    /// once; a transient answer or failure ([`Failure::is_transient`]) of an idempotent
+    /// request is tried again after the server's `Retry-After`, else a jittered backoff,
+    /// while attempts and the time budget last. Anything else stops.
     pub fn decide(&self, attempted: Attempted, call: CallState) -> Decision {
         let wait = match attempted {
             Attempted::Answered { status, .. }
@@ -158,7 +159,7 @@ impl RetryPolicy {
             Attempted::Answered {
                 status,
                 retry_after,
-            } if RetryPolicy::status_is_retryable(status) => Some(retry_after),
+            } if Failure::Status(status).is_transient() => Some(retry_after),
             Attempted::Failed { retryable: true } => Some(None),
             _ => None,
         };
@@ -188,7 +189,7 @@ impl RetryPolicy {
             Attempted::Answered {
                 status,
                 retry_after,
-            } if RetryPolicy::status_is_retryable(status) => {
+            } if Failure::Status(status).is_transient() => {
                 retry_after.filter(|asked| *asked <= self.max_elapsed)
             }
             _ => None,
@@ -322,6 +323,34 @@ mod tests {
         );
         assert_eq!(policy.shared_pause(answered(503, Some(31))), None);
         assert_eq!(policy.shared_pause(answered(500, Some(2))), None);
+    }
+
+    #[test]
+    fn the_transient_statuses_are_retried_and_no_others() {
+        let policy = RetryPolicy::default();
+        for code in [408, 429, 502, 503, 504] {
+            assert!(
+                matches!(
+                    policy.decide(answered(code, None), call(1)),
+                    Decision::Retry(_)
+                ),
+                "{code}"
+            );
+            assert!(RetryPolicy::status_is_retryable(
+                StatusCode::from_u16(code).unwrap()
+            ));
+        }
+        for code in [400, 404, 500] {
+            assert_eq!(
+                policy.decide(answered(code, None), call(1)),
+                Decision::Stop,
+                "{code}"
+            );
+        }
+        assert_eq!(
+            policy.shared_pause(answered(408, Some(2))),
+            Some(Duration::from_secs(2))
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use tracing::field::Empty;
 
 use crate::auth::Auth;
 use crate::error::SendError;
+use crate::failure::Failure;
 use crate::pause::SharedPause;
 use crate::redact::SentSecrets;
 use crate::retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};
@@ -204,7 +205,7 @@ impl Runtime {
                     retry_after: retry_after(response.headers()),
                 },
                 Err(error) => Attempted::Failed {
-                    retryable: RetryPolicy::error_is_retryable(error),
+                    retryable: Failure::of_transport(error).is_transient(),
                 },
             };
             if let Some(pause) = policy.shared_pause(attempted) {
@@ -371,7 +372,12 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
 
 #[cfg(test)]
 mod tests {
-    use super::Operation;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    use super::{Operation, Runtime};
+    use crate::{Error, Failure, RetryPolicy};
 
     const UPLOAD: Operation = Operation {
         id: "upload_attachment",
@@ -406,5 +412,54 @@ mod tests {
                 .expect_err("a count mismatch");
             assert!(error.contains("`upload_attachment`"), "{error}");
         }
+    }
+
+    /// A server that takes every connection and never answers, counting them.
+    async fn silent_server() -> (String, Arc<AtomicU32>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(AtomicU32::new(0));
+        let counter = connections.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                held.push(socket);
+            }
+        });
+        (base, connections)
+    }
+
+    async fn timed_out(method: &'static str) -> u32 {
+        let (base, connections) = silent_server().await;
+        let runtime = Runtime::builder()
+            .timeout(Duration::from_millis(200))
+            .retry(
+                RetryPolicy::default()
+                    .initial_backoff(Duration::from_millis(10))
+                    .max_elapsed(Duration::from_secs(10)),
+            )
+            .build()
+            .unwrap();
+        let request = runtime
+            .http_client()
+            .request(method.parse().unwrap(), format!("{base}/orgs/o/upload"))
+            .build()
+            .unwrap();
+        let operation = Operation {
+            method,
+            takes_token: false,
+            ..UPLOAD
+        };
+        let error: Error = runtime.send(request, &operation).await.unwrap_err().into();
+        assert_eq!(error.failure(), Failure::TimedOut, "{error:?}");
+        assert!(error.is_retryable());
+        connections.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_get_is_retried_and_a_timed_out_post_is_not() {
+        assert_eq!(timed_out("GET").await, 3, "3 attempts by default");
+        assert_eq!(timed_out("POST").await, 1, "a POST is never sent twice");
     }
 }

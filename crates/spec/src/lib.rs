@@ -10,6 +10,7 @@
 
 mod error;
 pub mod example_check;
+pub mod extensions;
 pub mod lint;
 pub mod load;
 pub mod naming;
@@ -21,8 +22,9 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 pub use error::{SpecError, SpecErrors};
+pub use extensions::{Paging, PagingStyle, without_hand_written};
 pub use load::LoadedSpec;
-pub use surfaces::{HandWritten, SURFACES, Surface};
+pub use surfaces::{SURFACES, Surface};
 pub use validate::{is_snake_case, validate};
 
 /// The workspace root (where `Cargo.toml`, `specs/` and `tests/` are), for the tools and

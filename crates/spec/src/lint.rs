@@ -1,13 +1,12 @@
 //! The house rules for specs, checked by `cargo xtask lint` (and `check`). Each finding prints
 //! as `specs/<name>.yaml:LINE:COLUMN: rule: message`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use openapiv3::{Content, OpenAPI, ReferenceOr, Response, StatusCode};
 
 use crate::example_check;
 use crate::load::{OperationRef, is_success, operations, resolve_response, resolve_schema};
-use crate::validate::is_snake_case;
 use crate::{LoadedSpec, SpecError};
 
 /// One broken house rule.
@@ -41,6 +40,15 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "operation-id",
         "every operation has an operationId, snake_case and unique",
+    ),
+    (
+        "paging",
+        "an `x-paging` names integer query parameters of its operation, an array property of \
+         its answer and a default page size of at least 1",
+    ),
+    (
+        "hand-written",
+        "an `x-hand-written` says why the generated client cannot serve the operation",
     ),
     ("summary", "every operation has a summary"),
     ("description", "every operation has a description"),
@@ -122,30 +130,18 @@ impl<'a> Lint<'a> {
 
     fn operations(&mut self) {
         let spec = self.spec();
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for error in crate::validate::operation_id_problems(self.loaded) {
+            self.findings.push(Finding {
+                rule: "operation-id",
+                error,
+            });
+        }
+        for (rule, error) in crate::extensions::problems(self.loaded) {
+            self.findings.push(Finding { rule, error });
+        }
         for op in operations(spec) {
             let place = ["paths", op.path, op.method];
             let label = format!("{} {}", op.method.to_uppercase(), op.path);
-            match op.operation.operation_id.as_deref() {
-                None => self.report(
-                    "operation-id",
-                    &place,
-                    format!("{label} has no operationId"),
-                ),
-                Some(id) => {
-                    let keys = ["paths", op.path, op.method, "operationId"];
-                    if !is_snake_case(id) {
-                        self.report("operation-id", &keys, format!("{id:?} is not snake_case"));
-                    }
-                    if let Some(first) = seen.insert(id.to_owned(), label.clone()) {
-                        self.report(
-                            "operation-id",
-                            &keys,
-                            format!("{id} is also the operationId of {first}"),
-                        );
-                    }
-                }
-            }
             let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
             if blank(&op.operation.summary) {
                 self.report("summary", &place, format!("{label} has no summary"));

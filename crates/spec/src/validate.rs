@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::load::{OperationRef, is_success, operations, resolve_body, resolve_response};
-use crate::{LoadedSpec, SpecError, SpecErrors, Surface};
+use crate::{LoadedSpec, SpecError, SpecErrors};
 
 /// Request media types progenitor 0.15 can generate a body for.
 const GENERATED_REQUEST_TYPES: &[&str] = &[
@@ -17,7 +17,7 @@ const GENERATED_REQUEST_TYPES: &[&str] = &[
 ];
 
 /// Runs every check and reports all problems together.
-pub fn validate(surface: &Surface, loaded: &LoadedSpec) -> Result<(), SpecErrors> {
+pub fn validate(loaded: &LoadedSpec) -> Result<(), SpecErrors> {
     let mut errors = Vec::new();
     let spec = &loaded.spec;
     if !spec.openapi.starts_with("3.0.") {
@@ -37,45 +37,46 @@ pub fn validate(surface: &Surface, loaded: &LoadedSpec) -> Result<(), SpecErrors
             ));
         }
     }
-    let mut seen = BTreeSet::new();
+    errors.extend(operation_id_problems(loaded));
+    errors.extend(
+        crate::extensions::problems(loaded)
+            .into_iter()
+            .map(|(_, error)| error),
+    );
     for op in operations(spec) {
-        let at = op_keys(&op);
-        match op.operation.operation_id.as_deref() {
-            None => {
-                errors.push(loaded.error_at(&at, format!("{}: operationId is missing", op.label())))
-            }
-            Some(id) => {
-                if !is_snake_case(id) {
-                    errors.push(loaded.error_at(
-                        &at,
-                        format!("{}: operationId `{id}` is not snake_case", op.label()),
-                    ));
-                }
-                if !seen.insert(id) {
-                    errors.push(loaded.error_at(
-                        &at,
-                        format!("{}: operationId `{id}` is used twice", op.label()),
-                    ));
-                }
-                if surface.hand_written(id).is_none() {
-                    errors.extend(check_generatable(loaded, &op));
-                }
-            }
-        }
-    }
-    for listed in surface.hand_written {
-        if !seen.contains(listed.operation_id) {
-            errors.push(SpecError::without_location(
-                loaded.file.clone(),
-                format!(
-                    "operation `{}` is listed as hand-written in codegen (surfaces.rs) but the \
-                     spec has no such operationId",
-                    listed.operation_id
-                ),
-            ));
+        if op.hand_written().is_none() {
+            errors.extend(check_generatable(loaded, &op));
         }
     }
     SpecErrors(errors).into_result()
+}
+
+/// The one operationId rule, for the generator and the lint alike: every operation has one,
+/// snake_case (the Rust method's name) and used once in the spec.
+pub fn operation_id_problems(loaded: &LoadedSpec) -> Vec<SpecError> {
+    let mut errors = Vec::new();
+    let mut seen = BTreeSet::new();
+    for op in operations(&loaded.spec) {
+        let at = op_keys(&op);
+        let Some(id) = op.operation.operation_id.as_deref() else {
+            errors.push(loaded.error_at(&at, format!("{}: operationId is missing", op.label())));
+            continue;
+        };
+        let at = [at[0], at[1], at[2], "operationId"];
+        if !is_snake_case(id) {
+            errors.push(loaded.error_at(
+                &at,
+                format!("{}: operationId `{id}` is not snake_case", op.label()),
+            ));
+        }
+        if !seen.insert(id) {
+            errors.push(loaded.error_at(
+                &at,
+                format!("{}: operationId `{id}` is used twice", op.label()),
+            ));
+        }
+    }
+    errors
 }
 
 fn op_keys<'a>(op: &OperationRef<'a>) -> [&'a str; 3] {
@@ -95,8 +96,8 @@ pub fn is_snake_case(id: &str) -> bool {
 fn check_generatable(loaded: &LoadedSpec, op: &OperationRef<'_>) -> Vec<SpecError> {
     let mut errors = Vec::new();
     let keys = op_keys(op);
-    let hint = "serve it by hand: list it in crates/spec/src/surfaces.rs and implement it in \
-                the crate";
+    let hint = "serve it by hand: mark it `x-hand-written: <why>` in the spec and implement it \
+                in the crate";
     if let Some(body) = &op.operation.request_body {
         match resolve_body(&loaded.spec, body) {
             Some(body) if body.content.len() > 1 => errors.push(loaded.error_at(

@@ -53,7 +53,7 @@ pub(crate) fn list_support_requests(app: &App, call: &Call) -> Reply {
     let start = call.query_as::<i32>("pageStart")?.unwrap_or(1);
     let limit = call
         .query_as::<i32>("pageLimit")?
-        .unwrap_or(cphub_support::DEFAULT_PAGE_LIMIT);
+        .unwrap_or(cphub_support::builder::ListSupportRequests::DEFAULT_PAGE_LIMIT);
     if start < 1 || limit < 1 {
         return Err(call.bad_request("pageStart and pageLimit start at 1"));
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use crate::failure::Failure;
 use crate::secret::Secret;
 
 const CSP_TOKEN_HEADER: HeaderName = HeaderName::from_static("csp-auth-token");
@@ -113,9 +114,21 @@ impl AuthError {
         &self.message
     }
 
-    /// Whether the exchange may succeed later: it got no answer, or a transient status.
+    /// What kind of failure the exchange met: its transport error's when it got no answer
+    /// (or a cut one), its error status when refused, else [`Failure::Other`] (an answer
+    /// without a token, a token that is no valid header).
+    pub fn failure(&self) -> Failure {
+        match (&self.source, self.status) {
+            (Some(source), _) => Failure::of_transport(source),
+            (None, Some(status)) if !status.is_success() => Failure::Status(status),
+            (None, _) => Failure::Other,
+        }
+    }
+
+    /// Whether the exchange may succeed later ([`Failure::is_transient`] of
+    /// [`AuthError::failure`]).
     pub fn is_retryable(&self) -> bool {
-        self.source.is_some() || self.status.is_some_and(crate::error::status_is_transient)
+        self.failure().is_transient()
     }
 }
 
@@ -154,5 +167,53 @@ impl std::error::Error for AuthError {
         self.source
             .as_deref()
             .map(|error| error as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Auth, Failure, Runtime};
+
+    #[tokio::test]
+    async fn an_exchange_url_that_cannot_be_built_is_not_retryable() {
+        let runtime = Runtime::builder()
+            .auth(Auth::vcpp_client_credentials("http://[::1", "id", "secret"))
+            .build()
+            .unwrap();
+        let error = runtime.authenticate().await.unwrap_err();
+        assert_eq!(error.failure(), Failure::Other, "{error:?}");
+        assert!(!error.is_retryable(), "a transport error that will repeat");
+    }
+
+    #[tokio::test]
+    async fn an_exchange_without_a_connection_is_retryable() {
+        let closed = {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            format!("http://{}", listener.local_addr().unwrap())
+        };
+        let runtime = Runtime::builder()
+            .auth(Auth::vcpp_client_credentials(&closed, "id", "secret"))
+            .build()
+            .unwrap();
+        let error = runtime.authenticate().await.unwrap_err();
+        assert_eq!(error.failure(), Failure::NoConnection, "{error:?}");
+        assert!(error.is_retryable());
+    }
+
+    #[test]
+    fn a_refusal_is_its_status() {
+        let refused = |code| super::AuthError {
+            status: Some(reqwest::StatusCode::from_u16(code).unwrap()),
+            ..super::AuthError::new(super::Credential::CspRefreshToken, "refused")
+        };
+        assert!(refused(408).is_retryable());
+        assert!(refused(503).is_retryable());
+        assert!(!refused(400).is_retryable());
+        assert!(!refused(401).is_retryable());
+        assert_eq!(
+            refused(200).failure(),
+            Failure::Other,
+            "an answer without a token"
+        );
     }
 }
