@@ -1,6 +1,8 @@
 //! The body of every client crate's `build.rs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use vmware_cpn_spec::SpecErrors;
 
 /// Generates `OUT_DIR/<crate_name>.rs` (the client) and `OUT_DIR/<crate_name>_examples.rs`
 /// (round-trip tests of the spec's examples) and, with the crate's `mock` feature,
@@ -52,5 +54,41 @@ pub fn build_script(name: &str) {
             eprintln!("error: cannot write {}: {e}", out.display());
             std::process::exit(1);
         }
+    }
+}
+
+/// The body of a `build.rs` that writes `OUT_DIR/<out_file>` from all six specs (the copies
+/// the calling crate carries in `specs/`): `cpn`'s command model
+/// ([`cli_model::source_in`](crate::cli_model::source_in)) and the mock's handler traits
+/// ([`mock_handlers::source_in`](crate::mock_handlers::source_in)). On a bad spec it prints
+/// each problem with its file and line and exits with status 1.
+pub fn build_script_over_all_specs(
+    out_file: &str,
+    source: fn(&Path) -> Result<String, SpecErrors>,
+) {
+    let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        eprintln!("error: CARGO_MANIFEST_DIR is not set: this runs only from a build.rs");
+        std::process::exit(1);
+    };
+    for surface in vmware_cpn_spec::SURFACES {
+        println!(
+            "cargo:rerun-if-changed={}",
+            vmware_cpn_spec::spec_path_in(&root, surface.name).display()
+        );
+    }
+    let written =
+        source(&root).map_err(|errors| errors.0.iter().map(|e| e.to_string()).collect::<Vec<_>>());
+    let written = written.and_then(|text| {
+        let out = std::env::var_os("OUT_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| vec!["OUT_DIR is not set: this runs only from a build.rs".to_owned()])?;
+        std::fs::write(out.join(out_file), text)
+            .map_err(|e| vec![format!("cannot write {out_file}: {e}")])
+    });
+    if let Err(errors) = written {
+        for error in errors {
+            eprintln!("error: {error}");
+        }
+        std::process::exit(1);
     }
 }

@@ -16,6 +16,7 @@ pub mod cli_model;
 mod error_glue;
 mod examples;
 mod keep_unknown;
+pub mod mock_handlers;
 mod non_exhaustive;
 mod open_enum;
 mod paging;
@@ -25,7 +26,7 @@ mod runtime_glue;
 use std::path::Path;
 
 pub use api_surface::with_hand_written;
-pub use build_script::build_script;
+pub use build_script::{build_script, build_script_over_all_specs};
 use vmware_cpn_spec::open_enum::OpenEnum;
 use vmware_cpn_spec::{
     LoadedSpec, SpecError, SpecErrors, Surface, read_in, surface, validate, without_hand_written,

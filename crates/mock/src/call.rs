@@ -143,6 +143,26 @@ impl Call {
         self.path.get(name).map(String::as_str).unwrap_or_default()
     }
 
+    /// A typed path parameter: `400` naming it when it does not parse.
+    pub(crate) fn path_as<T: std::str::FromStr>(&self, name: &str) -> Result<T, Response> {
+        let value = self.path(name);
+        value.parse::<T>().map_err(|_| {
+            self.bad_request(format!(
+                "the path parameter {name} has a bad value: {value}"
+            ))
+        })
+    }
+
+    /// A required typed query parameter: `400` when missing or when it does not parse.
+    pub(crate) fn required_query_as<T: std::str::FromStr>(
+        &self,
+        name: &str,
+    ) -> Result<T, Response> {
+        self.required_query(name)?;
+        self.query_as::<T>(name)?
+            .ok_or_else(|| self.bad_request(format!("the query parameter {name} is required")))
+    }
+
     /// A query parameter, if sent.
     pub(crate) fn query(&self, name: &str) -> Option<&str> {
         self.query

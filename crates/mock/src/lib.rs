@@ -3,7 +3,8 @@
 //! LocalStack fake AWS.
 //!
 //! - **Built from the specs.** Every operation of `specs/*.yaml` is routed at its path and
-//!   method (the mock refuses to start if one has no handler), and the state is seeded from the
+//!   method, by a handler trait generated per spec (an operation without a handler does not
+//!   compile), and the state is seeded from the
 //!   specs' own examples.
 //! - **Stateful.** A tenant created is listed and fetched; users added are invited, their roles
 //!   changed; a support ticket is listed, patched and gets attachments; an order placed shows

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::known_org;
 use crate::App;
+use crate::api::handlers::cphub_auth::*;
 use crate::call::{Call, Reply, ok};
 use crate::store::{Store, now_millis};
 use crate::tokens::Kind;
@@ -34,243 +35,6 @@ fn accepted(any_failed: bool) -> StatusCode {
     } else {
         StatusCode::ACCEPTED
     }
-}
-
-/// `201 Created`, as the newest reference answers. No expiry is announced: no source
-/// documents an expiry field.
-pub(crate) fn get_access_token(app: &App, call: &Call) -> Reply {
-    let request: AccessTokenRequest = call.json()?;
-    if request.refresh_token.expose() != app.config.refresh_token {
-        return Err(call.error(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant: the refresh token is not valid",
-        ));
-    }
-    let (token, _) = app.tokens().issue(Kind::Csp);
-    answer(StatusCode::CREATED, json!({ "accessToken": token }))
-}
-
-/// `roleId` keeps the members holding that organization role.
-pub(crate) fn list_users(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let members = app.store().users.get(&org).cloned().unwrap_or_default();
-    let Some(role) = call.query("roleId") else {
-        return ok(members);
-    };
-    let holds = |member: &Value| roles_of(member).any(|r| r == role);
-    ok(members.into_iter().filter(holds).collect::<Vec<_>>())
-}
-
-/// Removes the listed members; a user who is not one is reported as failed, not refused.
-pub(crate) fn delete_users(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: Users = call.json()?;
-    let mut store = app.store();
-    let members = store.users.entry(org.clone()).or_default();
-    let (mut removed, mut failed) = (Vec::new(), Map::new());
-    for user in &request.users {
-        let name = user.username.as_str();
-        match members.iter().position(|m| m["user"]["username"] == name) {
-            Some(index) => {
-                members.remove(index);
-                removed.push(name.to_owned());
-            }
-            None => {
-                failed.insert(name.to_owned(), json!("User not found"));
-            }
-        }
-    }
-    // A removed user's role bindings go with them.
-    store
-        .role_bindings
-        .retain(|(o, user, _), _| o != &org || !removed.contains(user));
-    ok(json!({
-        "message": "Users have been removed",
-        "status": { "succeeded": removed, "failed": failed },
-    }))
-}
-
-/// V1 (PATCH and POST): members in `addedUsers`, invitations in `invitedUsers` with their
-/// links, as the reference splits them; the guides' `detailedStatus` for every user.
-pub(crate) fn add_users(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: AddUsersRequest = call.json()?;
-    let grant = Grant::v1(&request);
-    let mut store = app.store();
-    let (mut added, mut failed, mut detail) = (Vec::new(), Vec::new(), Map::new());
-    let (mut invited, mut links) = (Vec::new(), Map::new());
-    for user in &request.users {
-        let name = user.username.clone();
-        match add_user(&mut store, &org, &name, &grant) {
-            Outcome::Member => added.push(name.clone()),
-            Outcome::Invited(link) => {
-                links.insert(name.clone(), json!(link));
-                invited.push(name.clone());
-            }
-            Outcome::Failed(reason) => {
-                detail.insert(name.clone(), json!(format!("Failed: {reason}")));
-                failed.push(name);
-                continue;
-            }
-        }
-        detail.insert(name, json!("Success"));
-    }
-    let mut added_users =
-        json!({ "users": added, "failedUsers": failed, "detailedStatus": detail });
-    // ResultStatus has no failure value: the status is left out when some failed.
-    if failed.is_empty() {
-        added_users["status"] = json!("SUCCESS");
-    }
-    answer(
-        accepted(!failed.is_empty()),
-        json!({
-            "message": "Users have been added/invited successfully",
-            "addedUsers": added_users,
-            "invitedUsers": {
-                "users": invited, "status": "SUCCESS", "failedUsers": [], "refLink": links,
-            },
-        }),
-    )
-}
-
-/// V2: `succeeded.added` and `succeeded.invited` (with links), refused entries in
-/// `failed.onInvite` (the reference's example refuses an invalid email there).
-pub(crate) fn add_users_v2(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: AddUsersRequestV2 = call.json()?;
-    let grant = Grant::v2(&request);
-    let mut store = app.store();
-    let (mut added, mut invited, mut failed) = (Vec::new(), Map::new(), Map::new());
-    for user in &request.users {
-        let name = user.username.clone();
-        match add_user(&mut store, &org, &name, &grant) {
-            Outcome::Member => added.push(name),
-            Outcome::Invited(link) => {
-                invited.insert(name, json!(link));
-            }
-            Outcome::Failed(reason) => {
-                failed.insert(name, json!(reason));
-            }
-        }
-    }
-    answer(
-        accepted(!failed.is_empty()),
-        json!({
-            "message": "Users have been added/invited",
-            "succeeded": { "added": added, "invited": invited },
-            "failed": { "onAdd": {}, "onInvite": failed },
-        }),
-    )
-}
-
-pub(crate) fn list_invitations(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    ok(app
-        .store()
-        .invitations
-        .get(&org)
-        .cloned()
-        .unwrap_or_default())
-}
-
-/// `202`, or `207` with the emails that had no pending invitation in `failed.onInvite`;
-/// `404` when none had one.
-pub(crate) fn revoke_invitations(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: InvitationEmails = call.json()?;
-    let mut store = app.store();
-    let invitations = store.invitations.entry(org).or_default();
-    let (mut revoked, mut links) = (Vec::new(), Map::new());
-    invitations.retain(|invitation| {
-        let Some(name) = invitation["username"].as_str() else {
-            return true;
-        };
-        if !request.emails.iter().any(|e| e == name) {
-            return true;
-        }
-        revoked.push(name.to_owned());
-        links.insert(name.to_owned(), invitation["refLink"].clone());
-        false
-    });
-    if revoked.is_empty() {
-        return Err(call.not_found("a pending invitation for these emails"));
-    }
-    let failed: Map<String, Value> = request
-        .emails
-        .iter()
-        .filter(|e| !revoked.contains(e))
-        .map(|e| (e.clone(), json!("No pending invitation")))
-        .collect();
-    let mut body = json!({
-        "message": "Invitations have been revoked successfully",
-        "revokedUsersInvitation": { "users": revoked, "status": "SUCCESS", "refLink": links },
-    });
-    if !failed.is_empty() {
-        body["failed"] = json!({ "onInvite": failed });
-    }
-    answer(accepted(!failed.is_empty()), body)
-}
-
-pub(crate) fn resend_invitations(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: InvitationEmails = call.json()?;
-    let mut store = app.store();
-    let invitations = store.invitations.entry(org).or_default();
-    let missing: Vec<&String> = request
-        .emails
-        .iter()
-        .filter(|email| !invitations.iter().any(|i| i["username"] == email.as_str()))
-        .collect();
-    if !missing.is_empty() {
-        return Err(call.not_found(format_args!("a pending invitation for {missing:?}")));
-    }
-    for invitation in invitations
-        .iter_mut()
-        .filter(|i| request.emails.iter().any(|e| i["username"] == e.as_str()))
-    {
-        invitation["generatedAt"] = json!(now_millis());
-        invitation["expirationTime"] = json!(now_millis() + INVITATION_LIFETIME_MS);
-    }
-    ok(json!({ "message": "Invitations have been resent successfully" }))
-}
-
-/// Changes the roles of members, and of pending invitations (they become the roles the user
-/// joins with).
-pub(crate) fn update_user_org_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let request: UserRolesUpdate = call.json()?;
-    let (add, remove) = (
-        names(&request.role_names_to_add),
-        names(&request.role_names_to_remove),
-    );
-    let mut store = app.store();
-    for user in &request.users {
-        let name = user.username.as_str();
-        let members = store.users.entry(org.clone()).or_default();
-        if let Some(member) = members.iter_mut().find(|m| m["user"]["username"] == name) {
-            change_member_roles(member, &add, &remove);
-            continue;
-        }
-        let invitations = store.invitations.entry(org.clone()).or_default();
-        let Some(invitation) = invitations.iter_mut().find(|i| i["username"] == name) else {
-            return Err(call.not_found(format_args!("user {name} in organization {org}")));
-        };
-        let mut roles: Vec<String> = invitation["orgRoles"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.as_str().map(str::to_owned))
-            .filter(|r| !remove.contains(r))
-            .collect();
-        roles.extend(
-            add.iter()
-                .filter(|r| !roles.contains(r))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-        invitation["orgRoles"] = json!(roles);
-    }
-    ok(request)
 }
 
 /// A service's id, and each role to grant there: its name and the resource it is scoped to.
@@ -489,4 +253,340 @@ fn role_name(id: &str) -> String {
         other => other,
     }
     .to_owned()
+}
+
+impl Handlers for App {
+    /// `201 Created`, as the newest reference answers. No expiry is announced: no source
+    /// documents an expiry field.
+    async fn get_access_token(&self, call: &Call, _params: GetAccessTokenParams) -> Reply {
+        let app = self;
+        let request: AccessTokenRequest = call.json()?;
+        if request.refresh_token.expose() != app.config.refresh_token {
+            return Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant: the refresh token is not valid",
+            ));
+        }
+        let (token, _) = app.tokens().issue(Kind::Csp);
+        answer(StatusCode::CREATED, json!({ "accessToken": token }))
+    }
+
+    /// `roleId` keeps the members holding that organization role.
+    async fn list_users(&self, call: &Call, params: ListUsersParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let members = app.store().users.get(&org).cloned().unwrap_or_default();
+        let Some(role) = params.role_id.as_deref() else {
+            return ok(members);
+        };
+        let holds = |member: &Value| roles_of(member).any(|r| r == role);
+        ok(members.into_iter().filter(holds).collect::<Vec<_>>())
+    }
+
+    /// Removes the listed members; a user who is not one is reported as failed, not refused.
+    async fn delete_users(&self, call: &Call, params: DeleteUsersParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: Users = call.json()?;
+        let mut store = app.store();
+        let members = store.users.entry(org.clone()).or_default();
+        let (mut removed, mut failed) = (Vec::new(), Map::new());
+        for user in &request.users {
+            let name = user.username.as_str();
+            match members.iter().position(|m| m["user"]["username"] == name) {
+                Some(index) => {
+                    members.remove(index);
+                    removed.push(name.to_owned());
+                }
+                None => {
+                    failed.insert(name.to_owned(), json!("User not found"));
+                }
+            }
+        }
+        // A removed user's role bindings go with them.
+        store
+            .role_bindings
+            .retain(|(o, user, _), _| o != &org || !removed.contains(user));
+        ok(json!({
+            "message": "Users have been removed",
+            "status": { "succeeded": removed, "failed": failed },
+        }))
+    }
+
+    /// V1 (PATCH and POST): members in `addedUsers`, invitations in `invitedUsers` with their
+    /// links, as the reference splits them; the guides' `detailedStatus` for every user.
+    async fn add_users(&self, call: &Call, params: AddUsersParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: AddUsersRequest = call.json()?;
+        let grant = Grant::v1(&request);
+        let mut store = app.store();
+        let (mut added, mut failed, mut detail) = (Vec::new(), Vec::new(), Map::new());
+        let (mut invited, mut links) = (Vec::new(), Map::new());
+        for user in &request.users {
+            let name = user.username.clone();
+            match add_user(&mut store, &org, &name, &grant) {
+                Outcome::Member => added.push(name.clone()),
+                Outcome::Invited(link) => {
+                    links.insert(name.clone(), json!(link));
+                    invited.push(name.clone());
+                }
+                Outcome::Failed(reason) => {
+                    detail.insert(name.clone(), json!(format!("Failed: {reason}")));
+                    failed.push(name);
+                    continue;
+                }
+            }
+            detail.insert(name, json!("Success"));
+        }
+        let mut added_users =
+            json!({ "users": added, "failedUsers": failed, "detailedStatus": detail });
+        // ResultStatus has no failure value: the status is left out when some failed.
+        if failed.is_empty() {
+            added_users["status"] = json!("SUCCESS");
+        }
+        answer(
+            accepted(!failed.is_empty()),
+            json!({
+                "message": "Users have been added/invited successfully",
+                "addedUsers": added_users,
+                "invitedUsers": {
+                    "users": invited, "status": "SUCCESS", "failedUsers": [], "refLink": links,
+                },
+            }),
+        )
+    }
+
+    /// V2: `succeeded.added` and `succeeded.invited` (with links), refused entries in
+    /// `failed.onInvite` (the reference's example refuses an invalid email there).
+    async fn add_users_v2(&self, call: &Call, params: AddUsersV2Params) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: AddUsersRequestV2 = call.json()?;
+        let grant = Grant::v2(&request);
+        let mut store = app.store();
+        let (mut added, mut invited, mut failed) = (Vec::new(), Map::new(), Map::new());
+        for user in &request.users {
+            let name = user.username.clone();
+            match add_user(&mut store, &org, &name, &grant) {
+                Outcome::Member => added.push(name),
+                Outcome::Invited(link) => {
+                    invited.insert(name, json!(link));
+                }
+                Outcome::Failed(reason) => {
+                    failed.insert(name, json!(reason));
+                }
+            }
+        }
+        answer(
+            accepted(!failed.is_empty()),
+            json!({
+                "message": "Users have been added/invited",
+                "succeeded": { "added": added, "invited": invited },
+                "failed": { "onAdd": {}, "onInvite": failed },
+            }),
+        )
+    }
+
+    async fn list_invitations(&self, call: &Call, params: ListInvitationsParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        ok(app
+            .store()
+            .invitations
+            .get(&org)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// `202`, or `207` with the emails that had no pending invitation in `failed.onInvite`;
+    /// `404` when none had one.
+    async fn revoke_invitations(&self, call: &Call, params: RevokeInvitationsParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: InvitationEmails = call.json()?;
+        let mut store = app.store();
+        let invitations = store.invitations.entry(org).or_default();
+        let (mut revoked, mut links) = (Vec::new(), Map::new());
+        invitations.retain(|invitation| {
+            let Some(name) = invitation["username"].as_str() else {
+                return true;
+            };
+            if !request.emails.iter().any(|e| e == name) {
+                return true;
+            }
+            revoked.push(name.to_owned());
+            links.insert(name.to_owned(), invitation["refLink"].clone());
+            false
+        });
+        if revoked.is_empty() {
+            return Err(call.not_found("a pending invitation for these emails"));
+        }
+        let failed: Map<String, Value> = request
+            .emails
+            .iter()
+            .filter(|e| !revoked.contains(e))
+            .map(|e| (e.clone(), json!("No pending invitation")))
+            .collect();
+        let mut body = json!({
+            "message": "Invitations have been revoked successfully",
+            "revokedUsersInvitation": { "users": revoked, "status": "SUCCESS", "refLink": links },
+        });
+        if !failed.is_empty() {
+            body["failed"] = json!({ "onInvite": failed });
+        }
+        answer(accepted(!failed.is_empty()), body)
+    }
+
+    async fn resend_invitations(&self, call: &Call, params: ResendInvitationsParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: InvitationEmails = call.json()?;
+        let mut store = app.store();
+        let invitations = store.invitations.entry(org).or_default();
+        let missing: Vec<&String> = request
+            .emails
+            .iter()
+            .filter(|email| !invitations.iter().any(|i| i["username"] == email.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(call.not_found(format_args!("a pending invitation for {missing:?}")));
+        }
+        for invitation in invitations
+            .iter_mut()
+            .filter(|i| request.emails.iter().any(|e| i["username"] == e.as_str()))
+        {
+            invitation["generatedAt"] = json!(now_millis());
+            invitation["expirationTime"] = json!(now_millis() + INVITATION_LIFETIME_MS);
+        }
+        ok(json!({ "message": "Invitations have been resent successfully" }))
+    }
+
+    /// Changes the roles of members, and of pending invitations (they become the roles the user
+    /// joins with).
+    async fn update_user_org_roles(&self, call: &Call, params: UpdateUserOrgRolesParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let request: UserRolesUpdate = call.json()?;
+        let (add, remove) = (
+            names(&request.role_names_to_add),
+            names(&request.role_names_to_remove),
+        );
+        let mut store = app.store();
+        for user in &request.users {
+            let name = user.username.as_str();
+            let members = store.users.entry(org.clone()).or_default();
+            if let Some(member) = members.iter_mut().find(|m| m["user"]["username"] == name) {
+                change_member_roles(member, &add, &remove);
+                continue;
+            }
+            let invitations = store.invitations.entry(org.clone()).or_default();
+            let Some(invitation) = invitations.iter_mut().find(|i| i["username"] == name) else {
+                return Err(call.not_found(format_args!("user {name} in organization {org}")));
+            };
+            let mut roles: Vec<String> = invitation["orgRoles"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .filter(|r| !remove.contains(r))
+                .collect();
+            roles.extend(
+                add.iter()
+                    .filter(|r| !roles.contains(r))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            invitation["orgRoles"] = json!(roles);
+        }
+        ok(request)
+    }
+
+    async fn get_logged_in_user(&self, call: &Call, params: GetLoggedInUserParams) -> Reply {
+        logged_in::get_logged_in_user(self, call, params)
+    }
+
+    async fn list_logged_in_user_orgs(
+        &self,
+        call: &Call,
+        params: ListLoggedInUserOrgsParams,
+    ) -> Reply {
+        logged_in::list_logged_in_user_orgs(self, call, params)
+    }
+
+    async fn list_logged_in_user_service_roles(
+        &self,
+        call: &Call,
+        params: ListLoggedInUserServiceRolesParams,
+    ) -> Reply {
+        logged_in::list_logged_in_user_service_roles(self, call, params)
+    }
+
+    async fn list_available_org_roles(
+        &self,
+        call: &Call,
+        params: ListAvailableOrgRolesParams,
+    ) -> Reply {
+        roles::list_available_org_roles(self, call, params)
+    }
+
+    async fn get_user_org_roles(&self, call: &Call, params: GetUserOrgRolesParams) -> Reply {
+        roles::get_user_org_roles(self, call, params)
+    }
+
+    async fn update_org_roles_of_user(
+        &self,
+        call: &Call,
+        params: UpdateOrgRolesOfUserParams,
+    ) -> Reply {
+        roles::update_org_roles_of_user(self, call, params)
+    }
+
+    async fn update_org_roles_with_binding(
+        &self,
+        call: &Call,
+        params: UpdateOrgRolesWithBindingParams,
+    ) -> Reply {
+        roles::update_org_roles_with_binding(self, call, params)
+    }
+
+    async fn get_org_bindings_for_role(
+        &self,
+        call: &Call,
+        params: GetOrgBindingsForRoleParams,
+    ) -> Reply {
+        roles::get_org_bindings_for_role(self, call, params)
+    }
+
+    async fn update_org_bindings_for_role(
+        &self,
+        call: &Call,
+        params: UpdateOrgBindingsForRoleParams,
+    ) -> Reply {
+        roles::update_org_bindings_for_role(self, call, params)
+    }
+
+    async fn list_user_service_roles(
+        &self,
+        call: &Call,
+        params: ListUserServiceRolesParams,
+    ) -> Reply {
+        roles::list_user_service_roles(self, call, params)
+    }
+
+    async fn assign_missing_vcp_vui_service_roles(
+        &self,
+        call: &Call,
+        params: AssignMissingVcpVuiServiceRolesParams,
+    ) -> Reply {
+        roles::assign_missing_vcp_vui_service_roles(self, call, params)
+    }
+
+    /// The same as the PATCH (`add_users`): the reference documents POST, the guide PATCH.
+    async fn add_users_post(&self, call: &Call, params: AddUsersPostParams) -> Reply {
+        let params = AddUsersParams {
+            org_id: params.org_id,
+        };
+        self.add_users(call, params).await
+    }
 }

@@ -8,6 +8,7 @@ use cphub_billing::UsageRow;
 use serde_json::Value;
 
 use super::known_org;
+use crate::api::handlers::cphub_billing::*;
 use crate::call::{Call, Reply, ok};
 use crate::{App, scale};
 
@@ -64,7 +65,7 @@ impl UsageFilter {
 }
 
 fn usage_records(app: &App, call: &Call) -> Result<(String, Vec<Value>), Response> {
-    let org = known_org(app, call)?;
+    let org = known_org(app, call, call.path("orgId"))?;
     let filter = UsageFilter::from_call(call)?;
     let store = app.store();
     let provider = org == app.config.provider_org;
@@ -86,35 +87,6 @@ fn org_columns(app: &App, records: &[Value]) -> Vec<(String, String)> {
             (field("status"), field("tag"))
         })
         .collect()
-}
-
-pub(crate) fn get_usage_report(app: &App, call: &Call) -> Reply {
-    ok(usage_records(app, call)?.1)
-}
-
-pub(crate) fn download_usage_report(app: &App, call: &Call) -> Reply {
-    let (org, records) = usage_records(app, call)?;
-    let (header, lines) = usage_csv(&records, &org_columns(app, &records))
-        .map_err(|e| call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let subject = call.query("tenantId").unwrap_or(&org);
-    let disposition = format!("attachment; filename=\"usage-report-{subject}.csv\"");
-    let body = match app.config.usage_report_rows {
-        Some(rows) => Body::from_stream(scale::repeated_rows(header, lines, rows)),
-        None => Body::from(
-            [header]
-                .into_iter()
-                .chain(lines)
-                .collect::<Vec<_>>()
-                .concat(),
-        ),
-    };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
 }
 
 /// The header line, and one line per SKU of each subscription of each service of each
@@ -183,19 +155,54 @@ fn usage_csv(
     Ok((bytes.slice(..ends[0]), lines))
 }
 
-pub(crate) fn list_subscriptions(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    call.query_as::<bool>("providerReport")?;
-    // The spec (and the 2019 guide) default allTenants to false.
-    let all_tenants = call.query_as::<bool>("allTenants")?.unwrap_or(false);
-    let tenant = call.query("tenantId");
-    let store = app.store();
-    let provider = org == app.config.provider_org;
-    let records: Vec<&Value> = store
-        .subscriptions
-        .iter()
-        .filter(|r| (provider && all_tenants) || r["orgId"] == org.as_str() || tenant.is_some())
-        .filter(|r| tenant.is_none_or(|t| r["orgId"] == t))
-        .collect();
-    ok(records)
+impl Handlers for App {
+    async fn get_usage_report(&self, call: &Call, _params: GetUsageReportParams) -> Reply {
+        let app = self;
+        ok(usage_records(app, call)?.1)
+    }
+
+    async fn download_usage_report(&self, call: &Call, params: DownloadUsageReportParams) -> Reply {
+        let app = self;
+        let (org, records) = usage_records(app, call)?;
+        let (header, lines) = usage_csv(&records, &org_columns(app, &records)).map_err(|e| {
+            call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        })?;
+        let subject = params.tenant_id.as_deref().unwrap_or(&org);
+        let disposition = format!("attachment; filename=\"usage-report-{subject}.csv\"");
+        let body = match app.config.usage_report_rows {
+            Some(rows) => Body::from_stream(scale::repeated_rows(header, lines, rows)),
+            None => Body::from(
+                [header]
+                    .into_iter()
+                    .chain(lines)
+                    .collect::<Vec<_>>()
+                    .concat(),
+            ),
+        };
+        let mut response = body.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        Ok(response)
+    }
+
+    async fn list_subscriptions(&self, call: &Call, params: ListSubscriptionsParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        params.provider_report;
+        // The spec (and the 2019 guide) default allTenants to false.
+        let all_tenants = params.all_tenants.unwrap_or(false);
+        let tenant = params.tenant_id.as_deref();
+        let store = app.store();
+        let provider = org == app.config.provider_org;
+        let records: Vec<&Value> = store
+            .subscriptions
+            .iter()
+            .filter(|r| (provider && all_tenants) || r["orgId"] == org.as_str() || tenant.is_some())
+            .filter(|r| tenant.is_none_or(|t| r["orgId"] == t))
+            .collect();
+        ok(records)
+    }
 }

@@ -5,69 +5,8 @@ use serde_json::{Value, json};
 
 use super::known_org;
 use crate::App;
+use crate::api::handlers::navigator_msp::*;
 use crate::call::{Call, Reply, ok};
-
-/// The page size the service uses when none is asked for.
-const DEFAULT_PAGE_LIMIT: i32 = 100;
-
-pub(crate) fn get_subscription(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    let consolidate = call
-        .query_as::<bool>("consolidate_offers")?
-        .unwrap_or(false);
-    let id = call.path("subscriptionId");
-    let store = app.store();
-    let Some(subscription) = store
-        .msp_subscriptions
-        .iter()
-        .find(|s| s.org == org && s.details["id"] == id)
-    else {
-        return Err(call.not_found(format_args!("subscription {id}")));
-    };
-    let mut subscription = subscription.details.clone();
-    if !consolidate && let Some(fields) = subscription.as_object_mut() {
-        // Consolidated offers are sent only when asked for.
-        fields.remove("consolidatedOffers");
-    }
-    ok(subscription)
-}
-
-pub(crate) fn search_subscriptions(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    // The body is optional; no filter property is published, so `filters` selects nothing.
-    let request: Option<SubscriptionSearchRequest> = if call.body.is_empty() {
-        None
-    } else {
-        Some(call.json()?)
-    };
-    let store = app.store();
-    let found = store
-        .msp_subscriptions
-        .iter()
-        .filter(|s| s.org == org)
-        .map(|s| summary(&s.details))
-        .collect();
-    let found = sorted(found, request.as_ref());
-    drop(store);
-    page(call, found)
-}
-
-pub(crate) fn get_subscription_history(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
-    // The body (SubscriptionHistorySearchRequest) has no published property to act on.
-    let id = call.path("subscriptionId");
-    let store = app.store();
-    let Some(subscription) = store
-        .msp_subscriptions
-        .iter()
-        .find(|s| s.org == org && s.details["id"] == id)
-    else {
-        return Err(call.not_found(format_args!("subscription {id}")));
-    };
-    let history = subscription.history.clone();
-    drop(store);
-    page(call, history)
-}
 
 /// The `SubscriptionSummary` of stored `MspSubscriptionDetails`: the properties they share,
 /// and the end date under the summary's name.
@@ -116,12 +55,9 @@ fn sorted(mut found: Vec<Value>, request: Option<&SubscriptionSearchRequest>) ->
     found
 }
 
-/// The page `page_start`/`page_limit` asks for, or `400` for a start or limit below 1.
-fn page(call: &Call, records: Vec<Value>) -> Reply {
-    let start = call.query_as::<i32>("page_start")?.unwrap_or(1);
-    let limit = call
-        .query_as::<i32>("page_limit")?
-        .unwrap_or(DEFAULT_PAGE_LIMIT);
+/// The page `(start, limit)` asks for (the call's paging, with the spec's defaults), or `400`
+/// for a start or limit below 1.
+fn page(call: &Call, (start, limit): (i64, i64), records: Vec<Value>) -> Reply {
     match page_of(records, start, limit) {
         Some(page) => ok(page),
         None => Err(call.bad_request(format!(
@@ -133,7 +69,7 @@ fn page(call: &Call, records: Vec<Value>) -> Reply {
 /// The records from the 1-based index `start`, at most `limit` of them: `current` is `start`,
 /// `next` the `page_start` of the following page (left out on the last page), and
 /// `totalResultsCount` the number of records in all. `None` for a start or limit below 1.
-fn page_of(records: Vec<Value>, start: i32, limit: i32) -> Option<Value> {
+fn page_of(records: Vec<Value>, start: i64, limit: i64) -> Option<Value> {
     let first = usize::try_from(start.checked_sub(1)?).ok()?;
     let size = usize::try_from(limit).ok().filter(|l| *l > 0)?;
     let total = records.len();
@@ -201,5 +137,73 @@ mod tests {
         assert_eq!(beyond["results"], json!([]));
         assert!(page_of(all.clone(), 0, 2).is_none());
         assert!(page_of(all, 1, 0).is_none());
+    }
+}
+
+impl Handlers for App {
+    async fn get_subscription(&self, call: &Call, params: GetSubscriptionParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        let consolidate = call
+            .query_as::<bool>("consolidate_offers")?
+            .unwrap_or(false);
+        let id = params.subscription_id.as_str();
+        let store = app.store();
+        let Some(subscription) = store
+            .msp_subscriptions
+            .iter()
+            .find(|s| s.org == org && s.details["id"] == id)
+        else {
+            return Err(call.not_found(format_args!("subscription {id}")));
+        };
+        let mut subscription = subscription.details.clone();
+        if !consolidate && let Some(fields) = subscription.as_object_mut() {
+            // Consolidated offers are sent only when asked for.
+            fields.remove("consolidatedOffers");
+        }
+        ok(subscription)
+    }
+
+    async fn search_subscriptions(&self, call: &Call, params: SearchSubscriptionsParams) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        // The body is optional; no filter property is published, so `filters` selects nothing.
+        let request: Option<SubscriptionSearchRequest> = if call.body.is_empty() {
+            None
+        } else {
+            Some(call.json()?)
+        };
+        let store = app.store();
+        let found = store
+            .msp_subscriptions
+            .iter()
+            .filter(|s| s.org == org)
+            .map(|s| summary(&s.details))
+            .collect();
+        let found = sorted(found, request.as_ref());
+        drop(store);
+        page(call, params.page(), found)
+    }
+
+    async fn get_subscription_history(
+        &self,
+        call: &Call,
+        params: GetSubscriptionHistoryParams,
+    ) -> Reply {
+        let app = self;
+        let org = known_org(app, call, &params.org_id)?;
+        // The body (SubscriptionHistorySearchRequest) has no published property to act on.
+        let id = params.subscription_id.as_str();
+        let store = app.store();
+        let Some(subscription) = store
+            .msp_subscriptions
+            .iter()
+            .find(|s| s.org == org && s.details["id"] == id)
+        else {
+            return Err(call.not_found(format_args!("subscription {id}")));
+        };
+        let history = subscription.history.clone();
+        drop(store);
+        page(call, params.page(), history)
     }
 }

@@ -8,39 +8,10 @@ use serde_json::{Value, json};
 
 use super::orders::{order_from_json, order_from_xml};
 use crate::App;
+use crate::api::handlers::vcpp::*;
 use crate::call::{Call, Reply, ok};
 use crate::store::FeedEntry;
 use crate::tokens::Kind;
-
-pub(crate) fn get_token(app: &App, call: &Call) -> Reply {
-    let credentials = call
-        .header(header::AUTHORIZATION.as_str())
-        .and_then(|value| {
-            let (scheme, encoded) = value.split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("basic")
-                .then_some(encoded.trim())
-        })
-        .and_then(|encoded| {
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded)
-                .ok()
-        })
-        .and_then(|decoded| String::from_utf8(decoded).ok());
-    let expected = format!(
-        "{}:{}",
-        app.config.vcpp_client_id, app.config.vcpp_client_secret
-    );
-    if credentials.as_deref() != Some(expected.as_str()) {
-        return Err(call.error(StatusCode::UNAUTHORIZED, "invalid client credentials"));
-    }
-    let (token, lifetime) = app.tokens().issue(Kind::Vcpp);
-    ok(json!({ "access_token": token, "token_type": "bearer", "expires_in": lifetime }))
-}
-
-pub(crate) fn list_commit_contracts(app: &App, _call: &Call) -> Reply {
-    ok(json!({ "contractList": app.store().vcpp.contracts }))
-}
 
 /// The contract `contract_number` names, or `404`.
 fn contract(app: &App, call: &Call) -> Result<(String, Value), Response> {
@@ -54,11 +25,6 @@ fn contract(app: &App, call: &Call) -> Result<(String, Value), Response> {
         .ok_or_else(|| call.not_found(format_args!("commit contract {number}")))
 }
 
-pub(crate) fn get_commit_contract(app: &App, call: &Call) -> Reply {
-    let (_, found) = contract(app, call)?;
-    ok(json!({ "contractList": [found] }))
-}
-
 /// A per-contract list of the seed, under the contract asked for.
 fn of_contract(app: &App, call: &Call, pick: fn(&crate::store::VcppRecords) -> &Value) -> Reply {
     let (number, _) = contract(app, call)?;
@@ -69,18 +35,6 @@ fn of_contract(app: &App, call: &Call, pick: fn(&crate::store::VcppRecords) -> &
     ok(answer)
 }
 
-pub(crate) fn list_contract_users(app: &App, call: &Call) -> Reply {
-    of_contract(app, call, |v| &v.users)
-}
-
-pub(crate) fn list_core_coreless_products(app: &App, call: &Call) -> Reply {
-    of_contract(app, call, |v| &v.core_products)
-}
-
-pub(crate) fn list_contract_service_instances(app: &App, call: &Call) -> Reply {
-    of_contract(app, call, |v| &v.service_instances)
-}
-
 fn instance(app: &App, call: &Call, id: &str) -> Result<Value, Response> {
     app.store()
         .vcpp
@@ -89,128 +43,6 @@ fn instance(app: &App, call: &Call, id: &str) -> Result<Value, Response> {
         .find(|d| d["headerDetailsVO"]["serviceInstanceID"] == id)
         .cloned()
         .ok_or_else(|| call.not_found(format_args!("service instance {id}")))
-}
-
-pub(crate) fn get_service_instance(app: &App, call: &Call) -> Reply {
-    ok(instance(app, call, call.path("serviceInstanceID"))?)
-}
-
-pub(crate) fn list_addon_products(app: &App, call: &Call) -> Reply {
-    let id = call.required_query("serviceInstanceId")?;
-    instance(app, call, id)?;
-    ok(&app.store().vcpp.addons)
-}
-
-pub(crate) fn place_order(app: &App, call: &Call) -> Reply {
-    let order = if call.content_type().starts_with("application/xml") {
-        order_from_xml(&call.body)
-            .map_err(|e| call.bad_request(format!("the order XML is not valid: {e}")))?
-    } else {
-        order_from_json(call.json()?)
-    };
-    let po_types = app.specs.enum_values("vcpp", "PoType");
-    if !po_types.contains(&order.po_type) {
-        return Err(call.bad_request(format!(
-            "poType {} is not one of {po_types:?}",
-            order.po_type
-        )));
-    }
-    if order.lines.is_empty() {
-        return Err(call.bad_request("the order has no order line"));
-    }
-    let mut store = app.store();
-    let request_id = store.next_request_id.to_string();
-    store.next_request_id += 1;
-    let order_number = store.next_order_number.to_string();
-    store.next_order_number += 1;
-    // The real service processes an order in 2 to 48 hours; the mock as configured.
-    let processed = chrono::Duration::from_std(app.config.order_processing)
-        .ok()
-        .and_then(|delay| Utc::now().checked_add_signed(delay))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let year_later = processed
-        .checked_add_signed(chrono::Duration::days(365))
-        .unwrap_or(processed);
-    for (line, (part, quantity, sid)) in order.lines.iter().enumerate() {
-        let mut content = vec![
-            ("OrderNumber", order_number.clone()),
-            ("TokenNumber", format!("MOCK{request_id}")),
-            (
-                "ExternalLineTransactionReference",
-                format!("{request_id}-{}", line + 1),
-            ),
-            ("LineID", format!("{order_number}{:02}", line + 1)),
-            ("ExternalContractID", order.original_order_number.clone()),
-            ("PartID", part.clone()),
-            ("Quantity", quantity.clone()),
-            (
-                "CommitStartDate",
-                processed.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
-            ),
-            (
-                "CommitEndDate",
-                year_later.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
-            ),
-        ];
-        if let Some(sid) = sid {
-            content.push(("SID", sid.clone()));
-        }
-        store.feed.push(FeedEntry {
-            id: uuid::Uuid::new_v4().to_string(),
-            title: format!("Order ID:{order_number}"),
-            updated: processed,
-            status: "success".to_owned(),
-            content: content
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-            request_id: Some(request_id.clone()),
-        });
-    }
-    ok(json!({ "status": "SUCCESS", "requestId": request_id, "error": null }))
-}
-
-pub(crate) fn get_order_feed(app: &App, call: &Call) -> Reply {
-    // The guide's query parameter, else the HTTP header.
-    let since = call
-        .query("if-Modified-Since")
-        .or_else(|| call.header(header::IF_MODIFIED_SINCE.as_str()))
-        // An unreadable date is ignored, as HTTP says.
-        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-        .map(|d| d.with_timezone(&Utc));
-    let request_id = call.query("requestId");
-    let now = Utc::now();
-    let store = app.store();
-    let entries: Vec<&FeedEntry> = store
-        .feed
-        .iter()
-        // An entry appears once its order is processed.
-        .filter(|e| e.updated <= now)
-        .filter(|e| request_id.is_none_or(|r| e.request_id.as_deref() == Some(r)))
-        .filter(|e| since.is_none_or(|s| e.updated.timestamp() > s.timestamp()))
-        .collect();
-    if since.is_some() && entries.is_empty() {
-        return Ok(StatusCode::NOT_MODIFIED.into_response());
-    }
-    let updated = entries
-        .iter()
-        .map(|e| e.updated)
-        .max()
-        .unwrap_or_else(Utc::now);
-    let wants_json = call
-        .header(header::ACCEPT.as_str())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("atom"));
-    if wants_json {
-        return ok(feed_json(&entries, updated));
-    }
-    let atom = feed_atom(&entries, updated)
-        .map_err(|e| call.error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let mut response = atom.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml"),
-    );
-    Ok(response)
 }
 
 fn feed_json(entries: &[&FeedEntry], updated: DateTime<Utc>) -> Value {
@@ -295,4 +127,197 @@ fn feed_atom(entries: &[&FeedEntry], updated: DateTime<Utc>) -> Result<String, s
             Ok(())
         })?;
     Ok(String::from_utf8_lossy(&writer.into_inner()).into_owned())
+}
+
+impl Handlers for App {
+    async fn get_token(&self, call: &Call, _params: GetTokenParams) -> Reply {
+        let app = self;
+        let credentials = call
+            .header(header::AUTHORIZATION.as_str())
+            .and_then(|value| {
+                let (scheme, encoded) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("basic")
+                    .then_some(encoded.trim())
+            })
+            .and_then(|encoded| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .ok()
+            })
+            .and_then(|decoded| String::from_utf8(decoded).ok());
+        let expected = format!(
+            "{}:{}",
+            app.config.vcpp_client_id, app.config.vcpp_client_secret
+        );
+        if credentials.as_deref() != Some(expected.as_str()) {
+            return Err(call.error(StatusCode::UNAUTHORIZED, "invalid client credentials"));
+        }
+        let (token, lifetime) = app.tokens().issue(Kind::Vcpp);
+        ok(json!({ "access_token": token, "token_type": "bearer", "expires_in": lifetime }))
+    }
+
+    async fn list_commit_contracts(
+        &self,
+        _call: &Call,
+        _params: ListCommitContractsParams,
+    ) -> Reply {
+        let app = self;
+        ok(json!({ "contractList": app.store().vcpp.contracts }))
+    }
+
+    async fn get_commit_contract(&self, call: &Call, _params: GetCommitContractParams) -> Reply {
+        let app = self;
+        let (_, found) = contract(app, call)?;
+        ok(json!({ "contractList": [found] }))
+    }
+
+    async fn list_contract_users(&self, call: &Call, _params: ListContractUsersParams) -> Reply {
+        let app = self;
+        of_contract(app, call, |v| &v.users)
+    }
+
+    async fn list_core_coreless_products(
+        &self,
+        call: &Call,
+        _params: ListCoreCorelessProductsParams,
+    ) -> Reply {
+        let app = self;
+        of_contract(app, call, |v| &v.core_products)
+    }
+
+    async fn list_contract_service_instances(
+        &self,
+        call: &Call,
+        _params: ListContractServiceInstancesParams,
+    ) -> Reply {
+        let app = self;
+        of_contract(app, call, |v| &v.service_instances)
+    }
+
+    async fn get_service_instance(&self, call: &Call, params: GetServiceInstanceParams) -> Reply {
+        let app = self;
+        ok(instance(app, call, params.service_instance_id.as_str())?)
+    }
+
+    async fn list_addon_products(&self, call: &Call, params: ListAddonProductsParams) -> Reply {
+        let app = self;
+        let id = params.service_instance_id.as_str();
+        instance(app, call, id)?;
+        ok(&app.store().vcpp.addons)
+    }
+
+    async fn place_order(&self, call: &Call, _params: PlaceOrderParams) -> Reply {
+        let app = self;
+        let order = if call.content_type().starts_with("application/xml") {
+            order_from_xml(&call.body)
+                .map_err(|e| call.bad_request(format!("the order XML is not valid: {e}")))?
+        } else {
+            order_from_json(call.json()?)
+        };
+        let po_types = app.specs.enum_values("vcpp", "PoType");
+        if !po_types.contains(&order.po_type) {
+            return Err(call.bad_request(format!(
+                "poType {} is not one of {po_types:?}",
+                order.po_type
+            )));
+        }
+        if order.lines.is_empty() {
+            return Err(call.bad_request("the order has no order line"));
+        }
+        let mut store = app.store();
+        let request_id = store.next_request_id.to_string();
+        store.next_request_id += 1;
+        let order_number = store.next_order_number.to_string();
+        store.next_order_number += 1;
+        // The real service processes an order in 2 to 48 hours; the mock as configured.
+        let processed = chrono::Duration::from_std(app.config.order_processing)
+            .ok()
+            .and_then(|delay| Utc::now().checked_add_signed(delay))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let year_later = processed
+            .checked_add_signed(chrono::Duration::days(365))
+            .unwrap_or(processed);
+        for (line, (part, quantity, sid)) in order.lines.iter().enumerate() {
+            let mut content = vec![
+                ("OrderNumber", order_number.clone()),
+                ("TokenNumber", format!("MOCK{request_id}")),
+                (
+                    "ExternalLineTransactionReference",
+                    format!("{request_id}-{}", line + 1),
+                ),
+                ("LineID", format!("{order_number}{:02}", line + 1)),
+                ("ExternalContractID", order.original_order_number.clone()),
+                ("PartID", part.clone()),
+                ("Quantity", quantity.clone()),
+                (
+                    "CommitStartDate",
+                    processed.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+                ),
+                (
+                    "CommitEndDate",
+                    year_later.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+                ),
+            ];
+            if let Some(sid) = sid {
+                content.push(("SID", sid.clone()));
+            }
+            store.feed.push(FeedEntry {
+                id: uuid::Uuid::new_v4().to_string(),
+                title: format!("Order ID:{order_number}"),
+                updated: processed,
+                status: "success".to_owned(),
+                content: content
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+                request_id: Some(request_id.clone()),
+            });
+        }
+        ok(json!({ "status": "SUCCESS", "requestId": request_id, "error": null }))
+    }
+
+    async fn get_order_feed(&self, call: &Call, params: GetOrderFeedParams) -> Reply {
+        let app = self;
+        // The guide's query parameter, else the HTTP header.
+        let since = call
+            .query("if-Modified-Since")
+            .or_else(|| call.header(header::IF_MODIFIED_SINCE.as_str()))
+            // An unreadable date is ignored, as HTTP says.
+            .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc));
+        let request_id = params.request_id.as_deref();
+        let now = Utc::now();
+        let store = app.store();
+        let entries: Vec<&FeedEntry> = store
+            .feed
+            .iter()
+            // An entry appears once its order is processed.
+            .filter(|e| e.updated <= now)
+            .filter(|e| request_id.is_none_or(|r| e.request_id.as_deref() == Some(r)))
+            .filter(|e| since.is_none_or(|s| e.updated.timestamp() > s.timestamp()))
+            .collect();
+        if since.is_some() && entries.is_empty() {
+            return Ok(StatusCode::NOT_MODIFIED.into_response());
+        }
+        let updated = entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or_else(Utc::now);
+        let wants_json = call
+            .header(header::ACCEPT.as_str())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("atom"));
+        if wants_json {
+            return ok(feed_json(&entries, updated));
+        }
+        let atom = feed_atom(&entries, updated)
+            .map_err(|e| call.error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        let mut response = atom.into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml"),
+        );
+        Ok(response)
+    }
 }

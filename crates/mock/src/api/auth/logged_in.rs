@@ -4,14 +4,15 @@
 use serde_json::{Value, json};
 
 use crate::App;
+use crate::api::handlers::cphub_auth::*;
 use crate::api::known_org;
 use crate::call::{Call, Reply, ok};
 use crate::store::Store;
 
 /// The profile, in the provider organization as it is now; `expandUser` adds the member's
 /// account as `linkedUser`.
-pub(crate) fn get_logged_in_user(app: &App, call: &Call) -> Reply {
-    let expand = call.query_as::<bool>("expandUser")?.unwrap_or(false);
+pub(crate) fn get_logged_in_user(app: &App, _call: &Call, params: GetLoggedInUserParams) -> Reply {
+    let expand = params.expand_user.unwrap_or(false);
     let store = app.store();
     let provider = app.config.provider_org.as_str();
     let mut profile = store.logged_in_user.clone();
@@ -37,7 +38,11 @@ pub(crate) fn get_logged_in_user(app: &App, call: &Call) -> Reply {
 }
 
 /// The provider and its tenants.
-pub(crate) fn list_logged_in_user_orgs(app: &App, _call: &Call) -> Reply {
+pub(crate) fn list_logged_in_user_orgs(
+    app: &App,
+    _call: &Call,
+    _params: ListLoggedInUserOrgsParams,
+) -> Reply {
     let store = app.store();
     let provider = app.config.provider_org.as_str();
     let orgs: Vec<Value> = std::iter::once(json!(provider))
@@ -47,8 +52,12 @@ pub(crate) fn list_logged_in_user_orgs(app: &App, _call: &Call) -> Reply {
 }
 
 /// The logged-in user's service roles in `orgId`: none where they are not a member.
-pub(crate) fn list_logged_in_user_service_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn list_logged_in_user_service_roles(
+    app: &App,
+    call: &Call,
+    params: ListLoggedInUserServiceRolesParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let store = app.store();
     let roles = logged_in_member(&store, &org)
         .map(|m| m["serviceRolesList"].clone())

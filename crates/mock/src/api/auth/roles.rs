@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{change_member_roles, names, role_name, roles_of};
 use crate::App;
+use crate::api::handlers::cphub_auth::*;
 use crate::api::known_org;
 use crate::call::{Call, Reply, ok};
 use crate::store::Store;
@@ -20,8 +21,12 @@ const SERVICE_MANAGER_ROLE: (&str, &str) = ("mock:service_manager", "Service Man
 
 /// Every organization role of the enum, for the kind of organization: `msp:provider_*` for
 /// a provider, `msp:tenant_*` for a tenant.
-pub(crate) fn list_available_org_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn list_available_org_roles(
+    app: &App,
+    call: &Call,
+    params: ListAvailableOrgRolesParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let tenant = app
         .store()
         .org(&org)
@@ -46,15 +51,19 @@ pub(crate) fn list_available_org_roles(app: &App, call: &Call) -> Reply {
     ok(json!({ "orgRoles": roles }))
 }
 
-pub(crate) fn get_user_org_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn get_user_org_roles(app: &App, call: &Call, params: GetUserOrgRolesParams) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
     let member = member(&mut store, &org, call)?;
     ok(org_roles(member, &org))
 }
 
-pub(crate) fn update_org_roles_of_user(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn update_org_roles_of_user(
+    app: &App,
+    call: &Call,
+    params: UpdateOrgRolesOfUserParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let request: OrgRoleItems = call.json()?;
     let mut store = app.store();
     let member = member(&mut store, &org, call)?;
@@ -63,8 +72,12 @@ pub(crate) fn update_org_roles_of_user(app: &App, call: &Call) -> Reply {
 }
 
 /// The roles as `update_org_roles_of_user`, and the organizations bound to `roleId`.
-pub(crate) fn update_org_roles_with_binding(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn update_org_roles_with_binding(
+    app: &App,
+    call: &Call,
+    params: UpdateOrgRolesWithBindingParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let request: OrgRoleItemsV2 = call.json()?;
     let mut store = app.store();
     let username = username(member(&mut store, &org, call)?);
@@ -80,26 +93,38 @@ pub(crate) fn update_org_roles_with_binding(app: &App, call: &Call) -> Reply {
     ok(org_roles(member, &org))
 }
 
-pub(crate) fn get_org_bindings_for_role(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn get_org_bindings_for_role(
+    app: &App,
+    call: &Call,
+    params: GetOrgBindingsForRoleParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
     let username = username(member(&mut store, &org, call)?);
-    ok(bindings(&store, (&org, &username, call.path("roleId"))))
+    ok(bindings(&store, (&org, &username, params.role_id.as_str())))
 }
 
-pub(crate) fn update_org_bindings_for_role(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn update_org_bindings_for_role(
+    app: &App,
+    call: &Call,
+    params: UpdateOrgBindingsForRoleParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let request: OrgItems = call.json()?;
     let mut store = app.store();
     let username = username(member(&mut store, &org, call)?);
-    let key = (org.as_str(), username.as_str(), call.path("roleId"));
+    let key = (org.as_str(), username.as_str(), params.role_id.as_str());
     bind(&mut store, call, key, &request)?;
     ok(bindings(&store, key))
 }
 
 /// The bare array form, as the current reference shows it.
-pub(crate) fn list_user_service_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn list_user_service_roles(
+    app: &App,
+    call: &Call,
+    params: ListUserServiceRolesParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
     let member = member(&mut store, &org, call)?;
     ok(member["serviceRolesList"].clone())
@@ -107,8 +132,12 @@ pub(crate) fn list_user_service_roles(app: &App, call: &Call) -> Reply {
 
 /// The service-manager roles for each listed member holding `msp:provider_billing_user`;
 /// answers those members. Anyone else listed is left alone.
-pub(crate) fn assign_missing_vcp_vui_service_roles(app: &App, call: &Call) -> Reply {
-    let org = known_org(app, call)?;
+pub(crate) fn assign_missing_vcp_vui_service_roles(
+    app: &App,
+    call: &Call,
+    params: AssignMissingVcpVuiServiceRolesParams,
+) -> Reply {
+    let org = known_org(app, call, &params.org_id)?;
     let request: Users = call.json()?;
     let mut store = app.store();
     let members = store.users.entry(org).or_default();
