@@ -206,3 +206,29 @@ fn scalar_type(spec: &OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3::Schema
         _ => quote!(String),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_a_method_with_its_parameters_typed() {
+        let source = source_in(&vmware_cpn_spec::workspace_root()).unwrap();
+        for surface in SURFACES {
+            let loaded =
+                vmware_cpn_spec::load_in(&vmware_cpn_spec::workspace_root(), surface.name).unwrap();
+            for op in operations(&loaded.spec) {
+                assert!(source.contains(&format!("fn {}(", op.id())), "{}", op.id());
+            }
+        }
+        // An int32 query parameter, optional; a required path parameter.
+        assert!(source.contains("pub(crate) page_start: ::std::option::Option<i32>"));
+        assert!(source.contains("org_id: call.path_as::<String>(\"orgId\")?"));
+        // A header named like a query parameter keeps both.
+        assert!(
+            source.contains("pub(crate) if_modified_since_header: ::std::option::Option<String>")
+        );
+        // Paging reads the spec's default page size.
+        assert!(source.contains("pub(crate) const DEFAULT_PAGE_LIMIT: i64 = 100;"));
+    }
+}
