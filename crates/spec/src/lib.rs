@@ -9,6 +9,7 @@
 //! and, where it can, the line, the path and the method.
 
 mod error;
+pub mod error_schema;
 pub mod example_check;
 pub mod extensions;
 pub mod lint;
