@@ -112,49 +112,11 @@ fn missing(spec: &LoadedSpec) -> String {
 
 /// A finding at the spec's `ErrorResponse`, or at the nearest enclosing key there is.
 fn finding(spec: &LoadedSpec, message: String) -> Finding {
-    let error = match (1..=KEYS.len())
-        .rev()
-        .find_map(|n| locate(&spec.text, &KEYS[..n]))
-    {
+    let error = match (1..=KEYS.len()).rev().find_map(|n| spec.locate(&KEYS[..n])) {
         Some(location) => SpecError::at(spec.file.clone(), location, message),
         None => SpecError::without_location(spec.file.clone(), message),
     };
     Finding { rule: RULE, error }
-}
-
-/// The one-based line and column of the block-style key `keys` leads to, the first key at the
-/// top level. ([`LoadedSpec::locate`] takes the first `components:` it meets, which can be a
-/// property of an example written before the document's own.)
-fn locate(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
-    let mut found = None;
-    let mut start = 0;
-    let mut parent: Option<usize> = None;
-    let lines: Vec<&str> = text.lines().collect();
-    for key in keys {
-        let mut hit = None;
-        for (index, line) in lines.iter().enumerate().skip(start) {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let indent = line.len() - trimmed.len();
-            match parent {
-                Some(p) if indent <= p => break,
-                None if indent > 0 => continue,
-                _ => {}
-            }
-            let rest = trimmed.strip_prefix(key).and_then(|r| r.strip_prefix(':'));
-            if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '#'])) {
-                hit = Some((index, indent));
-                break;
-            }
-        }
-        let (index, indent) = hit?;
-        found = Some((index + 1, indent + 1));
-        start = index + 1;
-        parent = Some(indent);
-    }
-    found
 }
 
 /// The JSON pointers (below the schema) where `got` departs from `wanted`: objects key by

@@ -46,7 +46,9 @@ impl LoadedSpec {
     }
 
     /// Finds the one-based line and column of a nested mapping key, following block-style
-    /// YAML indentation, which is how every spec here is written.
+    /// YAML indentation, which is how every spec here is written. A key counts only at its
+    /// parent's child indentation (the top level for the first), so a property of the same
+    /// name deeper inside (`components:` in an example) is not taken for it.
     pub fn locate(&self, keys: &[&str]) -> Option<(usize, usize)> {
         let lines: Vec<&str> = self.text.lines().collect();
         let mut found: Option<(usize, usize)> = None;
@@ -54,6 +56,7 @@ impl LoadedSpec {
         let mut parent_indent: Option<usize> = None;
         for key in keys {
             let mut hit = None;
+            let mut child_indent = parent_indent.is_none().then_some(0);
             for (index, line) in lines.iter().enumerate().skip(start) {
                 let trimmed = line.trim_start();
                 if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -62,6 +65,9 @@ impl LoadedSpec {
                 let indent = line.len() - trimmed.len();
                 if parent_indent.is_some_and(|p| indent <= p) {
                     break;
+                }
+                if *child_indent.get_or_insert(indent) != indent {
+                    continue;
                 }
                 if is_key(trimmed, key) {
                     hit = Some((index, indent));
