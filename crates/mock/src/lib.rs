@@ -163,10 +163,10 @@ impl MockServer {
         let store = store::Store::seeded(specs, &config).map_err(MockError::Spec)?;
         let vcpp_root = specs.root_path("vcpp").map_err(MockError::Spec)?;
         let vcpp_token_path = specs
-            .path_of("vcpp", "get_token")
+            .path_of("vcpp", vcpp::operations::GET_TOKEN.id)
             .map_err(MockError::Spec)?;
         let csp_token_path = specs
-            .path_of("cphub-auth", "get_access_token")
+            .path_of("cphub-auth", cphub_auth::operations::GET_ACCESS_TOKEN.id)
             .map_err(MockError::Spec)?;
         let app: App = Arc::new(Shared {
             tokens: Mutex::new(tokens::Tokens::new(&config)),
@@ -222,7 +222,7 @@ impl MockServer {
         let root = self
             .app
             .specs
-            .server_path_of("vcpp", "get_token")
+            .server_path_of("vcpp", vcpp::operations::GET_TOKEN.id)
             .unwrap_or_default();
         format!("{}{root}", self.base_url)
     }

@@ -98,17 +98,34 @@ pub(crate) fn now_millis() -> i64 {
 impl Store {
     pub(crate) fn seeded(specs: &Specs, config: &Config) -> Result<Store, String> {
         let provider = &config.provider_org;
-        let mut tenants = array(specs.answer("cphub-core", "list_tenants", "200")?);
-        let fetched = specs.answer("cphub-core", "get_organization", "200")?;
+        let mut tenants =
+            array(specs.answer("cphub-core", cphub_core::operations::LIST_TENANTS.id, "200")?);
+        let fetched = specs.answer(
+            "cphub-core",
+            cphub_core::operations::GET_ORGANIZATION.id,
+            "200",
+        )?;
         let fetched_template = fetched.clone();
         if !tenants.iter().any(|t| t["id"] == fetched["id"]) {
             tenants.push(fetched);
         }
-        let usage = array(specs.answer("cphub-billing", "get_usage_report", "200")?);
-        let subscriptions = array(specs.answer("cphub-billing", "list_subscriptions", "200")?);
+        let usage = array(specs.answer(
+            "cphub-billing",
+            cphub_billing::operations::GET_USAGE_REPORT.id,
+            "200",
+        )?);
+        let subscriptions = array(specs.answer(
+            "cphub-billing",
+            cphub_billing::operations::LIST_SUBSCRIPTIONS.id,
+            "200",
+        )?);
         // The organizations billed in the usage examples are tenants too, so that a tenant's
         // report names a tenant the provider lists.
-        let template = specs.answer("cphub-core", "create_tenant", "200")?;
+        let template = specs.answer(
+            "cphub-core",
+            cphub_core::operations::CREATE_TENANT.id,
+            "200",
+        )?;
         for record in usage.iter().chain(&subscriptions) {
             if tenants.iter().any(|t| t["id"] == record["orgId"]) || !record["orgId"].is_string() {
                 continue;
@@ -139,7 +156,12 @@ impl Store {
 
         // The live form wraps the tickets; the example shows it first.
         let mut tickets = array(
-            specs.answer("cphub-support", "list_support_requests", "200")?["supportTickets"].take(),
+            specs.answer(
+                "cphub-support",
+                cphub_support::operations::LIST_SUPPORT_REQUESTS.id,
+                "200",
+            )?["supportTickets"]
+                .take(),
         );
         for ticket in &mut tickets {
             ticket["orgId"] = json!(provider);
@@ -151,19 +173,37 @@ impl Store {
             .unwrap_or(18_000_000_000)
             + 1;
 
-        let contracts = specs.answer("vcpp", "list_commit_contracts", "200")?;
+        let contracts = specs.answer("vcpp", vcpp::operations::LIST_COMMIT_CONTRACTS.id, "200")?;
         let vcpp = VcppRecords {
             contracts: array(contracts["contractList"].clone()),
-            users: specs.answer("vcpp", "list_contract_users", "200")?,
-            core_products: specs.answer("vcpp", "list_core_coreless_products", "200")?,
-            service_instances: specs.answer("vcpp", "list_contract_service_instances", "200")?,
-            instance_details: vec![specs.answer("vcpp", "get_service_instance", "200")?],
-            addons: specs.answer("vcpp", "list_addon_products", "200")?,
+            users: specs.answer("vcpp", vcpp::operations::LIST_CONTRACT_USERS.id, "200")?,
+            core_products: specs.answer(
+                "vcpp",
+                vcpp::operations::LIST_CORE_CORELESS_PRODUCTS.id,
+                "200",
+            )?,
+            service_instances: specs.answer(
+                "vcpp",
+                vcpp::operations::LIST_CONTRACT_SERVICE_INSTANCES.id,
+                "200",
+            )?,
+            instance_details: vec![specs.answer(
+                "vcpp",
+                vcpp::operations::GET_SERVICE_INSTANCE.id,
+                "200",
+            )?],
+            addons: specs.answer("vcpp", vcpp::operations::LIST_ADDON_PRODUCTS.id, "200")?,
         };
-        let atom = specs.answer_in("vcpp", "get_order_feed", "200", "application/atom+xml")?;
+        let atom = specs.answer_in(
+            "vcpp",
+            vcpp::operations::GET_ORDER_FEED.id,
+            "200",
+            "application/atom+xml",
+        )?;
         let feed = seed_feed(atom.as_str().unwrap_or_default())?;
 
-        let mut members = array(specs.answer("cphub-auth", "list_users", "200")?);
+        let mut members =
+            array(specs.answer("cphub-auth", cphub_auth::operations::LIST_USERS.id, "200")?);
         let logged_in_user = logged_in_user(specs, &mut members)?;
         let vmware_ids = members
             .iter()
@@ -181,7 +221,11 @@ impl Store {
             vmware_ids,
             invitations: HashMap::from([(
                 provider.clone(),
-                array(specs.answer("cphub-auth", "list_invitations", "200")?),
+                array(specs.answer(
+                    "cphub-auth",
+                    cphub_auth::operations::LIST_INVITATIONS.id,
+                    "200",
+                )?),
             )]),
             logged_in_user,
             role_bindings: HashMap::new(),
@@ -190,7 +234,11 @@ impl Store {
             subscriptions,
             tickets,
             next_ticket,
-            close_reasons: specs.answer("cphub-support", "list_close_reasons", "200")?,
+            close_reasons: specs.answer(
+                "cphub-support",
+                cphub_support::operations::LIST_CLOSE_REASONS.id,
+                "200",
+            )?,
             services: HashMap::from([(provider.clone(), seed_services(specs)?)]),
             msp_subscriptions: seed_msp(specs, provider)?,
             vcpp,
@@ -231,7 +279,11 @@ impl Store {
 /// The logged-in user: the spec's example profile as the first seeded member, who gets the
 /// example's account id so that the per-user paths find them by it.
 fn logged_in_user(specs: &Specs, members: &mut [Value]) -> Result<Value, String> {
-    let mut profile = specs.answer("cphub-auth", "get_logged_in_user", "200")?;
+    let mut profile = specs.answer(
+        "cphub-auth",
+        cphub_auth::operations::GET_LOGGED_IN_USER.id,
+        "200",
+    )?;
     let Some(user) = members.first_mut().map(|m| &mut m["user"]) else {
         return Ok(profile);
     };
@@ -258,7 +310,11 @@ fn logged_in_user(specs: &Specs, members: &mut [Value]) -> Result<Value, String>
 /// The provider's services: the reference's example service, once as it is (enabled) and once
 /// not yet enabled, so that enabling one changes what the list shows. Each gets a real id.
 fn seed_services(specs: &Specs) -> Result<Vec<Value>, String> {
-    let example = array(specs.answer("cphub-core", "list_org_services", "200")?);
+    let example = array(specs.answer(
+        "cphub-core",
+        cphub_core::operations::LIST_ORG_SERVICES.id,
+        "200",
+    )?);
     let mut services = Vec::new();
     for (enabled, service) in [true, false].into_iter().zip(example.iter().cycle()) {
         let mut service = service.clone();
@@ -275,16 +331,28 @@ fn seed_services(specs: &Specs) -> Result<Vec<Value>, String> {
 fn seed_msp(specs: &Specs, provider: &str) -> Result<Vec<MspSubscription>, String> {
     let mut history = Vec::new();
     for name in ["operationPage", "dataStructurePages"] {
-        let mut page =
-            specs.named_answer("navigator-msp", "get_subscription_history", "200", name)?;
+        let mut page = specs.named_answer(
+            "navigator-msp",
+            navigator_msp::operations::GET_SUBSCRIPTION_HISTORY.id,
+            "200",
+            name,
+        )?;
         history.extend(array(page["results"].take()));
     }
     let mut subscriptions = vec![MspSubscription {
         org: provider.to_owned(),
-        details: specs.answer("navigator-msp", "get_subscription", "200")?,
+        details: specs.answer(
+            "navigator-msp",
+            navigator_msp::operations::GET_SUBSCRIPTION.id,
+            "200",
+        )?,
         history,
     }];
-    let mut found = specs.answer("navigator-msp", "search_subscriptions", "200")?;
+    let mut found = specs.answer(
+        "navigator-msp",
+        navigator_msp::operations::SEARCH_SUBSCRIPTIONS.id,
+        "200",
+    )?;
     for mut details in array(found["results"].take()) {
         if let Some(fields) = details.as_object_mut()
             && let Some(end) = fields.remove("subscriptionEndDate")
