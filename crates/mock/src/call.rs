@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+pub(crate) use crate::error_body::ErrorBody;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 /// The operation a route serves, as its spec declares it.
 #[derive(Debug, Clone)]
@@ -23,48 +24,12 @@ pub(crate) struct OperationInfo {
 pub(crate) enum Security {
     /// `security: []`.
     None,
-    /// The `csp-auth-token` header.
-    CspToken,
+    /// A CSP access token in the header the spec's API-key scheme names (`csp-auth-token`).
+    ApiKeyHeader(&'static str),
     /// `authorization: bearer …`.
     Bearer,
     /// HTTP Basic: the handler checks the credentials itself.
     Basic,
-}
-
-/// The two error bodies: CPHub's `ErrorResponse` and the VCPP gateway's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ErrorBody {
-    Cphub,
-    Vcpp,
-}
-
-impl ErrorBody {
-    pub(crate) fn of(surface: &str) -> ErrorBody {
-        if surface == "vcpp" {
-            ErrorBody::Vcpp
-        } else {
-            ErrorBody::Cphub
-        }
-    }
-
-    /// The error answer: the status and an error body of this shape.
-    pub(crate) fn error(self, status: StatusCode, message: impl Into<String>) -> Response {
-        let message = message.into();
-        let body = match self {
-            ErrorBody::Cphub => json!({
-                "statusCode": status.as_u16(),
-                "message": message,
-                "requestId": uuid::Uuid::new_v4().to_string(),
-                "moduleCode": "MOCK",
-            }),
-            ErrorBody::Vcpp => json!({
-                "status": status.as_u16().to_string(),
-                "error": status.canonical_reason().unwrap_or("Error"),
-                "message": message,
-            }),
-        };
-        (status, axum::Json(body)).into_response()
-    }
 }
 
 /// The largest request body the mock reads (attachments included).
@@ -92,7 +57,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let Some(operation) = parts.extensions.get::<OperationInfo>().cloned() else {
-            return Err(ErrorBody::Cphub.error(
+            return Err(ErrorBody::at_path(parts.uri.path()).error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the route names no operation",
             ));

@@ -10,8 +10,8 @@ use axum::response::Response;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 use vmware_cpn_spec::LoadedSpec;
-use vmware_cpn_spec::example_check::request_problems;
 use vmware_cpn_spec::load::{OperationRef, resolve_body, resolve_parameter};
+use vmware_cpn_spec::schema_check::request_problems;
 
 use crate::App;
 use crate::call::{ErrorBody, OperationInfo};

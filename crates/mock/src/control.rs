@@ -92,7 +92,9 @@ pub(crate) fn routes() -> Router<App> {
 }
 
 async fn add_fault(State(app): State<App>, body: axum::body::Bytes) -> Response {
-    let bad = |message: String| ErrorBody::Cphub.error(StatusCode::BAD_REQUEST, message);
+    let bad = |message: String| {
+        ErrorBody::at_path("/_mock/faults").error(StatusCode::BAD_REQUEST, message)
+    };
     let request: FaultRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => return bad(format!("not a fault: {e}")),

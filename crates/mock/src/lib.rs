@@ -58,6 +58,7 @@ mod call;
 mod config;
 mod conform;
 mod control;
+mod error_body;
 mod faults;
 mod journal;
 mod routes;

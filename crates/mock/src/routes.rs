@@ -66,15 +66,18 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
 }
 
 /// How the operation is authenticated, by the first scheme its requirement names.
-fn security(spec: &LoadedSpec, operation: &OperationRef<'_>) -> Security {
+fn security(spec: &'static LoadedSpec, operation: &OperationRef<'static>) -> Security {
     let schemes = operation.security_schemes(&spec.spec);
     match schemes.first() {
         None => Security::None,
-        Some((_, Some(openapiv3::SecurityScheme::APIKey { name, .. })))
-            if name == "csp-auth-token" =>
-        {
-            Security::CspToken
-        }
+        Some((
+            _,
+            Some(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                ..
+            }),
+        )) => Security::ApiKeyHeader(name),
         Some((_, Some(openapiv3::SecurityScheme::HTTP { scheme, .. })))
             if scheme.eq_ignore_ascii_case("basic") =>
         {
@@ -103,7 +106,7 @@ fn check_token(app: &App, security: Security, headers: &HeaderMap) -> Result<(),
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     match security {
         Security::None | Security::Basic => Ok(()),
-        Security::CspToken => app.tokens().check(Kind::Csp, header("csp-auth-token")),
+        Security::ApiKeyHeader(name) => app.tokens().check(Kind::Csp, header(name)),
         Security::Bearer => {
             let token = header("authorization").and_then(|value| {
                 let (scheme, token) = value.split_once(' ')?;
@@ -116,23 +119,15 @@ fn check_token(app: &App, security: Security, headers: &HeaderMap) -> Result<(),
     }
 }
 
-fn flavor_of_path(uri: &Uri) -> ErrorBody {
-    if uri.path().starts_with("/v1/") {
-        ErrorBody::Vcpp
-    } else {
-        ErrorBody::Cphub
-    }
-}
-
 async fn unknown_path(uri: Uri) -> Response {
-    flavor_of_path(&uri).error(
+    ErrorBody::at_path(uri.path()).error(
         StatusCode::NOT_FOUND,
         format!("no operation is served at {}", uri.path()),
     )
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    flavor_of_path(&uri).error(
+    ErrorBody::at_path(uri.path()).error(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("{method} is not served at {}", uri.path()),
     )

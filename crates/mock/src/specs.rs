@@ -56,7 +56,7 @@ impl Specs {
         self.loaded.iter().map(|(name, spec)| (*name, spec))
     }
 
-    fn get(&self, surface: &str) -> Result<&LoadedSpec, String> {
+    pub(crate) fn get(&self, surface: &str) -> Result<&LoadedSpec, String> {
         self.loaded
             .iter()
             .find(|(name, _)| *name == surface)
@@ -78,6 +78,23 @@ impl Specs {
     pub(crate) fn root_path(&self, surface: &str) -> Result<String, String> {
         let spec = self.get(surface)?;
         Ok(url_path(spec.spec.servers.first().map(|s| s.url.as_str())))
+    }
+
+    /// The surface whose API root (its spec's first server's path) holds `path`, the longest
+    /// root first.
+    pub(crate) fn surface_at(&self, path: &str) -> Option<&'static str> {
+        self.loaded
+            .iter()
+            .filter_map(|(name, spec)| {
+                let root = url_path(spec.spec.servers.first().map(|s| s.url.as_str()));
+                let inside = !root.is_empty()
+                    && path
+                        .strip_prefix(root.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+                inside.then_some((root.len(), *name))
+            })
+            .max_by_key(|(length, _)| *length)
+            .map(|(_, name)| name)
     }
 
     /// The path the mock serves `operation_id` at.

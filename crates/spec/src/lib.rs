@@ -10,12 +10,12 @@
 
 mod error;
 pub mod error_schema;
-pub mod example_check;
 pub mod extensions;
 pub mod lint;
 pub mod load;
 pub mod naming;
 pub mod open_enum;
+pub mod schema_check;
 pub mod servers;
 mod surfaces;
 mod validate;

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Content, OpenAPI, ReferenceOr, Response, StatusCode};
 
-use crate::example_check;
 use crate::load::{OperationRef, is_success, operations, resolve_response, resolve_schema};
+use crate::schema_check;
 use crate::{LoadedSpec, SpecError};
 
 /// One broken house rule.
@@ -303,7 +303,7 @@ impl<'a> Lint<'a> {
                 continue;
             };
             for (at, value) in examples {
-                for problem in example_check::problems(self.spec(), schema, value) {
+                for problem in schema_check::problems(self.spec(), schema, value) {
                     self.report("example-valid", &at, format!("{label} example: {problem}"));
                 }
             }

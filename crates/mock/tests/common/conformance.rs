@@ -108,7 +108,7 @@ fn check(
         )];
     };
     match serde_json::from_slice(bytes) {
-        Ok(value) => vmware_cpn_spec::example_check::problems(&spec.spec, schema, &value)
+        Ok(value) => vmware_cpn_spec::schema_check::problems(&spec.spec, schema, &value)
             .into_iter()
             .map(|problem| format!("{label}: {problem}"))
             .collect(),

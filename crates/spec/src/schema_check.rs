@@ -1,6 +1,7 @@
-//! Checks a JSON example against its OpenAPI 3.0 schema, so a spec's examples cannot drift from
-//! its types. Stricter than the generated types on purpose: a property the schema does not
-//! declare is a finding even though the types would keep it in `extra`.
+//! Checks a JSON value against its OpenAPI 3.0 schema: the lint holds a spec's examples to
+//! their types with it, and the mock holds requests (and its own answers) to the spec.
+//! Stricter than the generated types on purpose: a property the schema does not declare is a
+//! finding even though the types would keep it in `extra`.
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, Type,
