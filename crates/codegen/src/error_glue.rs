@@ -35,10 +35,8 @@ pub(crate) fn rewrite(file: &mut syn::File) -> Result<(), String> {
             }
         }
     }
-    let left = file.to_token_stream().to_string();
-    if left.contains("client . pre (") || left.contains("Error :: ErrorResponse") {
-        return Err("an operation still calls progenitor's hooks or error types".into());
-    }
+    // Every `send` was rewritten or refused above: a send without the hook calls, or with an
+    // answer arm not known here, is an error, so none is left on progenitor's path.
     Ok(())
 }
 
@@ -79,26 +77,28 @@ fn text(tokens: &impl ToTokens) -> String {
 }
 
 fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
-    let hooks = [
-        "client . pre (& mut request , & info) . await ? ;",
-        "let result = client . exec (request , & info) . await ;",
-        "client . post (& result , & info) . await ? ;",
-        "let response = result ? ;",
+    // The four statements progenitor 0.15 writes around the request, matched as syntax.
+    let hooks: [syn::Stmt; 4] = [
+        syn::parse_quote!(client.pre(&mut request, &info).await?;),
+        syn::parse_quote!(let result = client.exec(request, &info).await;),
+        syn::parse_quote!(client.post(&result, &info).await?;),
+        syn::parse_quote!(let response = result?;),
     ];
     let start = block
         .stmts
         .iter()
-        .position(|stmt| text(stmt) == hooks[0])
+        .position(|stmt| *stmt == hooks[0])
         .ok_or("a `send` without progenitor's `pre` hook call")?;
-    let found: Vec<String> = block.stmts[start..].iter().take(4).map(text).collect();
-    if found != hooks {
+    let found = &block.stmts[start..(start + 4).min(block.stmts.len())];
+    if found != hooks.as_slice() {
+        let found: Vec<String> = found.iter().map(text).collect();
         return Err(format!("unexpected hook calls in `send`: {found:?}"));
     }
     // The hooks were `info`'s only readers: it gives way to the operation's constant, so an
     // operation id the glue does not know fails to compile.
     let info = block.stmts[..start]
         .iter()
-        .rposition(|stmt| text(stmt).starts_with("let info = OperationInfo {"))
+        .rposition(|stmt| local_init(stmt).is_some_and(|init| is_struct_of(init, "OperationInfo")))
         .ok_or("a `send` without progenitor's `OperationInfo`")?;
     let id = operation_id(&block.stmts[info])?;
     let constant = quote::format_ident!("{}", crate::runtime_glue::constant_name(&id));
@@ -144,28 +144,77 @@ fn operation_id(stmt: &syn::Stmt) -> Result<String, String> {
 }
 
 fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {
-    let body = text(unblock(&arm.body));
-    let new_body: syn::Expr = if body.contains("Error :: ErrorResponse")
-        || body.contains("Error :: UnexpectedResponse")
-    {
+    let body = unblock(&arm.body);
+    let typed_success: syn::Expr = syn::parse_quote!(ResponseValue::from_response(response).await);
+    let kept: [syn::Expr; 2] = [
+        syn::parse_quote!(Ok(ResponseValue::empty(response))),
+        syn::parse_quote!(Ok(ResponseValue::stream(response))),
+    ];
+    let new_body: syn::Expr = if is_error_answer(body) {
         syn::parse_quote!(Err(::vmware_cpn_runtime::answer::error(
             response, &operation
         )
         .await))
-    } else if body == "ResponseValue :: from_response (response) . await" {
+    } else if *body == typed_success {
         syn::parse_quote!(::vmware_cpn_runtime::answer::json(response, &operation).await)
-    } else if body == "Ok (ResponseValue :: empty (response))"
-        || body == "Ok (ResponseValue :: stream (response))"
-    {
+    } else if kept.contains(body) {
         return Ok(());
     } else {
         return Err(format!(
-            "an answer arm this SDK does not know: {} => {body}",
-            text(&arm.pat)
+            "an answer arm this SDK does not know: {} => {}",
+            text(&arm.pat),
+            text(body)
         ));
     };
     *arm.body = new_body;
     Ok(())
+}
+
+/// `Err(Error::ErrorResponse(…))` or `Err(Error::UnexpectedResponse(…))`: progenitor's error
+/// answers, whatever they wrap.
+fn is_error_answer(body: &syn::Expr) -> bool {
+    let syn::Expr::Call(err) = body else {
+        return false;
+    };
+    let [inner] = err.args.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let syn::Expr::Call(variant) = inner else {
+        return false;
+    };
+    path_is(&err.func, &["Err"])
+        && (path_is(&variant.func, &["Error", "ErrorResponse"])
+            || path_is(&variant.func, &["Error", "UnexpectedResponse"]))
+}
+
+/// Whether `expr` is the path `segments` (`Error::ErrorResponse`).
+fn path_is(expr: &syn::Expr, segments: &[&str]) -> bool {
+    let syn::Expr::Path(path) = expr else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.segments.len() == segments.len()
+        && path
+            .path
+            .segments
+            .iter()
+            .zip(segments)
+            .all(|(segment, name)| segment.ident == name && segment.arguments.is_none())
+}
+
+/// The initializer of a `let`, if `stmt` is one.
+fn local_init(stmt: &syn::Stmt) -> Option<&syn::Expr> {
+    match stmt {
+        syn::Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) => Some(&init.expr),
+        _ => None,
+    }
+}
+
+/// Whether `expr` is a struct literal of the type named `name`.
+fn is_struct_of(expr: &syn::Expr, name: &str) -> bool {
+    matches!(expr, syn::Expr::Struct(s) if s.path.is_ident(name))
 }
 
 /// The expression of a block that holds only it (`{ expr }`), else the expression itself.
