@@ -1,7 +1,9 @@
 //! Friendly names for the everyday jobs (`cpn tenants list`, `cpn usage download`, …): each
 //! is the generated command of one operation under another name, so it takes the same flags.
 
-use crate::model::{self, Op, SurfaceModel};
+use vmware_cpn_runtime::Operation;
+
+use crate::sdk::Target;
 
 /// A group of aliases, such as `tenants`.
 pub struct AliasGroup {
@@ -13,32 +15,24 @@ pub struct AliasGroup {
     pub commands: &'static [Alias],
 }
 
-/// One alias: `name` runs `operation` of the surface whose subcommand is `surface`.
+/// One alias: `name` runs `operation`, a client's generated constant.
 pub struct Alias {
     /// The alias's subcommand.
     pub name: &'static str,
-    /// The surface's subcommand, such as `core`.
-    pub surface: &'static str,
-    /// The operation id.
-    pub operation: &'static str,
+    /// The operation, such as `cphub_core::operations::LIST_TENANTS`.
+    pub operation: Operation,
 }
 
 impl Alias {
-    /// The surface and operation it runs. An alias naming an operation the specs no longer
-    /// have is a bug the `aliases_name_operations` test catches.
-    pub fn target(&self) -> (&'static SurfaceModel, &'static Op) {
-        let surface = model::surface(self.surface).expect("alias names a surface");
-        let op = model::operation(surface, self.operation).expect("alias names an operation");
-        (surface, op)
+    /// The model's operation it runs. An alias naming an operation the model lacks is a bug
+    /// the `aliases_name_operations` test catches.
+    pub fn target(&self) -> Target {
+        Target::from_operation(&self.operation).expect("alias names an operation of the model")
     }
 }
 
-const fn alias(name: &'static str, surface: &'static str, operation: &'static str) -> Alias {
-    Alias {
-        name,
-        surface,
-        operation,
-    }
+const fn alias(name: &'static str, operation: Operation) -> Alias {
+    Alias { name, operation }
 }
 
 /// Every alias group.
@@ -47,64 +41,67 @@ pub const ALIASES: &[AliasGroup] = &[
         name: "tenants",
         about: "Tenant organizations: list, get, create, update",
         commands: &[
-            alias("list", "core", "list_tenants"),
-            alias("get", "core", "get_organization"),
-            alias("create", "core", "create_tenant"),
-            alias("update", "core", "update_tenant"),
+            alias("list", cphub_core::operations::LIST_TENANTS),
+            alias("get", cphub_core::operations::GET_ORGANIZATION),
+            alias("create", cphub_core::operations::CREATE_TENANT),
+            alias("update", cphub_core::operations::UPDATE_TENANT),
         ],
     },
     AliasGroup {
         name: "users",
         about: "Users and invitations of an organization",
         commands: &[
-            alias("list", "auth", "list_users"),
-            alias("invite", "auth", "add_users"),
-            alias("invitations", "auth", "list_invitations"),
-            alias("set-roles", "auth", "update_user_org_roles"),
+            alias("list", cphub_auth::operations::LIST_USERS),
+            alias("invite", cphub_auth::operations::ADD_USERS),
+            alias("invitations", cphub_auth::operations::LIST_INVITATIONS),
+            alias("set-roles", cphub_auth::operations::UPDATE_USER_ORG_ROLES),
         ],
     },
     AliasGroup {
         name: "usage",
         about: "Usage reports, as JSON or downloaded as CSV",
         commands: &[
-            alias("get", "billing", "get_usage_report"),
-            alias("download", "billing", "download_usage_report"),
+            alias("get", cphub_billing::operations::GET_USAGE_REPORT),
+            alias("download", cphub_billing::operations::DOWNLOAD_USAGE_REPORT),
         ],
     },
     AliasGroup {
         name: "subscriptions",
         about: "Billing and MSP subscriptions",
         commands: &[
-            alias("list", "billing", "list_subscriptions"),
-            alias("get", "msp", "get_subscription"),
-            alias("search", "msp", "search_subscriptions"),
-            alias("history", "msp", "get_subscription_history"),
+            alias("list", cphub_billing::operations::LIST_SUBSCRIPTIONS),
+            alias("get", navigator_msp::operations::GET_SUBSCRIPTION),
+            alias("search", navigator_msp::operations::SEARCH_SUBSCRIPTIONS),
+            alias(
+                "history",
+                navigator_msp::operations::GET_SUBSCRIPTION_HISTORY,
+            ),
         ],
     },
     AliasGroup {
         name: "tickets",
         about: "Support tickets: list, get, open, update, attach files",
         commands: &[
-            alias("list", "support", "list_support_requests"),
-            alias("get", "support", "get_support_request"),
-            alias("create", "support", "create_support_request"),
-            alias("update", "support", "update_support_request"),
-            alias("attach", "support", "upload_attachment"),
-            alias("metadata", "support", "get_support_metadata"),
+            alias("list", cphub_support::operations::LIST_SUPPORT_REQUESTS),
+            alias("get", cphub_support::operations::GET_SUPPORT_REQUEST),
+            alias("create", cphub_support::operations::CREATE_SUPPORT_REQUEST),
+            alias("update", cphub_support::operations::UPDATE_SUPPORT_REQUEST),
+            alias("attach", cphub_support::operations::UPLOAD_ATTACHMENT),
+            alias("metadata", cphub_support::operations::GET_SUPPORT_METADATA),
         ],
     },
     AliasGroup {
         name: "orders",
         about: "VCPP orders: place one, read the order feed",
         commands: &[
-            alias("place", "vcpp", "place_order"),
-            alias("feed", "vcpp", "get_order_feed"),
+            alias("place", vcpp::operations::PLACE_ORDER),
+            alias("feed", vcpp::operations::GET_ORDER_FEED),
         ],
     },
 ];
 
-/// The surface and operation an alias command runs.
-pub fn find(group: &str, name: &str) -> Option<(&'static SurfaceModel, &'static Op)> {
+/// The operation an alias command runs.
+pub fn find(group: &str, name: &str) -> Option<Target> {
     ALIASES
         .iter()
         .find(|g| g.name == group)?
@@ -122,13 +119,12 @@ mod tests {
     fn aliases_name_operations() {
         for group in ALIASES {
             for alias in group.commands {
-                let surface = model::surface(alias.surface).expect(alias.surface);
                 assert!(
-                    model::operation(surface, alias.operation).is_some(),
+                    Target::from_operation(&alias.operation).is_some(),
                     "{} {} names {}",
                     group.name,
                     alias.name,
-                    alias.operation
+                    alias.operation.id
                 );
             }
         }

@@ -1,64 +1,58 @@
 //! The operations the client crates serve by hand (multipart upload, VCPP token, JSON or XML
 //! order, Atom order feed), as commands of the same shape as the generated ones: their
 //! parameters and help come from the spec, and they call the crates' hand-written functions.
+//! Each is a [`HandWritten`] type, listed in the registry (`registry.rs`).
 
 use bytes::Bytes;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use cphub_support::operations::UPLOAD_ATTACHMENT;
+use futures::future::LocalBoxFuture;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use vcpp::operations::{GET_ORDER_FEED, GET_TOKEN, PLACE_ORDER};
+use vmware_cpn_runtime::{Operation, Runtime};
 
 use crate::error::{CliError, from_progenitor};
 use crate::exec::{Context, call_from, read_json};
-use crate::model::{Op, SurfaceModel};
+use crate::handwritten::{HandWritten, Serves};
+use crate::model::ORG_PARAM;
+use crate::sdk::Target;
 
-/// The flags a hand-written operation takes beside its spec parameters.
-pub fn args(op: &Op, cmd: Command) -> Command {
-    match op.id {
-        id if id == UPLOAD_ATTACHMENT.id => cmd.arg(
+/// The model's operation of `operation`, with its base URL and runtime.
+fn endpoint(ctx: &Context, operation: &Operation) -> Result<(Target, String, Runtime), CliError> {
+    let target = Target::from_operation(operation)
+        .ok_or_else(|| CliError::Other(format!("cpn's model lacks {}", operation.id)))?;
+    let (base, runtime) = ctx.endpoint(&target)?;
+    Ok((target, base, runtime))
+}
+
+/// `cpn support upload-attachment`: a file streamed from disk as the multipart upload.
+pub struct UploadAttachment;
+
+impl HandWritten for UploadAttachment {
+    fn serves(&self) -> Serves {
+        Serves::Operation(UPLOAD_ATTACHMENT)
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.arg(
             Arg::new("file")
                 .long("file")
                 .value_name("PATH")
                 .required(true)
                 .help("The file to attach, streamed from disk with a progress bar"),
-        ),
-        id if id == PLACE_ORDER.id => cmd
-            .arg(
-                Arg::new("body")
-                    .long("body")
-                    .value_name("FILE")
-                    .required(true)
-                    .help("The order (OrderRequestEnvelope, JSON) from FILE, `-` for stdin"),
-            )
-            .arg(
-                Arg::new("xml")
-                    .long("xml")
-                    .action(ArgAction::SetTrue)
-                    .help("Send the order in the guide's XML form instead of JSON"),
-            ),
-        id if id == GET_ORDER_FEED.id => cmd.arg(
-            Arg::new("json")
-                .long("json")
-                .action(ArgAction::SetTrue)
-                .help("Ask for the feed's JSON form instead of Atom"),
-        ),
-        _ => cmd,
+        )
     }
-}
 
-/// Runs a hand-written operation.
-pub async fn run(
-    ctx: &Context,
-    surface: &SurfaceModel,
-    op: &'static Op,
-    m: &ArgMatches,
-) -> Result<(), CliError> {
-    let (base, runtime) = ctx.target(surface, op)?;
-    match op.id {
-        id if id == UPLOAD_ATTACHMENT.id => {
-            let call = call_from(ctx, op, m)?;
-            let org = call.path.get("orgId").cloned().unwrap_or_default();
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(async move {
+            let (target, base, runtime) = endpoint(ctx, &UPLOAD_ATTACHMENT)?;
+            let call = call_from(ctx, target.op, m)?;
+            let org = call.path.get(ORG_PARAM).cloned().unwrap_or_default();
             let ticket = call
                 .path
                 .get("supportRequestId")
@@ -73,8 +67,29 @@ pub async fn run(
                 .map_err(from_progenitor)?;
             ctx.printer
                 .print(json!({"attached": path, "status": answer.status().as_u16()}))
-        }
-        id if id == GET_TOKEN.id => {
+        })
+    }
+}
+
+/// `cpn vcpp get-token`: one client-credentials exchange, printed redacted.
+pub struct GetToken;
+
+impl HandWritten for GetToken {
+    fn serves(&self) -> Serves {
+        Serves::Operation(GET_TOKEN)
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        _m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(async move {
+            let (_, base, runtime) = endpoint(ctx, &GET_TOKEN)?;
             let id = ctx.settings.vcpp_client_id.clone();
             let secret = ctx.settings.vcpp_client_secret.clone();
             let (Some(id), Some(secret)) = (id, secret) else {
@@ -91,13 +106,46 @@ pub async fn run(
             let value = serde_json::to_value(token.into_inner())
                 .map_err(|e| CliError::Other(e.to_string()))?;
             ctx.printer.print(value)
-        }
-        id if id == PLACE_ORDER.id => {
+        })
+    }
+}
+
+/// `cpn vcpp place-order`: an order from a JSON file, sent as JSON or in the guide's XML.
+pub struct PlaceOrder;
+
+impl HandWritten for PlaceOrder {
+    fn serves(&self) -> Serves {
+        Serves::Operation(PLACE_ORDER)
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("FILE")
+                .required(true)
+                .help("The order (OrderRequestEnvelope, JSON) from FILE, `-` for stdin"),
+        )
+        .arg(
+            Arg::new("xml")
+                .long("xml")
+                .action(ArgAction::SetTrue)
+                .help("Send the order in the guide's XML form instead of JSON"),
+        )
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(async move {
+            let (_, base, runtime) = endpoint(ctx, &PLACE_ORDER)?;
             let body = m.get_one::<String>("body").cloned().unwrap_or_default();
             let order: vcpp::types::OrderRequestEnvelope =
                 serde_json::from_value(read_json(&body)?)
                     .map_err(|e| CliError::Usage(format!("{body}: not an order: {e}")))?;
-            let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
+            let client = vcpp::Client::with_runtime(&base, runtime);
             let answer = if m.get_flag("xml") {
                 client.place_order_xml(&order).await
             } else {
@@ -107,11 +155,36 @@ pub async fn run(
             let value = serde_json::to_value(answer.into_inner())
                 .map_err(|e| CliError::Other(e.to_string()))?;
             ctx.printer.print(value)
-        }
-        id if id == GET_ORDER_FEED.id => order_feed(ctx, base, m).await,
-        other => Err(CliError::Other(format!(
-            "no hand-written command for {other}"
-        ))),
+        })
+    }
+}
+
+/// `cpn vcpp get-order-feed`: the order feed, Atom (parsed) or JSON.
+pub struct OrderFeed;
+
+impl HandWritten for OrderFeed {
+    fn serves(&self) -> Serves {
+        Serves::Operation(GET_ORDER_FEED)
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Ask for the feed's JSON form instead of Atom"),
+        )
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(async move {
+            let (_, base, runtime) = endpoint(ctx, &GET_ORDER_FEED)?;
+            order_feed(ctx, base, runtime, m).await
+        })
     }
 }
 
@@ -149,7 +222,12 @@ async fn attachment(ctx: &Context, path: &str) -> Result<cphub_support::Attachme
 }
 
 /// The order feed, Atom (parsed) or JSON; a `304` prints nothing.
-async fn order_feed(ctx: &Context, base: String, m: &ArgMatches) -> Result<(), CliError> {
+async fn order_feed(
+    ctx: &Context,
+    base: String,
+    runtime: Runtime,
+    m: &ArgMatches,
+) -> Result<(), CliError> {
     let since = match m.get_one::<String>("if-modified-since") {
         Some(text) => Some(parse_date(text)?),
         None => None,
@@ -161,7 +239,7 @@ async fn order_feed(ctx: &Context, base: String, m: &ArgMatches) -> Result<(), C
     if let Some(request_id) = m.get_one::<String>("request-id") {
         query = query.request_id(request_id);
     }
-    let client = vcpp::Client::with_runtime(&base, ctx.vcpp()?);
+    let client = vcpp::Client::with_runtime(&base, runtime);
     let value = if m.get_flag("json") {
         let answer = client
             .get_order_feed_json(&query)

@@ -1,13 +1,17 @@
 //! The clap command tree, built from the generated model: one group per spec, one command per
 //! operation, with its help from the spec's summary and description.
 
+use std::sync::OnceLock;
+
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
 
 use crate::aliases::ALIASES;
-use crate::model::{Kind, Location, Op, SURFACES, SurfaceModel};
+use crate::model::{Kind, Location, ORG_PARAM, Op, SURFACES, SurfaceModel};
+use crate::registry;
+use crate::sdk::Target;
 
-/// Flags of `cpn` itself, which no generated flag may take.
+/// Flags of `cpn` itself and of its generated commands, which no spec parameter may take.
 const RESERVED: &[&str] = &[
     "output",
     "field",
@@ -22,13 +26,22 @@ const RESERVED: &[&str] = &[
     "output-file",
     "output-dir",
     "help",
-    "file",
-    "xml",
-    "json",
 ];
 
-/// The parameter that defaults to the configured organization.
-pub const ORG_PARAM: &str = "orgId";
+/// The flags no spec parameter may take: `cpn`'s own, and those the hand-written commands
+/// add to their operations' commands (from the registry).
+fn reserved() -> &'static [String] {
+    static RESERVED_FLAGS: OnceLock<Vec<String>> = OnceLock::new();
+    RESERVED_FLAGS.get_or_init(|| {
+        let mut flags: Vec<String> = RESERVED.iter().map(|f| (*f).to_owned()).collect();
+        for flag in registry::operation_flags() {
+            if !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
+        flags
+    })
+}
 
 /// The exit codes, as `--help` documents them (see `crate::error`).
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 other failure (file, input); 2 usage error; \
@@ -109,13 +122,18 @@ pub fn command() -> Command {
             .about(group.about)
             .subcommand_required(true);
         for alias in group.commands {
-            let (surface, op) = alias.target();
-            cmd = cmd.subcommand(op_command(op).name(alias.name).about(format!(
-                "{} (`cpn {} {}`)",
-                op.summary,
-                surface.command,
-                op.command()
-            )));
+            let target = alias.target();
+            let op = target.op;
+            cmd = cmd.subcommand(
+                op_command(target.surface, op)
+                    .name(alias.name)
+                    .about(format!(
+                        "{} (`cpn {} {}`)",
+                        op.summary,
+                        target.surface.command,
+                        op.command()
+                    )),
+            );
         }
         root = root.subcommand(cmd);
     }
@@ -139,17 +157,15 @@ fn surface_command(surface: &'static SurfaceModel) -> Command {
         .about(surface.title)
         .long_about(format!("{}\n\n{}", surface.title, surface.description))
         .subcommand_required(true);
-    if surface.command == "auth" {
-        cmd = cmd.subcommands(crate::login::commands());
-    }
+    cmd = cmd.subcommands(registry::commands_in(surface.command));
     for op in surface.operations {
-        cmd = cmd.subcommand(op_command(op));
+        cmd = cmd.subcommand(op_command(surface, op));
     }
     cmd
 }
 
-/// The command of one operation.
-pub fn op_command(op: &'static Op) -> Command {
+/// The command of the operation `op` of `surface`.
+pub fn op_command(surface: &'static SurfaceModel, op: &'static Op) -> Command {
     let mut long = format!("{}\n\n{}", op.summary, op.description);
     long.push_str(&format!("\n\nAPI: {} {} ({})", op.method, op.path, op.id));
     if op.hand_written {
@@ -158,7 +174,7 @@ pub fn op_command(op: &'static Op) -> Command {
     let mut cmd = Command::new(op.command())
         .about(op.summary)
         .long_about(long);
-    let mut taken: Vec<&str> = RESERVED.to_vec();
+    let mut taken: Vec<&str> = reserved().iter().map(String::as_str).collect();
     // An API parameter named like cpn's fan-out flag is the API's (see `Op::tenant_param`).
     taken.retain(|flag| *flag != "all-tenants" || op.tenant_param().is_some());
     for param in op.params {
@@ -218,7 +234,11 @@ pub fn op_command(op: &'static Op) -> Command {
             );
     }
     if op.hand_written {
-        return crate::client_methods::args(op, cmd);
+        let hand = Target::of(surface, op).and_then(|t| registry::serving(t.operation));
+        return match hand {
+            Some(hand) => hand.command(cmd),
+            None => cmd,
+        };
     }
     if let Some(body) = &op.body {
         cmd = cmd.arg(

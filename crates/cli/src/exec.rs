@@ -1,18 +1,22 @@
-//! Runs a generated command: reads its flags by the model, sends the request through the
-//! SDK runtime (auth, retries for idempotent methods only, tracing) and prints the answer.
+//! Runs a generated command: reads its flags by the model and sends the request as its
+//! client's generated operation ([`crate::sdk`]) through the SDK runtime (auth, retries for
+//! idempotent methods only, tracing), built as the generated client builds it, so `cpn` and
+//! the SDK send the same bytes for the same call.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use clap::ArgMatches;
+use progenitor_client::RequestBuilderExt;
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 use vmware_cpn_runtime::{Auth, Runtime};
 
-use crate::commands::ORG_PARAM;
 use crate::config::Settings;
 use crate::error::CliError;
-use crate::model::{Kind, Location, Op, SurfaceModel};
+use crate::model::{Kind, Location, ORG_PARAM, Op};
 use crate::output::Printer;
+use crate::sdk::{Service, Target};
 
 /// Everything a command runs with.
 pub struct Context {
@@ -91,14 +95,14 @@ impl Context {
     }
 
     /// The base URL and runtime of an operation.
-    pub fn target(&self, surface: &SurfaceModel, op: &Op) -> Result<(String, Runtime), CliError> {
-        let vcpp = surface.name == "vcpp";
+    pub fn endpoint(&self, target: &Target) -> Result<(String, Runtime), CliError> {
+        let vcpp = target.client.service == Service::Vcpp;
         let base = if vcpp {
             &self.settings.vcpp_base_url
         } else {
             &self.settings.base_url
         };
-        let runtime = if !op.takes_token {
+        let runtime = if !target.operation.takes_token {
             Runtime::builder()
                 .build()
                 .map_err(|e| CliError::Other(e.to_string()))?
@@ -269,59 +273,88 @@ pub fn read_json(source: &str) -> Result<Value, CliError> {
     serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{source}: not JSON: {e}")))
 }
 
-/// Percent-encodes a path segment.
-fn encode(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// A form body's media type, sent as the generated clients send it.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The values of the path's `{parameters}`, in the order the path names them.
+fn path_values<'a>(target: &Target, call: &'a Call) -> Result<Vec<&'a str>, CliError> {
+    let mut values = Vec::new();
+    let mut rest = target.operation.path;
+    while let Some(open) = rest.find('{') {
+        let close = open
+            + rest[open..]
+                .find('}')
+                .ok_or_else(|| CliError::Other(format!("{}: a bad path", target.op.id)))?;
+        let name = &rest[open + 1..close];
+        let value = call
+            .path
+            .get(name)
+            .ok_or_else(|| CliError::Usage(format!("no value for the path's {{{name}}}")))?;
+        values.push(value.as_str());
+        rest = &rest[close + 1..];
+    }
+    Ok(values)
 }
 
-/// Sends `call` as `op`; an answer that is not a success (nor `304`) is an error.
-pub async fn send(
-    ctx: &Context,
-    surface: &SurfaceModel,
-    op: &'static Op,
+/// The request of `call`, built as the generated client builds it: the path filled by
+/// [`Operation::url`](vmware_cpn_runtime::Operation::url), then `Accept`, the JSON body, the
+/// query parameters in name order, then `api-version` and the header parameters in name
+/// order (progenitor's order), so the bytes sent are the SDK's.
+pub fn request(
+    http: &reqwest::Client,
+    base: &str,
+    target: &Target,
     call: &Call,
-) -> Result<reqwest::Response, CliError> {
-    let (base, runtime) = ctx.target(surface, op)?;
-    let mut path = op.path.to_owned();
-    for (name, value) in &call.path {
-        path = path.replace(&format!("{{{name}}}"), &encode(value));
-    }
-    let method = reqwest::Method::from_bytes(op.method.as_bytes())
+) -> Result<reqwest::Request, CliError> {
+    let operation = target.operation;
+    let url = operation
+        .url(base, &path_values(target, call)?)
+        .map_err(CliError::Other)?;
+    let method = reqwest::Method::from_bytes(operation.method.as_bytes())
         .map_err(|e| CliError::Other(e.to_string()))?;
-    let mut builder = runtime
-        .http_client()
-        .request(method, format!("{base}{path}"))
-        .query(&call.query);
-    for (name, value) in &call.headers {
-        builder = builder.header(*name, value);
+    let mut builder = http.request(method, url);
+    if operation.accept.is_none() {
+        // A media type of its own (the CSV download) is the runtime's to ask for.
+        builder = builder.header(ACCEPT, HeaderValue::from_static("application/json"));
     }
     if let Some(body) = &call.body {
-        builder = builder.json(body);
+        builder = match target.op.body.as_ref().map(|b| b.media_type) {
+            Some(FORM) => RequestBuilderExt::<()>::form_urlencoded(builder, body)
+                .map_err(|_| CliError::Usage(format!("the body is not a {FORM} form")))?,
+            _ => builder.json(body),
+        };
     }
-    let accept = if op.raw_answer() {
-        op.success_media.first().copied()
-    } else {
-        Some("application/json")
-    };
-    let request = builder.build()?;
-    let operation = vmware_cpn_runtime::Operation {
-        id: op.id,
-        method: op.method,
-        path: op.path,
-        takes_token: op.takes_token,
-        accept,
-        secrets: &[],
-    };
+    let mut query = call.query.clone();
+    query.sort_by_key(|(name, _)| *name);
+    builder = builder.query(&query);
+    let mut headers = HeaderMap::new();
+    headers.append(
+        HeaderName::from_static("api-version"),
+        HeaderValue::from_static((target.client.api_version)()),
+    );
+    let mut given = call.headers.clone();
+    given.sort_by_key(|(name, _)| *name);
+    for (name, value) in given {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| CliError::Usage(format!("header {name}: {e}")))?;
+        let value = HeaderValue::from_str(&value)
+            .map_err(|e| CliError::Usage(format!("header {name}: {e}")))?;
+        headers.append(name, value);
+    }
+    Ok(builder.headers(headers).build()?)
+}
+
+/// Sends `call` as its client's operation; an answer that is not a success (nor `304`) is
+/// an error.
+pub async fn send(
+    ctx: &Context,
+    target: &Target,
+    call: &Call,
+) -> Result<reqwest::Response, CliError> {
+    let (base, runtime) = ctx.endpoint(target)?;
+    let request = request(runtime.http_client(), &base, target, call)?;
     let response = runtime
-        .send(request, &operation)
+        .send(request, target.operation)
         .await
         .map_err(|e| match e {
             vmware_cpn_runtime::SendError::Auth(auth) => CliError::Auth(auth.to_string()),

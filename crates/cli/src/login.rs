@@ -1,21 +1,38 @@
 //! `cpn auth login` stores a profile (the secret read from stdin or a hidden prompt, never
-//! from the command line) and `cpn auth status` checks the credentials in use.
+//! from the command line) and `cpn auth status` checks the credentials in use: two
+//! [`HandWritten`] commands of their own in the `auth` group, listed in the registry
+//! (`registry.rs`).
 
 use std::io::IsTerminal;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use cphub_core::operations::GET_ORGANIZATION;
+use futures::future::LocalBoxFuture;
 use serde_json::{Value, json};
 
 use crate::config::{self, Settings};
 use crate::error::CliError;
 use crate::exec::{Call, Context, json_answer, send};
-use crate::model;
+use crate::handwritten::{HandWritten, Serves};
+use crate::model::ORG_PARAM;
+use crate::sdk::Target;
 
-/// The commands added to `cpn auth`.
-pub fn commands() -> Vec<Command> {
-    vec![
-        Command::new("login")
-            .about("Store credentials in a profile of the config file (0600)")
+/// The group both commands are in: the cphub-auth surface's.
+const GROUP: &str = "auth";
+
+/// `cpn auth login`.
+pub struct Login;
+
+impl HandWritten for Login {
+    fn serves(&self) -> Serves {
+        Serves::Command {
+            group: GROUP,
+            name: "login",
+        }
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.about("Store credentials in a profile of the config file (0600)")
             .long_about(
                 "Store credentials in a profile of the config file, written owner-only (0600). \
                  The secret (the API token, or with --vcpp the VCPP client secret) is read \
@@ -45,16 +62,46 @@ pub fn commands() -> Vec<Command> {
                     .long("no-verify")
                     .action(ArgAction::SetTrue)
                     .help("Store without checking the credentials first"),
-            ),
-        Command::new("status")
-            .about("Check the credentials in use: profile, URLs, token exchanges")
+            )
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(login(ctx, m))
+    }
+}
+
+/// `cpn auth status`.
+pub struct Status;
+
+impl HandWritten for Status {
+    fn serves(&self) -> Serves {
+        Serves::Command {
+            group: GROUP,
+            name: "status",
+        }
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.about("Check the credentials in use: profile, URLs, token exchanges")
             .long_about(
                 "Check the credentials in use (flags, environment, profile): exchange the \
                  Navigator API token and the VCPP client credentials that are set, and read \
                  the configured organization. Never prints a secret. Exits 3 when a \
                  credential is missing or refused.",
-            ),
-    ]
+            )
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        _m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(status(ctx))
+    }
 }
 
 /// Reads one secret: a line of stdin, or a hidden prompt on a terminal.
@@ -74,7 +121,7 @@ fn read_secret(prompt: &str) -> Result<String, CliError> {
 }
 
 /// `cpn auth login`.
-pub async fn login(ctx: Context, m: &ArgMatches) -> Result<(), CliError> {
+async fn login(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
     let mut config = config::load()?;
     let name = ctx.settings.profile.clone();
     let mut profile = config.profiles.get(&name).cloned().unwrap_or_default();
@@ -100,9 +147,9 @@ pub async fn login(ctx: Context, m: &ArgMatches) -> Result<(), CliError> {
     if !m.get_flag("no-verify") {
         let check = Context::new(settings, ctx.printer.clone(), true);
         if vcpp {
-            exchange(&check.vcpp()?, "get_token").await?;
+            exchange(&check.vcpp()?).await?;
         } else {
-            exchange(&check.navigator()?, "get_access_token").await?;
+            exchange(&check.navigator()?).await?;
         }
     }
     config.profiles.insert(name.clone(), profile);
@@ -114,10 +161,7 @@ pub async fn login(ctx: Context, m: &ArgMatches) -> Result<(), CliError> {
 }
 
 /// One token exchange through the runtime, as any call would make it.
-async fn exchange(
-    runtime: &vmware_cpn_runtime::Runtime,
-    _id: &'static str,
-) -> Result<(), CliError> {
+async fn exchange(runtime: &vmware_cpn_runtime::Runtime) -> Result<(), CliError> {
     runtime
         .authenticate()
         .await
@@ -125,23 +169,23 @@ async fn exchange(
 }
 
 /// `cpn auth status`.
-pub async fn status(ctx: Context) -> Result<(), CliError> {
+async fn status(ctx: &Context) -> Result<(), CliError> {
     let s: &Settings = &ctx.settings;
     let mut failure = None;
     let navigator = match ctx.navigator() {
         Err(e) => json!({"token": "missing", "error": e.to_string()}),
-        Ok(runtime) => match exchange(&runtime, "get_access_token").await {
+        Ok(runtime) => match exchange(&runtime).await {
             Err(e) => {
                 let report = json!({"token": "refused", "error": e.to_string()});
                 failure.get_or_insert(e);
                 report
             }
-            Ok(()) => json!({"token": "valid", "organization": organization(&ctx).await}),
+            Ok(()) => json!({"token": "valid", "organization": organization(ctx).await}),
         },
     };
     let vcpp = match ctx.vcpp() {
         Err(e) => json!({"credentials": "missing", "error": e.to_string()}),
-        Ok(runtime) => match exchange(&runtime, "get_token").await {
+        Ok(runtime) => match exchange(&runtime).await {
             Err(e) => {
                 let report = json!({"credentials": "refused", "error": e.to_string()});
                 failure.get_or_insert(e);
@@ -171,15 +215,12 @@ async fn organization(ctx: &Context) -> Value {
     let Some(org) = ctx.settings.org_id.clone() else {
         return Value::Null;
     };
-    let Some(core) = model::surface("core") else {
-        return Value::Null;
-    };
-    let Some(op) = model::operation(core, "get_organization") else {
+    let Some(target) = Target::from_operation(&GET_ORGANIZATION) else {
         return Value::Null;
     };
     let mut call = Call::default();
-    call.path.insert("orgId", org);
-    match send(ctx, core, op, &call).await {
+    call.path.insert(ORG_PARAM, org);
+    match send(ctx, &target, &call).await {
         Ok(response) => match json_answer(response).await {
             Ok(Some(answer)) => answer.get("displayName").cloned().unwrap_or(Value::Null),
             Ok(None) => Value::Null,

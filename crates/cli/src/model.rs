@@ -153,6 +153,9 @@ pub struct Field {
 
 include!(concat!(env!("OUT_DIR"), "/cli_model.rs"));
 
+/// The parameter that defaults to the configured organization.
+pub const ORG_PARAM: &str = "orgId";
+
 impl Op {
     /// The subcommand: the operation id in kebab case.
     pub fn command(&self) -> String {

@@ -95,8 +95,8 @@ impl Printer {
         });
         Ok(match (format, list_items(value)) {
             (Format::Table, Some(items)) => table(items),
-            (Format::Csv, Some(items)) => csv(items),
-            (Format::Csv, None) => csv(std::slice::from_ref(value)),
+            (Format::Csv, Some(items)) => csv(items)?,
+            (Format::Csv, None) => csv(std::slice::from_ref(value))?,
             (Format::Json, _) if !terminal => format!("{value}\n"),
             _ => format!(
                 "{}\n",
@@ -189,31 +189,23 @@ fn table(items: &[Value]) -> String {
     format!("{table}\n")
 }
 
-fn csv(items: &[Value]) -> String {
+/// CSV by the `csv` crate: a header row, then one row per item, fields quoted when needed.
+fn csv(items: &[Value]) -> Result<String, CliError> {
     let columns = columns(items);
-    let mut out = String::new();
-    let row = |cells: Vec<String>| {
-        cells
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let failed = |e: csv::Error| CliError::Other(format!("CSV: {e}"));
     if !columns.is_empty() {
-        out.push_str(&row(columns.clone()));
-        out.push('\n');
+        out.write_record(&columns).map_err(failed)?;
     }
     for item in items {
-        out.push_str(&row(cells(item, &columns)));
-        out.push('\n');
+        out.write_record(cells(item, &columns)).map_err(failed)?;
     }
-    out
+    let bytes = out
+        .into_inner()
+        .map_err(|e| CliError::Other(format!("CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Other(format!("CSV: {e}")))
 }
 
 #[cfg(test)]
@@ -250,6 +242,15 @@ mod tests {
             .render(&value, false)
             .unwrap();
         assert_eq!(csv, "id,name\na,x\nb,\"y,z\"\n");
+    }
+
+    #[test]
+    fn csv_quotes_quotes_and_line_breaks() {
+        let value = json!([{"a": "say \"hi\"", "b": "one\ntwo", "c": 3}, {"a": "plain"}]);
+        let csv = printer(Some(Format::Csv), None)
+            .render(&value, false)
+            .unwrap();
+        assert_eq!(csv, "a,b,c\n\"say \"\"hi\"\"\",\"one\ntwo\",3\nplain,,\n");
     }
 
     #[test]

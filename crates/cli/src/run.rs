@@ -11,31 +11,31 @@ use tokio::io::AsyncWriteExt;
 
 use crate::error::CliError;
 use crate::exec::{Call, Context, call_from, json_answer, send};
-use crate::model::{self, Op, SurfaceModel};
+use crate::model::ORG_PARAM;
 use crate::output::list_items;
+use crate::registry;
+use crate::sdk::Target;
 
-/// Runs the command of `op` with its flags.
-pub async fn run_op(
-    ctx: &Context,
-    surface: &'static SurfaceModel,
-    op: &'static Op,
-    m: &ArgMatches,
-) -> Result<(), CliError> {
+/// Runs the command of an operation with its flags.
+pub async fn run_op(ctx: &Context, target: &Target, m: &ArgMatches) -> Result<(), CliError> {
+    let op = target.op;
     if op.hand_written {
-        return crate::client_methods::run(ctx, surface, op, m).await;
+        let command = registry::serving(target.operation)
+            .ok_or_else(|| CliError::Other(format!("no hand-written command for {}", op.id)))?;
+        return command.run(ctx, m).await;
     }
     let call = call_from(ctx, op, m)?;
     if op.tenant_param().is_some() && flag(m, "all-tenants") {
-        return all_tenants(ctx, surface, op, call, m).await;
+        return all_tenants(ctx, target, call, m).await;
     }
     if op.raw_answer() {
         let file = m.get_one::<String>("output-file").map(PathBuf::from);
-        return download(ctx, surface, op, &call, file.as_deref()).await;
+        return download(ctx, target, &call, file.as_deref()).await;
     }
     let answer = if flag(m, "all") {
-        Some(every_page(ctx, surface, op, call).await?)
+        Some(every_page(ctx, target, call).await?)
     } else {
-        let response = send(ctx, surface, op, &call).await?;
+        let response = send(ctx, target, &call).await?;
         let status = response.status();
         let answer = json_answer(response).await?;
         if answer.is_none() && !ctx.quiet {
@@ -55,12 +55,8 @@ fn flag(m: &ArgMatches, id: &str) -> bool {
 
 /// Every item of a paged list, page after page as the spec's `x-paging` says, walked by the
 /// runtime's offset pages (the clients' `stream()` walk the same).
-async fn every_page(
-    ctx: &Context,
-    surface: &'static SurfaceModel,
-    op: &'static Op,
-    call: Call,
-) -> Result<Value, CliError> {
+async fn every_page(ctx: &Context, target: &Target, call: Call) -> Result<Value, CliError> {
+    let op = target.op;
     let Some(paging) = &op.paging else {
         return Err(CliError::Usage(format!("{} does not page", op.id)));
     };
@@ -73,7 +69,7 @@ async fn every_page(
         call.set_query(paging.start, start.to_string());
         call.set_query(paging.limit, limit.to_string());
         async move {
-            let response = send(ctx, surface, op, &call).await?;
+            let response = send(ctx, target, &call).await?;
             let page = json_answer(response).await?.unwrap_or(Value::Null);
             paging.items_of(page).ok_or_else(|| {
                 CliError::Other(format!(
@@ -104,12 +100,11 @@ fn progress(ctx: &Context, length: Option<u64>, what: &str) -> ProgressBar {
 /// A non-JSON answer (the CSV usage report) to a file, with a progress bar, or to stdout.
 async fn download(
     ctx: &Context,
-    surface: &'static SurfaceModel,
-    op: &'static Op,
+    target: &Target,
     call: &Call,
     file: Option<&Path>,
 ) -> Result<(), CliError> {
-    let response = send(ctx, surface, op, call).await?;
+    let response = send(ctx, target, call).await?;
     let bar = progress(ctx, response.content_length(), "downloading");
     let mut out: Box<dyn tokio::io::AsyncWrite + Unpin + Send> = match file {
         Some(path) => Box::new(
@@ -133,15 +128,16 @@ async fn download(
     Ok(())
 }
 
-/// Runs `call` once per tenant of the organization, `--concurrency` at a time; every tenant's
-/// failure is reported at the end, and the exit code is the first failure's.
+/// Runs `call` once per tenant of the organization, `--concurrency` at a time (the runtime's
+/// fan-out); every tenant's failure is reported at the end, and the exit code is the first
+/// failure's.
 async fn all_tenants(
     ctx: &Context,
-    surface: &'static SurfaceModel,
-    op: &'static Op,
+    target: &Target,
     call: Call,
     m: &ArgMatches,
 ) -> Result<(), CliError> {
+    let op = target.op;
     let tenant_param = op
         .tenant_param()
         .ok_or_else(|| CliError::Usage(format!("{} takes no tenant", op.id)))?;
@@ -164,38 +160,36 @@ async fn all_tenants(
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
     }
-    let results: Vec<(String, String, Result<Option<Value>, CliError>)> =
-        futures::stream::iter(tenants)
-            .map(|(id, name)| {
-                let mut call = call.clone();
-                call.set_query(tenant_param.name, id.clone());
-                let out_dir = out_dir.clone();
-                let bar = bar.clone();
-                async move {
-                    let result = match &out_dir {
-                        Some(dir) if op.raw_answer() => {
-                            let file = dir.join(format!("{}.csv", file_safe(&id)));
-                            download(ctx, surface, op, &call, Some(&file))
-                                .await
-                                .map(|()| Some(json!(file.display().to_string())))
-                        }
-                        _ => match send(ctx, surface, op, &call).await {
-                            Ok(response) => json_answer(response).await,
-                            Err(e) => Err(e),
-                        },
-                    };
-                    bar.inc(1);
-                    (id, name, result)
-                }
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+    let results: Vec<(Tenant, Result<Option<Value>, CliError>)> =
+        vmware_cpn_runtime::fan_out(tenants, concurrency, |(id, _)| {
+            let mut call = call.clone();
+            call.set_query(tenant_param.name, id.clone());
+            let file = out_dir
+                .as_ref()
+                .filter(|_| op.raw_answer())
+                .map(|dir| dir.join(format!("{}.csv", file_safe(id))));
+            let bar = bar.clone();
+            async move {
+                let result = match file {
+                    Some(file) => download(ctx, target, &call, Some(&file))
+                        .await
+                        .map(|()| Some(json!(file.display().to_string()))),
+                    None => match send(ctx, target, &call).await {
+                        Ok(response) => json_answer(response).await,
+                        Err(e) => Err(e),
+                    },
+                };
+                bar.inc(1);
+                result
+            }
+        })
+        .collect()
+        .await;
     bar.finish_and_clear();
     let total = results.len();
     let mut printed = Vec::new();
     let mut failures = Vec::new();
-    for (id, name, result) in results {
+    for ((id, name), result) in results {
         match result {
             Ok(answer) => {
                 printed.push(json!({"tenantId": id, "displayName": name, "result": answer}))
@@ -218,20 +212,22 @@ async fn all_tenants(
     })
 }
 
-/// The organization's tenants, as (id, display name).
-async fn list_tenants(ctx: &Context, call: &Call) -> Result<Vec<(String, String)>, CliError> {
-    let core = model::surface("core").ok_or_else(|| CliError::Other("no core surface".into()))?;
-    let list = model::operation(core, "list_tenants")
-        .ok_or_else(|| CliError::Other("no list_tenants operation".into()))?;
+/// A tenant: its id and display name.
+type Tenant = (String, String);
+
+/// The organization's tenants.
+async fn list_tenants(ctx: &Context, call: &Call) -> Result<Vec<Tenant>, CliError> {
+    let list = Target::from_operation(&cphub_core::operations::LIST_TENANTS)
+        .ok_or_else(|| CliError::Other("cpn's model lacks the tenants list".into()))?;
     let org = call
         .path
-        .get(crate::commands::ORG_PARAM)
+        .get(ORG_PARAM)
         .cloned()
         .or_else(|| ctx.settings.org_id.clone())
         .ok_or_else(|| CliError::Usage("--org-id is required".into()))?;
     let mut tenants_call = Call::default();
-    tenants_call.path.insert(crate::commands::ORG_PARAM, org);
-    let answer = json_answer(send(ctx, core, list, &tenants_call).await?)
+    tenants_call.path.insert(ORG_PARAM, org);
+    let answer = json_answer(send(ctx, &list, &tenants_call).await?)
         .await?
         .unwrap_or(Value::Null);
     Ok(list_items(&answer)

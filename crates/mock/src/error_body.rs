@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, Schema, SchemaKind, Type};
 use serde_json::{Map, Value, json};
 use vmware_cpn_spec::load::{is_success, operations, resolve_response, resolve_schema};
 
@@ -94,6 +94,7 @@ fn fill(spec: &OpenAPI, schema: &Schema, status: StatusCode, message: &str) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openapiv3::ReferenceOr;
 
     #[test]
     fn every_surface_answers_errors_its_spec_accepts() {

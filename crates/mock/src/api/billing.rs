@@ -191,7 +191,6 @@ impl Handlers for App {
     async fn list_subscriptions(&self, call: &Call, params: ListSubscriptionsParams) -> Reply {
         let app = self;
         let org = known_org(app, call, &params.org_id)?;
-        params.provider_report;
         // The spec (and the 2019 guide) default allTenants to false.
         let all_tenants = params.all_tenants.unwrap_or(false);
         let tenant = params.tenant_id.as_deref();
