@@ -233,3 +233,207 @@ async fn the_token_exchange_operation_itself_carries_no_token() {
     assert_eq!(runtime.auth().exchange_count(), 0);
     assert_eq!(fake.exchanges.load(Ordering::SeqCst), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every token source, under the same cache: the four built-in exchanges, a closure of your own
+// with no HTTP (a vault client) and a `TokenSource` of your own over HTTP (a sidecar), each
+// against the loopback fake of `token_sources_fake.rs`.
+// ---------------------------------------------------------------------------------------------
+
+#[path = "token_sources.rs"]
+mod token_sources;
+#[path = "token_sources_fake.rs"]
+mod token_sources_fake;
+
+mod every_source {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use super::token_sources::{ALL, Source, assert_hidden};
+    use super::token_sources_fake::{self as fake, OAUTH_CLIENT_ID, Odd, VCPP_CLIENT_ID};
+    use vmware_cpn_runtime::{FetchReason, Runtime};
+    use vmware_cpn_test_support::runtime as no_retries;
+
+    /// Runs `check` for every source at once (each on its own fake), so the slow ones
+    /// (renewal waits seconds) overlap.
+    async fn for_each_source<F, Fut>(check: F)
+    where
+        F: Fn(Source) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let runs = ALL.map(|source| tokio::spawn(check(source)));
+        for (source, run) in ALL.iter().zip(runs) {
+            if let Err(panic) = run.await {
+                panic!("{source:?}: {panic}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn every_source_makes_one_exchange_for_a_hundred_concurrent_cold_calls() {
+        for_each_source(|source| async move {
+            let (base, fake) = fake::start().await;
+            fake.exchange_delay_ms.store(100, Ordering::SeqCst);
+            let (auth, reasons) = source.auth(&base, &fake, false);
+            let runtime = no_retries(auth);
+
+            let calls = (0..100).map(|_| {
+                let (base, runtime) = (base.clone(), runtime.clone());
+                tokio::spawn(async move { source.call(&base, &runtime).await })
+            });
+            for call in futures::future::join_all(calls).await {
+                call.unwrap().unwrap();
+            }
+
+            assert_eq!(fake.exchanges(), 1, "{source:?}");
+            assert_eq!(runtime.auth().exchange_count(), 1, "{source:?}");
+            assert_eq!(fake.hits(), 100, "{source:?}");
+            assert_eq!(fake.seen(), vec![1; 100], "{source:?}");
+            assert_eq!(runtime.auth().credential(), Some(source.credential()));
+            if source == Source::Vault {
+                assert_eq!(*reasons.lock().unwrap(), [FetchReason::Cold]);
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn every_source_renews_its_token_ahead_of_expiry() {
+        for_each_source(|source| async move {
+            let (base, fake) = fake::start().await;
+            // Navigator's exchanges answer no lifetime: their JWTs' `exp` claims say 4 s
+            // (3 to 4 s, in whole seconds); the others answer `expires_in` 4.
+            fake.lifetime_seconds.store(4, Ordering::SeqCst);
+            let (auth, reasons) = source.auth(&base, &fake, false);
+            let runtime = no_retries(auth.refresh_margin(Duration::from_secs(2)));
+
+            source.call(&base, &runtime).await.unwrap();
+            source.call(&base, &runtime).await.unwrap();
+            assert_eq!(fake.exchanges(), 1, "{source:?}: fresh, reused");
+
+            // Past lifetime minus margin (at most 2 s of 3 to 4 s), before expiry (3 s at
+            // the earliest).
+            tokio::time::sleep(Duration::from_millis(2300)).await;
+            source.call(&base, &runtime).await.unwrap();
+
+            assert_eq!(fake.exchanges(), 2, "{source:?}: renewed ahead");
+            assert_eq!(fake.seen(), [1, 1, 2], "{source:?}: no token was refused");
+            assert!(
+                !fake.renewed_late.load(Ordering::SeqCst),
+                "{source:?}: renewed after the old token expired"
+            );
+            if source == Source::Vault {
+                assert_eq!(
+                    *reasons.lock().unwrap(),
+                    [FetchReason::Cold, FetchReason::Expiring]
+                );
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn every_source_renews_exactly_once_after_a_401() {
+        for_each_source(|source| async move {
+            let (base, fake) = fake::start().await;
+            // The first token is dead on the server's side.
+            fake.first_valid_exchange.store(2, Ordering::SeqCst);
+            let (auth, reasons) = source.auth(&base, &fake, false);
+            let runtime = no_retries(auth);
+
+            source.call(&base, &runtime).await.unwrap();
+            source.call(&base, &runtime).await.unwrap();
+
+            assert_eq!(fake.exchanges(), 2, "{source:?}: one renewal");
+            assert_eq!(fake.seen(), [1, 2, 2], "{source:?}");
+            if source == Source::Vault {
+                assert_eq!(
+                    *reasons.lock().unwrap(),
+                    [FetchReason::Cold, FetchReason::Rejected]
+                );
+            }
+
+            // A server that refuses every token: one renewal, one retry, then the 401.
+            let (base, fake) = fake::start().await;
+            fake.always_unauthorized.store(true, Ordering::SeqCst);
+            let (auth, _) = source.auth(&base, &fake, false);
+            let runtime = no_retries(auth);
+
+            assert_eq!(source.call_status(&base, &runtime).await, Some(401));
+            assert_eq!(fake.hits(), 2, "{source:?}: one retry, no loop");
+            assert_eq!(fake.exchanges(), 2, "{source:?}: one renewal");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn no_source_shows_a_secret_in_debug_display_or_errors() {
+        for_each_source(|source| async move {
+            let (base, fake) = fake::start().await;
+
+            // Debug of the provider, the runtime and a client holding a live token.
+            let (auth, _) = source.auth(&base, &fake, false);
+            let runtime = no_retries(auth.clone());
+            source.call(&base, &runtime).await.unwrap();
+            let client = cphub_core::Client::with_runtime(&base, runtime.clone());
+            let text = format!("{auth:?} {runtime:?} {client:?}");
+            assert_hidden(source, &text, &fake);
+            assert!(
+                text.contains("[REDACTED]") || matches!(source, Source::Vault | Source::Sidecar)
+            );
+            for id in [OAUTH_CLIENT_ID, VCPP_CLIENT_ID] {
+                let shown = matches!(
+                    (source, id),
+                    (Source::NavigatorOAuthApp, OAUTH_CLIENT_ID)
+                        | (Source::VcppClientCredentials, VCPP_CLIENT_ID)
+                );
+                assert_eq!(
+                    text.contains(id),
+                    shown,
+                    "{source:?}: the client id stays visible: {text}"
+                );
+            }
+
+            // A refused credential, which the exchange echoes (raw and base64-decoded).
+            let (refused, _) = source.auth(&base, &fake, true);
+            let error = source
+                .call(&base, &no_retries(refused.clone()))
+                .await
+                .unwrap_err();
+            assert_hidden(source, &error, &fake);
+            assert!(error.contains(&source.credential().to_string()), "{error}");
+            if !matches!(source, Source::Vault) {
+                assert!(error.contains("[REDACTED]"), "{source:?}: {error}");
+            }
+            let auth_error = Runtime::builder()
+                .auth(refused)
+                .build()
+                .unwrap()
+                .authenticate()
+                .await
+                .unwrap_err();
+            let text = format!(
+                "{auth_error} | {auth_error:?} | {} | {}",
+                String::from_utf8_lossy(auth_error.body()),
+                auth_error.message()
+            );
+            assert_hidden(source, &text, &fake);
+            assert_eq!(auth_error.credential(), source.credential());
+
+            // Whatever the exchange answers: a 200 without a token and an HTML page, both
+            // echoing the credential.
+            if source != Source::Vault {
+                fake.play([Odd::NoTokenEchoing, Odd::HtmlEchoing]);
+                let (auth, _) = source.auth(&base, &fake, false);
+                let runtime = no_retries(auth);
+                for _ in 0..2 {
+                    let error = source.call(&base, &runtime).await.unwrap_err();
+                    assert_hidden(source, &error, &fake);
+                    assert!(error.contains(&source.credential().to_string()), "{error}");
+                }
+                source.call(&base, &runtime).await.unwrap();
+            }
+        })
+        .await;
+    }
+}

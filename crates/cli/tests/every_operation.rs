@@ -21,6 +21,12 @@ fn first(list: &Value, key: Option<&str>, field: &str) -> String {
         .to_owned()
 }
 
+/// Operations `cpn` cannot send yet, each with why. `authorize_oauth_app` takes the OAuth
+/// app's client id and secret as HTTP Basic, and `cpn` sends no credentials for an operation
+/// that takes no token (the runtime's `Auth::navigator_oauth_app` makes this exchange; the
+/// mock's e2e test calls it through the client).
+const NOT_THROUGH_CPN: &[&str] = &["authorize_oauth_app"];
+
 #[test]
 fn every_operation_answers_with_success_through_cpn() {
     let env = Env::start_with(vmware_cpn_mock::Config::default().record_journal(true));
@@ -143,6 +149,69 @@ fn every_operation_answers_with_success_through_cpn() {
         &me,
     ]);
     run(&["auth", "delete-users", "--users", &me]);
+
+    // cphub-auth: an OAuth app (secrets only in a body file: cpn has no flag for a secret),
+    // its token exchange in JSON, its roles as a client, an enterprise group's roles.
+    run(&["auth", "list-allowed-oauth-scopes"]);
+    let app = env.dir.path().join("oauth-app.json");
+    std::fs::write(
+        &app,
+        r#"{"id": "cpn-app", "secret": "Cpn-Secret-1!", "displayName": "cpn"}"#,
+    )
+    .unwrap();
+    run(&["auth", "create-oauth-app", "--body", app.to_str().unwrap()]);
+    run(&["auth", "get-oauth-app", "--oauth-app-id", "cpn-app"]);
+    let update = ["--oauth-app-id", "cpn-app", "--description", "From cpn"];
+    run(&[&["auth", "update-oauth-app"][..], &update].concat());
+    let credentials = env.dir.path().join("client-credentials.json");
+    std::fs::write(
+        &credentials,
+        r#"{"clientId": "cpn-app", "clientSecret": "Cpn-Secret-1!"}"#,
+    )
+    .unwrap();
+    run(&[
+        "auth",
+        "get-oauth-app-access-token",
+        "--body",
+        credentials.to_str().unwrap(),
+    ]);
+    let billing = r#"[{"name": "msp:provider_billing_user"}]"#;
+    run(&[
+        "auth",
+        "assign-client-roles",
+        "--ids",
+        "cpn-app",
+        "--organization-roles",
+        billing,
+    ]);
+    run(&["auth", "get-oauth-client", "--client-id", "cpn-app"]);
+    ok(&[
+        "auth",
+        "update-client-roles",
+        "--client-id",
+        "cpn-app",
+        "--org-role-binding-orgs",
+        &bind,
+    ]);
+    run(&[
+        "auth",
+        "get-client-org-bindings-for-role",
+        "--client-id",
+        "cpn-app",
+        "--role-id",
+        "msp:provider_billing_user",
+    ]);
+    let group = "3f2b1c9e-5d6a-4e7f-8a9b-0c1d2e3f4a5b";
+    ok(&[
+        "auth",
+        "assign-group-roles",
+        "--ids",
+        group,
+        "--org-role-items",
+        r#"{"roleNamesToAdd": ["msp:provider_support_user"]}"#,
+    ]);
+    run(&["auth", "get-group-roles", "--group-id", group]);
+    ok(&["auth", "delete-groups", "--ids", group]);
 
     // cphub-billing
     run(&["billing", "get-usage-report"]);
@@ -270,7 +339,7 @@ fn every_operation_answers_with_success_through_cpn() {
         .iter()
         .flat_map(|s| s.operations)
         .map(|op| op.id)
-        .filter(|id| !served.contains(*id))
+        .filter(|id| !served.contains(*id) && !NOT_THROUGH_CPN.contains(id))
         .collect();
     assert!(
         never.is_empty(),

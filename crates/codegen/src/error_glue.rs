@@ -110,6 +110,14 @@ fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
         ],
     );
     block.stmts.remove(info);
+    for stmt in &mut block.stmts {
+        if let syn::Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) = stmt
+        {
+            rewrite_form_body(&mut init.expr);
+        }
+    }
     let Some(syn::Stmt::Expr(syn::Expr::Match(answer), None)) = block.stmts.last_mut() else {
         return Err("a `send` that does not end in a match on the status".into());
     };
@@ -117,6 +125,31 @@ fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
         rewrite_arm(arm)?;
     }
     Ok(())
+}
+
+/// `….form_urlencoded(&body)?` in the request's method chain: progenitor's extension method
+/// fails with progenitor's `Error`, which `?` cannot turn into the SDK's; it becomes the SDK's
+/// `Error::InvalidRequest` (a body that does not serialize as a form is never sent).
+fn rewrite_form_body(expr: &mut syn::Expr) {
+    match expr {
+        syn::Expr::MethodCall(call) => {
+            rewrite_form_body(&mut call.receiver);
+            call.args.iter_mut().for_each(rewrite_form_body);
+        }
+        syn::Expr::Try(attempt) => match attempt.expr.as_mut() {
+            syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => {
+                rewrite_form_body(&mut call.receiver);
+                let receiver = &call.receiver;
+                let args = &call.args;
+                *attempt.expr = syn::parse_quote!(
+                    ::progenitor_client::RequestBuilderExt::<()>::form_urlencoded(#receiver, #args)
+                        .map_err(|error| Error::InvalidRequest(error.to_string()))
+                );
+            }
+            inner => rewrite_form_body(inner),
+        },
+        _ => {}
+    }
 }
 
 /// The string of `let info = OperationInfo { operation_id: "…" };`.

@@ -12,6 +12,8 @@ use vmware_cpn_test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
 
 #[path = "http/identity.rs"]
 mod identity;
+#[path = "http/oauth_apps.rs"]
+mod oauth_apps;
 
 fn spec() -> Spec {
     Spec::load("cphub-auth")

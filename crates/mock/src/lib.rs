@@ -258,6 +258,14 @@ impl MockServer {
         self.app.tokens().issue(tokens::Kind::Csp).0
     }
 
+    /// Deletes the OAuth app `client_id` (created with cphub-auth's `create_oauth_app`) and
+    /// its role assignments, as the Navigator UI would: its client credentials buy no more
+    /// tokens. The identity reference publishes no delete operation for OAuth apps. Whether
+    /// there was such an app.
+    pub fn delete_oauth_app(&self, client_id: &str) -> bool {
+        self.app.store().delete_oauth_app(client_id)
+    }
+
     /// How many tokens the exchanges (CSP and VCPP) have issued.
     pub fn token_exchanges(&self) -> u64 {
         self.app.tokens().exchanges()

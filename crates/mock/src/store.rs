@@ -24,6 +24,8 @@ pub(crate) struct Store {
     pub(crate) logged_in_user: Value,
     /// The organizations bound to a user's role, by (organization, user name, role id).
     pub(crate) role_bindings: HashMap<(String, String, String), Vec<String>>,
+    /// OAuth apps, the roles of OAuth clients and of enterprise groups: none at first.
+    pub(crate) identity: Identity,
     /// `OrgUsage` records: the usage report, as JSON and as CSV.
     pub(crate) usage: Vec<Value>,
     /// `OrgUsage` records of the subscriptions list.
@@ -41,6 +43,50 @@ pub(crate) struct Store {
     pub(crate) feed: Vec<FeedEntry>,
     pub(crate) next_request_id: u64,
     pub(crate) next_order_number: u64,
+}
+
+/// The identity API's OAuth apps, OAuth clients and enterprise groups.
+#[derive(Default)]
+pub(crate) struct Identity {
+    /// OAuth apps by client id, which is unique across organizations.
+    pub(crate) oauth_apps: HashMap<String, OAuthApp>,
+    /// `CpnOrgOauthAppClient`s by (organization, client id): the apps granted roles there.
+    pub(crate) clients: HashMap<(String, String), Value>,
+    /// The organizations bound to a client's role, by (organization, client id, role id).
+    pub(crate) client_bindings: HashMap<(String, String, String), Vec<String>>,
+    /// The roles of enterprise groups, by (organization, group id).
+    pub(crate) groups: HashMap<(String, String), GroupRoles>,
+}
+
+/// An OAuth app, owned by the organization that created it.
+pub(crate) struct OAuthApp {
+    /// The owning organization: the only one whose tokens the app gets.
+    pub(crate) org: String,
+    /// The app as `get_oauth_app` shows it (`CpnOrgOauthAppResponse`): never the secret.
+    pub(crate) record: Value,
+    pub(crate) secret: String,
+    /// The secret a rotation replaced, and when it stops being accepted (epoch ms).
+    pub(crate) previous_secret: Option<(String, i64)>,
+}
+
+impl OAuthApp {
+    /// Whether `secret` is the app's, or the one it replaced while that is still accepted.
+    pub(crate) fn accepts(&self, secret: &str) -> bool {
+        secret == self.secret
+            || self
+                .previous_secret
+                .as_ref()
+                .is_some_and(|(old, until)| secret == old && now_millis() < *until)
+    }
+}
+
+/// The roles of an enterprise group in an organization.
+#[derive(Default)]
+pub(crate) struct GroupRoles {
+    /// Organization role ids.
+    pub(crate) org_roles: Vec<String>,
+    /// Service roles: each service's id and role names.
+    pub(crate) service_roles: Vec<(String, Vec<String>)>,
 }
 
 /// VCPP's reference data: the partner's contracts and what they hold.
@@ -229,6 +275,7 @@ impl Store {
             )]),
             logged_in_user,
             role_bindings: HashMap::new(),
+            identity: Identity::default(),
             orgs,
             usage,
             subscriptions,
@@ -268,6 +315,20 @@ impl Store {
     /// The tenants of `org`.
     pub(crate) fn tenants_of<'a>(&'a self, org: &'a str) -> impl Iterator<Item = &'a Value> {
         self.orgs.iter().filter(move |o| o["parentOrgId"] == org)
+    }
+
+    /// Deletes the OAuth app `client_id` and its role assignments in every organization, so
+    /// that its credentials buy no more tokens; tokens it already has live on until they
+    /// expire, as CSP's do. Whether there was such an app.
+    pub(crate) fn delete_oauth_app(&mut self, client_id: &str) -> bool {
+        let identity = &mut self.identity;
+        identity
+            .clients
+            .retain(|(_, client), _| client != client_id);
+        identity
+            .client_bindings
+            .retain(|(_, client, _), _| client != client_id);
+        identity.oauth_apps.remove(client_id).is_some()
     }
 
     /// Whether `org` is `of` or one of its tenants.

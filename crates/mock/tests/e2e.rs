@@ -8,6 +8,8 @@ mod common;
 mod identity;
 #[path = "e2e/msp.rs"]
 mod msp;
+#[path = "e2e/oauth_apps.rs"]
+mod oauth_apps;
 #[path = "e2e/tenants.rs"]
 mod tenants;
 
@@ -29,6 +31,7 @@ async fn every_operation_of_every_spec_through_the_clients() {
 
     tenants::steps(&sdk, org).await;
     users_and_invitations(&sdk, org).await;
+    oauth_apps::operations(&sdk, &mock, org).await;
     billing(&sdk, org).await;
     support(&sdk, org).await;
     msp::steps(&sdk, org).await;

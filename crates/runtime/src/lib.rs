@@ -2,9 +2,11 @@
 //!
 //! Each client crate is generated with this crate's [`Runtime`] as its inner type, and every
 //! operation hands its request to [`Runtime::send`] with the operation's id, method and path:
-//! - **authentication** ([`Auth`]): a CSP refresh token or VCPP client credentials exchanged
-//!   for access tokens, cached, renewed ahead of expiry by one exchange however many
-//!   requests wait, and renewed once more after a `401`; or a fixed token;
+//! - **authentication** ([`Auth`]): tokens from a [`TokenSource`] (a Navigator API token, a
+//!   CSP API token, a Navigator OAuth app or VCPP client credentials exchanged for access
+//!   tokens, or a source of your own: a vault, a file, a sidecar), cached, renewed ahead of
+//!   expiry by one exchange however many requests wait, and renewed once more after a `401`;
+//!   or a fixed token;
 //! - **retries** ([`RetryPolicy`]): transient failures ([`Failure::is_transient`]: no
 //!   connection, a dropped one, a timeout, `408`, `429`, `502`, `503` and `504`), with
 //!   exponential backoff, jitter and `Retry-After`, bounded in attempts and time, and only
@@ -49,9 +51,10 @@ mod runtime;
 mod secret;
 
 pub use auth::{
-    Auth, AuthError, CSP_DEFAULT_LIFETIME, Credential, DEFAULT_REFRESH_MARGIN,
-    VCPP_DEFAULT_LIFETIME,
+    Auth, AuthError, CSP_DEFAULT_LIFETIME, Credential, DEFAULT_REFRESH_MARGIN, FetchReason, Scheme,
+    Token, TokenFuture, TokenRequest, TokenSource, VCPP_DEFAULT_LIFETIME, exchange_token,
 };
+
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use failure::Failure;
 pub use fan_out::fan_out;
@@ -62,3 +65,11 @@ pub use runtime::{
     http_client_builder,
 };
 pub use secret::Secret;
+
+/// The built-in [`TokenSource`]s, each what an [`Auth`] constructor spends, for wrapping or
+/// composing in sources of your own.
+pub mod sources {
+    pub use crate::auth::{
+        CspApiToken, NavigatorOAuthApp, NavigatorRefreshToken, VcppClientCredentials,
+    };
+}

@@ -1,7 +1,12 @@
 //! cphub-auth: the token exchange, the organization's users and its invitations. A user's
-//! roles, bindings and service roles are in `roles`; the logged-in user in `logged_in`.
+//! roles, bindings and service roles are in `roles`; the logged-in user in `logged_in`; OAuth
+//! apps and their token exchanges in `oauth_apps`; OAuth clients' roles in `clients`;
+//! enterprise groups' roles in `groups`.
 
+pub(crate) mod clients;
+pub(crate) mod groups;
 pub(crate) mod logged_in;
+pub(crate) mod oauth_apps;
 pub(crate) mod roles;
 
 use axum::http::StatusCode;
@@ -588,5 +593,69 @@ impl Handlers for App {
             org_id: params.org_id,
         };
         self.add_users(call, params).await
+    }
+
+    async fn get_oauth_app_access_token(
+        &self,
+        call: &Call,
+        params: GetOauthAppAccessTokenParams,
+    ) -> Reply {
+        oauth_apps::get_oauth_app_access_token(self, call, params)
+    }
+
+    async fn authorize_oauth_app(&self, call: &Call, params: AuthorizeOauthAppParams) -> Reply {
+        oauth_apps::authorize_oauth_app(self, call, params)
+    }
+
+    async fn create_oauth_app(&self, call: &Call, params: CreateOauthAppParams) -> Reply {
+        oauth_apps::create_oauth_app(self, call, params)
+    }
+
+    async fn list_allowed_oauth_scopes(
+        &self,
+        call: &Call,
+        params: ListAllowedOauthScopesParams,
+    ) -> Reply {
+        oauth_apps::list_allowed_oauth_scopes(self, call, params)
+    }
+
+    async fn get_oauth_app(&self, call: &Call, params: GetOauthAppParams) -> Reply {
+        oauth_apps::get_oauth_app(self, call, params)
+    }
+
+    async fn update_oauth_app(&self, call: &Call, params: UpdateOauthAppParams) -> Reply {
+        oauth_apps::update_oauth_app(self, call, params)
+    }
+
+    async fn assign_client_roles(&self, call: &Call, params: AssignClientRolesParams) -> Reply {
+        clients::assign_client_roles(self, call, params)
+    }
+
+    async fn get_oauth_client(&self, call: &Call, params: GetOauthClientParams) -> Reply {
+        clients::get_oauth_client(self, call, params)
+    }
+
+    async fn update_client_roles(&self, call: &Call, params: UpdateClientRolesParams) -> Reply {
+        clients::update_client_roles(self, call, params)
+    }
+
+    async fn get_client_org_bindings_for_role(
+        &self,
+        call: &Call,
+        params: GetClientOrgBindingsForRoleParams,
+    ) -> Reply {
+        clients::get_client_org_bindings_for_role(self, call, params)
+    }
+
+    async fn assign_group_roles(&self, call: &Call, params: AssignGroupRolesParams) -> Reply {
+        groups::assign_group_roles(self, call, params)
+    }
+
+    async fn delete_groups(&self, call: &Call, params: DeleteGroupsParams) -> Reply {
+        groups::delete_groups(self, call, params)
+    }
+
+    async fn get_group_roles(&self, call: &Call, params: GetGroupRolesParams) -> Reply {
+        groups::get_group_roles(self, call, params)
     }
 }

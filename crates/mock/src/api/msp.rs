@@ -86,60 +86,6 @@ fn page_of(records: Vec<Value>, start: i64, limit: i64) -> Option<Value> {
     Some(page)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn records(ids: &[&str]) -> Vec<Value> {
-        ids.iter()
-            .map(|id| json!({"billingEngineSubscriptionId": id}))
-            .collect()
-    }
-
-    fn ids(found: &[Value]) -> Vec<&str> {
-        found
-            .iter()
-            .map(|v| v["billingEngineSubscriptionId"].as_str().unwrap())
-            .collect()
-    }
-
-    fn search(key: &str, operator: &str) -> SubscriptionSearchRequest {
-        serde_json::from_value(json!({"sorter": {"key": key, "operator": operator}})).unwrap()
-    }
-
-    #[test]
-    fn sorts_by_billing_engine_id_ascending_or_descending() {
-        let key = "BILLING_ENGINE_SUBSCRIPTION_ID";
-        let found = sorted(records(&["M2", "M3", "M1"]), Some(&search(key, "ASC")));
-        assert_eq!(ids(&found), ["M1", "M2", "M3"]);
-        let found = sorted(records(&["M2", "M3", "M1"]), Some(&search(key, "DESC")));
-        assert_eq!(ids(&found), ["M3", "M2", "M1"]);
-    }
-
-    #[test]
-    fn without_a_known_sort_key_the_stored_order_stays() {
-        let found = sorted(records(&["M2", "M1"]), Some(&search("START_DATE", "ASC")));
-        assert_eq!(ids(&found), ["M2", "M1"]);
-        assert_eq!(ids(&sorted(records(&["M2", "M1"]), None)), ["M2", "M1"]);
-    }
-
-    #[test]
-    fn pages_from_a_one_based_record_index() {
-        let all = records(&["M1", "M2", "M3"]);
-        let first = page_of(all.clone(), 1, 2).unwrap();
-        assert_eq!(ids(first["results"].as_array().unwrap()), ["M1", "M2"]);
-        assert_eq!((&first["current"], &first["next"]), (&json!(1), &json!(3)));
-        assert_eq!(first["totalResultsCount"], 3);
-        let last = page_of(all.clone(), 3, 2).unwrap();
-        assert_eq!(ids(last["results"].as_array().unwrap()), ["M3"]);
-        assert!(last.get("next").is_none(), "the last page has no next");
-        let beyond = page_of(all.clone(), 7, 2).unwrap();
-        assert_eq!(beyond["results"], json!([]));
-        assert!(page_of(all.clone(), 0, 2).is_none());
-        assert!(page_of(all, 1, 0).is_none());
-    }
-}
-
 impl Handlers for App {
     async fn get_subscription(&self, call: &Call, params: GetSubscriptionParams) -> Reply {
         let app = self;
@@ -205,5 +151,59 @@ impl Handlers for App {
         let history = subscription.history.clone();
         drop(store);
         page(call, params.page(), history)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(ids: &[&str]) -> Vec<Value> {
+        ids.iter()
+            .map(|id| json!({"billingEngineSubscriptionId": id}))
+            .collect()
+    }
+
+    fn ids(found: &[Value]) -> Vec<&str> {
+        found
+            .iter()
+            .map(|v| v["billingEngineSubscriptionId"].as_str().unwrap())
+            .collect()
+    }
+
+    fn search(key: &str, operator: &str) -> SubscriptionSearchRequest {
+        serde_json::from_value(json!({"sorter": {"key": key, "operator": operator}})).unwrap()
+    }
+
+    #[test]
+    fn sorts_by_billing_engine_id_ascending_or_descending() {
+        let key = "BILLING_ENGINE_SUBSCRIPTION_ID";
+        let found = sorted(records(&["M2", "M3", "M1"]), Some(&search(key, "ASC")));
+        assert_eq!(ids(&found), ["M1", "M2", "M3"]);
+        let found = sorted(records(&["M2", "M3", "M1"]), Some(&search(key, "DESC")));
+        assert_eq!(ids(&found), ["M3", "M2", "M1"]);
+    }
+
+    #[test]
+    fn without_a_known_sort_key_the_stored_order_stays() {
+        let found = sorted(records(&["M2", "M1"]), Some(&search("START_DATE", "ASC")));
+        assert_eq!(ids(&found), ["M2", "M1"]);
+        assert_eq!(ids(&sorted(records(&["M2", "M1"]), None)), ["M2", "M1"]);
+    }
+
+    #[test]
+    fn pages_from_a_one_based_record_index() {
+        let all = records(&["M1", "M2", "M3"]);
+        let first = page_of(all.clone(), 1, 2).unwrap();
+        assert_eq!(ids(first["results"].as_array().unwrap()), ["M1", "M2"]);
+        assert_eq!((&first["current"], &first["next"]), (&json!(1), &json!(3)));
+        assert_eq!(first["totalResultsCount"], 3);
+        let last = page_of(all.clone(), 3, 2).unwrap();
+        assert_eq!(ids(last["results"].as_array().unwrap()), ["M3"]);
+        assert!(last.get("next").is_none(), "the last page has no next");
+        let beyond = page_of(all.clone(), 7, 2).unwrap();
+        assert_eq!(beyond["results"], json!([]));
+        assert!(page_of(all.clone(), 0, 2).is_none());
+        assert!(page_of(all, 1, 0).is_none());
     }
 }

@@ -1,101 +1,146 @@
-//! The token cache of a refreshing provider.
+//! The token cache of a provider with a [`TokenSource`]: one fetch at a time, renewal ahead of
+//! expiry, and forgetting a token a server rejected.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 
-use super::credentials::{AuthError, Scheme};
-use super::exchange::Exchange;
+use super::credentials::{AuthError, Credential, Scheme};
+use super::source::{Described, FetchReason, TokenRequest, TokenSource};
 use crate::secret::Secret;
 
-/// How long a token whose announced lifetime overflows the clock is kept.
+/// How long a token is kept when its lifetime overflows the clock, or is not known (a token
+/// of a source of your own that is no JWT): until a `401` says otherwise.
 const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
-/// A cached token and the exchange that renews it. The async mutex is held across an
-/// exchange, so concurrent callers on a cold or stale cache wait for one exchange and share
-/// its token.
+/// A cached token and the source that renews it. The async mutex is held across a fetch, so
+/// concurrent callers on a cold or stale cache wait for one fetch and share its token.
 pub(super) struct TokenCache {
-    exchange: Exchange,
+    source: Arc<dyn TokenSource>,
+    credential: Credential,
+    scheme: Scheme,
     refresh_margin: Duration,
-    state: tokio::sync::Mutex<Option<Cached>>,
-    exchanges: AtomicU64,
+    state: tokio::sync::Mutex<State>,
+    fetches: AtomicU64,
 }
 
-struct Cached {
-    token: Secret,
-    refresh_at: Instant,
+enum State {
+    /// No token yet.
+    Empty,
+    /// A token (kept as a secret; its header is made for each request).
+    Held { token: Secret, refresh_at: Instant },
+    /// The token held was answered `401`.
+    Rejected,
 }
 
 impl std::fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenCache")
-            .field("exchange", &self.exchange)
+            .field("source", &Described(self.source.as_ref()))
+            .field("scheme", &self.scheme)
             .field("refresh_margin", &self.refresh_margin)
-            .field("exchanges", &self.exchanges.load(Ordering::Relaxed))
+            .field("exchanges", &self.fetches.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
 
 impl TokenCache {
-    pub(super) fn new(exchange: Exchange, refresh_margin: Duration) -> TokenCache {
+    pub(super) fn new(source: Arc<dyn TokenSource>, refresh_margin: Duration) -> TokenCache {
         TokenCache {
-            exchange,
+            credential: source.credential(),
+            scheme: source.scheme(),
+            source,
             refresh_margin,
-            state: tokio::sync::Mutex::new(None),
-            exchanges: AtomicU64::new(0),
+            state: tokio::sync::Mutex::new(State::Empty),
+            fetches: AtomicU64::new(0),
         }
     }
 
-    /// How many exchanges this cache has made.
+    /// How many fetches this cache has made.
     pub(super) fn exchange_count(&self) -> u64 {
-        self.exchanges.load(Ordering::Relaxed)
+        self.fetches.load(Ordering::Relaxed)
     }
 
-    /// The exchange that renews the token.
-    pub(super) fn exchange(&self) -> &Exchange {
-        &self.exchange
+    /// The source that renews the token.
+    pub(super) fn source(&self) -> &Arc<dyn TokenSource> {
+        &self.source
     }
 
-    /// Where the tokens of this cache's exchange go in a request.
+    /// The credential the source spends.
+    pub(super) fn credential(&self) -> Credential {
+        self.credential
+    }
+
+    /// Where the tokens of this cache's source go in a request.
     pub(super) fn scheme(&self) -> Scheme {
-        self.exchange.scheme()
+        self.scheme
     }
 
-    pub(super) async fn current(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+    /// The header of a token fit to send, fetched first when the cache holds none.
+    pub(super) async fn current(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<(HeaderName, HeaderValue), AuthError> {
         let mut state = self.state.lock().await;
-        if let Some(cached) = state.as_ref()
-            && Instant::now() < cached.refresh_at
-        {
-            return Ok(cached.token.clone());
-        }
-        self.exchanges.fetch_add(1, Ordering::Relaxed);
-        let (token, lifetime) = self.exchange.run(http).await?;
-        // Refresh `refresh_margin` ahead, but never sooner than halfway through a short life.
-        let ahead = self.refresh_margin.min(lifetime / 2);
+        let reason = match &*state {
+            State::Held { token, refresh_at } if Instant::now() < *refresh_at => {
+                return self.header(token);
+            }
+            State::Held { .. } => FetchReason::Expiring,
+            State::Empty => FetchReason::Cold,
+            State::Rejected => FetchReason::Rejected,
+        };
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let token = self.source.fetch(TokenRequest::new(http, reason)).await?;
+        let lifetime = token.known_lifetime();
+        let header = self.header(token.value())?;
         let now = Instant::now();
-        // A lifetime beyond the clock's range (a server announcing `u64::MAX` seconds) must
-        // not panic: such a token is kept for a century, or until a 401 says otherwise.
-        let refresh_at = now
-            .checked_add(lifetime - ahead)
-            .unwrap_or_else(|| now + CENTURY);
-        *state = Some(Cached {
-            token: token.clone(),
+        let refresh_at = match lifetime {
+            // Refresh `refresh_margin` ahead, but never sooner than halfway through a short
+            // life. A lifetime beyond the clock's range (a server announcing `u64::MAX`
+            // seconds) must not panic: such a token is kept for a century, or until a 401.
+            Some(lifetime) => now
+                .checked_add(lifetime - self.refresh_margin.min(lifetime / 2))
+                .unwrap_or_else(|| now + CENTURY),
+            None => now + CENTURY,
+        };
+        tracing::debug!(
+            credential = %self.credential,
+            reason = ?reason,
+            lifetime_s = lifetime.map(|l| l.as_secs()),
+            "new token",
+        );
+        *state = State::Held {
+            token: token.value().clone(),
             refresh_at,
-        });
-        Ok(token)
+        };
+        Ok(header)
+    }
+
+    /// The header carrying `token`; an error naming the source when it cannot be one.
+    fn header(&self, token: &Secret) -> Result<(HeaderName, HeaderValue), AuthError> {
+        self.scheme.header(token).map_err(|_| {
+            AuthError::new(
+                self.credential,
+                "the token it gave is not a valid HTTP header value",
+            )
+        })
     }
 
     /// Forgets the cached token if it is the one a rejected request carried; a token another
     /// task already renewed is kept.
     pub(super) async fn invalidate(&self, sent: Option<&HeaderValue>) {
         let mut state = self.state.lock().await;
-        let Some(cached) = state.as_ref() else {
-            return;
-        };
-        let current = self.exchange.scheme().header(&cached.token).ok();
-        if sent.is_none() || current.map(|(_, value)| value).as_ref() == sent {
-            *state = None;
+        if let State::Held { token, .. } = &*state
+            && sent.is_none_or(|sent| {
+                self.scheme
+                    .header(token)
+                    .is_ok_and(|(_, held)| held == sent)
+            })
+        {
+            *state = State::Rejected;
         }
     }
 }

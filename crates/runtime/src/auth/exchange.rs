@@ -1,56 +1,17 @@
-//! The two token exchanges: a CSP refresh token for an access token, and VCPP client
-//! credentials (HTTP Basic) for a bearer token. Each answer is read with its secrets redacted
-//! before any error keeps it.
+//! The one token exchange over HTTP that every built-in source makes: send the request its
+//! source built, read the answer's token and lifetime, and turn anything else into an
+//! [`AuthError`] naming the credential, with the status, the request id and the body, secrets
+//! redacted before any error keeps it.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::credentials::{AuthError, Credential, Scheme};
+use super::credentials::{AuthError, Credential};
+use super::source::Token;
 use crate::redact::{excerpt, redact_body, request_id};
 use crate::secret::Secret;
 
-/// How long a CSP access token lives when the exchange does not say.
-pub const CSP_DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
-/// How long a VCPP bearer token lives when the exchange does not say (the guide's 20 minutes).
-pub const VCPP_DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
-
-// `CSP_EXCHANGE_PATH`, from the spec (see build.rs).
-include!(concat!(env!("OUT_DIR"), "/csp_exchange.rs"));
-
-/// A token exchange and the credential it spends.
-#[derive(Clone)]
-pub(super) enum Exchange {
-    Csp {
-        url: String,
-        refresh_token: Secret,
-    },
-    Vcpp {
-        url: String,
-        client_id: String,
-        client_secret: Secret,
-    },
-}
-
-impl std::fmt::Debug for Exchange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Exchange::Csp { url, .. } => f
-                .debug_struct("CspRefreshToken")
-                .field("url", url)
-                .field("refresh_token", &"[REDACTED]")
-                .finish(),
-            Exchange::Vcpp { url, client_id, .. } => f
-                .debug_struct("VcppClientCredentials")
-                .field("url", url)
-                .field("client_id", client_id)
-                .field("client_secret", &"[REDACTED]")
-                .finish(),
-        }
-    }
-}
-
-/// What either exchange answers; both spellings are accepted, since CPHub documents
-/// camelCase and OAuth gateways send snake_case.
+/// What an exchange answers; both spellings are accepted, since CPHub documents camelCase
+/// and CSP and OAuth gateways send snake_case.
 #[derive(serde::Deserialize)]
 struct IssuedToken {
     #[serde(alias = "accessToken")]
@@ -59,102 +20,72 @@ struct IssuedToken {
     expires_in: Option<u64>,
 }
 
-impl Exchange {
-    pub(super) fn credential(&self) -> Credential {
-        match self {
-            Exchange::Csp { .. } => Credential::CspRefreshToken,
-            Exchange::Vcpp { .. } => Credential::VcppClientCredentials,
-        }
-    }
-
-    pub(super) fn scheme(&self) -> Scheme {
-        match self {
-            Exchange::Csp { .. } => Scheme::CspHeader,
-            Exchange::Vcpp { .. } => Scheme::Bearer,
-        }
-    }
-
-    fn secret(&self) -> &Secret {
-        match self {
-            Exchange::Csp { refresh_token, .. } => refresh_token,
-            Exchange::Vcpp { client_secret, .. } => client_secret,
-        }
-    }
-
-    pub(super) async fn run(
-        &self,
-        http: &reqwest::Client,
-    ) -> Result<(Secret, Duration), AuthError> {
-        let (request, default_lifetime) = match self {
-            Exchange::Csp { url, refresh_token } => (
-                http.post(url)
-                    .json(&serde_json::json!({ "refreshToken": refresh_token })),
-                CSP_DEFAULT_LIFETIME,
-            ),
-            Exchange::Vcpp {
-                url,
-                client_id,
-                client_secret,
-            } => (
-                http.post(url)
-                    .basic_auth(client_id, Some(client_secret.expose())),
-                VCPP_DEFAULT_LIFETIME,
-            ),
-        };
-        let transport = |error: reqwest::Error| {
-            let error = without_url(error);
-            AuthError {
-                source: Some(Arc::new(error)),
-                ..AuthError::new(self.credential(), "the exchange got no answer")
-            }
-        };
-        let response = request
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| AuthError {
-            status: Some(status),
-            ..transport(e)
-        })?;
-        // Decoded before redaction, which rewrites the token it must read.
-        let issued = status
-            .is_success()
-            .then(|| serde_json::from_slice::<IssuedToken>(&body));
-        // Whatever the exchange answered, what it says is kept only with every secret out:
-        // the credential spent, and any token or secret-named property.
-        let redacted = redact_body(body, &[], true, std::iter::once(self.secret().expose()));
-        let fail = |message: String| AuthError {
-            credential: self.credential(),
-            status: Some(status),
-            body: redacted.body.clone(),
-            request_id: request_id(&headers, redacted.json.as_ref()),
-            message,
-            source: None,
-        };
-        match issued {
-            None => Err(fail(excerpt(&redacted.body, 500))),
-            Some(Err(error)) => Err(fail(format!(
-                "the answer holds no access token: {}",
-                redacted.decode_message(&error, true)
-            ))),
-            Some(Ok(issued)) => {
-                // The answer's own lifetime, else the JWT's `exp` claim (what Navigator's
-                // exchange relies on), else the credential's documented default.
-                let lifetime = issued
-                    .expires_in
-                    .map(Duration::from_secs)
-                    .or_else(|| crate::jwt::time_left(issued.access_token.expose()))
-                    .unwrap_or(default_lifetime);
-                Ok((issued.access_token, lifetime))
-            }
+/// Sends a token exchange and reads its answer: any `2XX` with an `access_token` (or
+/// `accessToken`) is the token, living `expires_in` (or `expiresIn`) seconds when the answer
+/// says. Anything else is an [`AuthError`] naming `credential`, with the status, request id
+/// and body of the answer, every value of `spent` (what the request carried) and every
+/// token- or secret-named property redacted, whatever the server echoes. A request that got
+/// no answer keeps its transport error, without its URL.
+///
+/// The built-in sources all exchange through here; use it in a source of your own that asks a
+/// sidecar or a gateway for its token over HTTP, with a request built from
+/// [`TokenRequest::http`](crate::TokenRequest::http).
+pub async fn exchange_token(
+    credential: Credential,
+    request: reqwest::RequestBuilder,
+    spent: &[&Secret],
+) -> Result<Token, AuthError> {
+    let transport = |error: reqwest::Error| {
+        AuthError::new(credential, "the exchange got no answer").with_source(error.without_url())
+    };
+    let response = request
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(transport)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport(e).with_status(status))?;
+    tracing::debug!(credential = %credential, status = status.as_u16(), "token exchange answered");
+    // Decoded before redaction, which rewrites the token it must read.
+    let issued = status
+        .is_success()
+        .then(|| serde_json::from_slice::<IssuedToken>(&body));
+    // Whatever the exchange answered, what it says is kept only with every secret out: the
+    // credential spent, and any token or secret-named property.
+    let redacted = redact_body(body, &[], true, spent.iter().map(|secret| secret.expose()));
+    let fail = |message: String| {
+        AuthError::new(credential, message).answered(
+            status,
+            redacted.body.clone(),
+            request_id(&headers, redacted.json.as_ref()),
+        )
+    };
+    match issued {
+        None => Err(fail(excerpt(&redacted.body, 500))),
+        Some(Err(error)) => Err(fail(format!(
+            "the answer holds no access token: {}",
+            redacted.decode_message(&error, true)
+        ))),
+        Some(Ok(issued)) => {
+            let token = Token::new(issued.access_token);
+            Ok(match issued.expires_in {
+                Some(seconds) => token.with_lifetime(Duration::from_secs(seconds)),
+                None => token,
+            })
         }
     }
 }
 
-/// The URL is kept out of transport errors: it is known, and keeps them short.
-fn without_url(error: reqwest::Error) -> reqwest::Error {
-    error.without_url()
+/// The `authorization: Basic …` value of a client id and secret: a secret too, since a server
+/// may echo the header it was sent.
+pub(super) fn basic_credentials(client_id: &str, client_secret: &Secret) -> Secret {
+    use base64::Engine;
+    Secret::new(
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{client_id}:{}", client_secret.expose())),
+    )
 }
