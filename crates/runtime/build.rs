@@ -23,6 +23,9 @@ const CSP_EXCHANGE: &str = "get_access_token";
 /// `get_oauth_app_access_token` takes the secret in a JSON body instead; it is not used.)
 const NAVIGATOR_OAUTH: &str = "authorize_oauth_app";
 
+/// The CSP API-token exchange (served from the CSP gateway, its own server in the spec).
+const CSP_API_TOKEN: &str = "exchange_csp_api_token";
+
 fn main() {
     let crate_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
@@ -65,6 +68,12 @@ fn write_facts(crate_dir: &Path, out_dir: &Path) -> Result<(), SpecErrors> {
             NAVIGATOR_OAUTH,
             "NAVIGATOR_OAUTH_PATH",
             check_oauth_exchange,
+        )?,
+        exchange_path(
+            &auth,
+            CSP_API_TOKEN,
+            "CSP_API_TOKEN_PATH",
+            check_csp_api_token_exchange,
         )?,
     ]
     .concat();
@@ -135,6 +144,22 @@ fn check_oauth_exchange(auth: &LoadedSpec, operation: &OperationRef<'_>) -> Resu
         .any(|parameter| parameter.parameter_data_ref().name == "orgId");
     if !org_id || operation.path.contains("{orgId}") {
         return Err("it takes no `orgId` in the query".to_owned());
+    }
+    let form = BodyOf::Request {
+        media_type: "application/x-www-form-urlencoded",
+    };
+    match auth.media(operation.id(), form) {
+        Some(_) => Ok(()),
+        None => Err("it takes no form body".to_owned()),
+    }
+}
+
+fn check_csp_api_token_exchange(
+    auth: &LoadedSpec,
+    operation: &OperationRef<'_>,
+) -> Result<(), String> {
+    if operation.takes_token(&auth.spec) {
+        return Err("it takes a token".to_owned());
     }
     let form = BodyOf::Request {
         media_type: "application/x-www-form-urlencoded",

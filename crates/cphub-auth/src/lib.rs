@@ -46,6 +46,8 @@ pub mod mock {
 /// The runtime the client is built on: authentication, retries, timeouts, tracing.
 pub use vmware_cpn_runtime;
 
+mod csp_token;
+
 /// Every JSON example of the spec round-trips through its generated type.
 #[cfg(test)]
 mod spec_examples {

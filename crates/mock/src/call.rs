@@ -165,6 +165,20 @@ impl Call {
             .unwrap_or_default()
     }
 
+    /// The form-encoded body as the spec's request type: `415` for another media type, `400`
+    /// naming the problem for a body that does not match.
+    pub(crate) fn form<T: DeserializeOwned>(&self) -> Result<T, Response> {
+        let media = self.content_type();
+        if !media.is_empty() && !media.starts_with("application/x-www-form-urlencoded") {
+            return Err(self.error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("expected an application/x-www-form-urlencoded body, not {media}"),
+            ));
+        }
+        serde_urlencoded::from_bytes(&self.body)
+            .map_err(|e| self.bad_request(format!("the request body is not valid: {e}")))
+    }
+
     /// The JSON body as the spec's request type (the generated client type, so what the
     /// spec requires is required here too): `415` for another media type, `400` naming
     /// the problem for a body that does not match.

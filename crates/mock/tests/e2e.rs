@@ -12,6 +12,8 @@ mod msp;
 mod oauth_apps;
 #[path = "e2e/tenants.rs"]
 mod tenants;
+#[path = "e2e/token_sources.rs"]
+mod token_sources;
 
 use common::{Sdk, conformance};
 use cphub_support::Attachment;
@@ -32,6 +34,7 @@ async fn every_operation_of_every_spec_through_the_clients() {
     tenants::steps(&sdk, org).await;
     users_and_invitations(&sdk, org).await;
     oauth_apps::operations(&sdk, &mock, org).await;
+    token_sources::five_sources(&sdk, &mock, org).await;
     billing(&sdk, org).await;
     support(&sdk, org).await;
     msp::steps(&sdk, org).await;

@@ -12,8 +12,8 @@ pub(crate) mod roles;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use cphub_auth::types::{
-    AccessTokenRequest, AddUsersRequest, AddUsersRequestV2, InvitationEmails, OrgRoleName,
-    RoleToAdd, UserRolesUpdate, Users,
+    AccessTokenRequest, AddUsersRequest, AddUsersRequestV2, CspApiTokenRequest, InvitationEmails,
+    OrgRoleName, RoleToAdd, UserRolesUpdate, Users,
 };
 use serde_json::{Map, Value, json};
 
@@ -274,6 +274,28 @@ impl Handlers for App {
         }
         let (token, _) = app.tokens().issue(Kind::Csp);
         answer(StatusCode::CREATED, json!({ "accessToken": token }))
+    }
+
+    /// The CSP gateway's exchange takes the mock's API token (the one the Navigator exchange
+    /// takes), as `api_token` or under its deprecated name `refresh_token`; anything else is
+    /// `400`, as the reference answers an expired or unknown token.
+    async fn exchange_csp_api_token(
+        &self,
+        call: &Call,
+        _params: ExchangeCspApiTokenParams,
+    ) -> Reply {
+        let request: CspApiTokenRequest = call.form()?;
+        let api_token = request.api_token.or(request.refresh_token);
+        if api_token.as_ref().map(|token| token.expose())
+            != Some(self.config.refresh_token.as_str())
+        {
+            return Err(call.error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant: the API token is not valid",
+            ));
+        }
+        let (token, lifetime) = self.tokens().issue(Kind::Csp);
+        ok(json!({ "access_token": token, "expires_in": lifetime, "token_type": "bearer" }))
     }
 
     /// `roleId` keeps the members holding that organization role.

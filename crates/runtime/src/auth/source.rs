@@ -156,6 +156,13 @@ impl TokenRequest {
         }
     }
 
+    /// A request for a first token over `http`, for calling a source directly, outside a
+    /// runtime's cache (a client's exchange method, such as `cphub_auth`'s
+    /// `exchange_csp_api_token`).
+    pub fn direct(http: &reqwest::Client) -> TokenRequest {
+        TokenRequest::new(http, FetchReason::Cold)
+    }
+
     /// The runtime's HTTP client, for sources that exchange over HTTP.
     pub fn http(&self) -> &reqwest::Client {
         &self.http

@@ -16,14 +16,9 @@ pub const CSP_DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// How long a VCPP bearer token lives when the exchange does not say (the guide's 20 minutes).
 pub const VCPP_DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
 
-// `CSP_EXCHANGE_PATH` and `NAVIGATOR_OAUTH_PATH`, from the spec (see build.rs).
+// `CSP_EXCHANGE_PATH`, `NAVIGATOR_OAUTH_PATH` and `CSP_API_TOKEN_PATH`, from the spec (see
+// build.rs).
 include!(concat!(env!("OUT_DIR"), "/exchanges.rs"));
-
-/// Where the CSP gateway exchanges an API token: `POST
-/// /csp/gateway/am/api/auth/api-tokens/authorize` of the CSP IAM reference ("Get Access Token
-/// By API Refresh Token", form field `api_token`). No spec of CSP IAM is carried, so the path
-/// is written here, once.
-pub(super) const CSP_API_TOKEN_PATH: &str = "/csp/gateway/am/api/auth/api-tokens/authorize";
 
 fn url(base_url: &str, path: &str) -> String {
     format!("{}{path}", base_url.trim_end_matches('/'))
