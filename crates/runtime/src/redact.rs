@@ -10,6 +10,18 @@ use serde_json::Value;
 
 const REDACTED: &str = "[REDACTED]";
 
+/// The shortest secret searched for inside a body or message. A shorter one (a token or id of
+/// a few characters, as tests and fakes use) is too likely to match ordinary text by chance:
+/// searched for, `ab` would turn `statusCode` into `st[REDACTED]…` and lose the typed error.
+/// Real credentials are far longer (CSP tokens are JWTs, client secrets dozens of characters),
+/// and a header, property or JSON value that holds a secret is still redacted whole, whatever
+/// its length.
+pub const MIN_SEARCHED_SECRET_LEN: usize = 8;
+
+fn searched(secret: &str) -> bool {
+    secret.len() >= MIN_SEARCHED_SECRET_LEN
+}
+
 /// Parts of a header or property name that mark a credential (compared without case, `-`
 /// or `_`): `csp-auth-token`, `access_token`, `clientSecret`, `set-cookie`, ….
 const SECRET_NAME_PARTS: &[&str] = &[
@@ -137,6 +149,9 @@ pub(crate) fn redact_body<'k>(
         Some(mut value) => {
             let before = removed.len();
             redact_value(&mut value, declared, &mut removed);
+            // A known value that is a whole JSON string is replaced, however short.
+            let known = removed[..before].to_vec();
+            redact_known_values(&mut value, &known, &mut removed);
             let mut body = if removed.len() > before {
                 Bytes::from(serde_json::to_vec(&value).unwrap_or_default())
             } else {
@@ -183,6 +198,22 @@ fn redact_value(value: &mut Value, declared: &[&str], removed: &mut Vec<String>)
     }
 }
 
+/// Replaces every JSON string that is exactly one of `known`.
+fn redact_known_values(value: &mut Value, known: &[String], removed: &mut Vec<String>) {
+    match value {
+        Value::String(text) if known.iter().any(|k| k == text) => {
+            removed.push(std::mem::replace(text, REDACTED.into()));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact_known_values(item, known, removed)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| redact_known_values(item, known, removed)),
+        _ => {}
+    }
+}
+
 fn collect_leaves(value: &Value, removed: &mut Vec<String>) {
     match value {
         Value::String(text) if !text.is_empty() => removed.push(text.clone()),
@@ -195,7 +226,7 @@ fn collect_leaves(value: &Value, removed: &mut Vec<String>) {
 
 fn replace_all(body: Bytes, secrets: &[String]) -> Bytes {
     let mut body = body;
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+    for secret in secrets.iter().filter(|s| searched(s)) {
         let needle = secret.as_bytes();
         if !body.windows(needle.len()).any(|w| w == needle) {
             continue;
@@ -217,7 +248,7 @@ impl Redacted {
     /// `message` with every removed value replaced.
     pub(crate) fn scrub(&self, message: &str) -> String {
         let mut message = message.to_owned();
-        for secret in self.removed.iter().filter(|s| !s.is_empty()) {
+        for secret in self.removed.iter().filter(|s| searched(s)) {
             message = message.replace(secret.as_str(), REDACTED);
         }
         message
@@ -269,15 +300,54 @@ mod tests {
     #[test]
     fn secret_properties_and_known_values_are_replaced_everywhere() {
         let body = Bytes::from_static(
-            br#"{"access_token":"tok-1","nested":[{"refreshToken":{"v":"tok-2"}}],"message":"bad tok-3 and tok-1"}"#,
+            br#"{"access_token":"token-one-1","nested":[{"refreshToken":{"v":"token-two-2"}}],"message":"bad token-three-3 and token-one-1"}"#,
         );
-        let redacted = redact_body(body, &[], true, ["tok-3"].into_iter());
+        let redacted = redact_body(body, &[], true, ["token-three-3"].into_iter());
         let text = String::from_utf8(redacted.body.to_vec()).unwrap();
-        for secret in ["tok-1", "tok-2", "tok-3"] {
+        for secret in ["token-one-1", "token-two-2", "token-three-3"] {
             assert!(!text.contains(secret), "{text}");
         }
         assert!(text.contains("bad [REDACTED] and [REDACTED]"), "{text}");
-        assert_eq!(redacted.scrub("got \"tok-2\""), "got \"[REDACTED]\"");
+        assert_eq!(redacted.scrub("got \"token-two-2\""), "got \"[REDACTED]\"");
+    }
+
+    #[test]
+    fn a_short_secret_is_not_searched_for_but_still_redacted_whole() {
+        let error = br#"{"statusCode":400,"message":"bad sa request","cspErrorCode":"a"}"#;
+        for short in ["s", "sa", "a", "400"] {
+            let redacted = redact_body(Bytes::from_static(error), &[], true, [short].into_iter());
+            let json = redacted.json.clone().unwrap();
+            assert_eq!(json["statusCode"], 400, "{short}");
+            assert!(
+                String::from_utf8_lossy(&redacted.body).contains("statusCode"),
+                "{short}"
+            );
+            assert_eq!(redacted.scrub("statusCode"), "statusCode");
+        }
+        // The value of a property that holds a secret, and a JSON value that is exactly a
+        // secret the client sent, go whole, however short.
+        let body = Bytes::from_static(br#"{"client_secret":"ab","echo":"xy","statusCode":401}"#);
+        let redacted = redact_body(body, &[], true, ["xy"].into_iter());
+        let json = redacted.json.unwrap();
+        assert_eq!(json["client_secret"], REDACTED);
+        assert_eq!(json["echo"], REDACTED);
+        assert_eq!(json["statusCode"], 401);
+        let text = String::from_utf8(redacted.body.to_vec()).unwrap();
+        assert!(
+            !text.contains("\"ab\"") && !text.contains("\"xy\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_long_secret_never_shows() {
+        let secret = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
+        let body = format!(r#"{{"message":"token {secret} expired","statusCode":401}}"#);
+        let redacted = redact_body(Bytes::from(body), &[], true, [secret].into_iter());
+        let text = String::from_utf8(redacted.body.to_vec()).unwrap();
+        assert!(!text.contains(secret), "{text}");
+        assert!(!redacted.scrub(&format!("at {secret}")).contains(secret));
+        assert_eq!(redacted.json.unwrap()["statusCode"], 401);
     }
 
     #[test]
