@@ -45,6 +45,16 @@ macro_rules! usage_columns {
             fn slots(&mut self) -> [&mut Option<String>; UsageRow::COLUMNS.len()] {
                 [$(&mut self.$field),*]
             }
+
+            /// The cell of the column named `column` in the report's header: a column the
+            /// spec lists or one it does not; `None` when the report has no such column.
+            pub fn get(&self, column: &str) -> Option<&str> {
+                let known: [&Option<String>; UsageRow::COLUMNS.len()] = [$(&self.$field),*];
+                match UsageRow::COLUMNS.iter().position(|name| *name == column) {
+                    Some(index) => known[index].as_deref(),
+                    None => self.extra(column),
+                }
+            }
         }
     };
 }
@@ -194,6 +204,15 @@ struct Decoder {
     ends_len: usize,
     /// The line the record being read starts on.
     record_line: u64,
+    /// Line breaks read so far: CRLF, a lone CR and a lone LF each end a line. Counted here
+    /// because csv-core counts only LF, and counts the LF of a CRLF only when it reads the
+    /// next record (so a CRLF report's rows were named a line too early).
+    lines: u64,
+    /// Whether the last byte read was a CR (a LF after it ends no further line).
+    after_cr: bool,
+    /// Whether csv-core has read part of a record (an empty quoted field writes nothing, so
+    /// the buffers cannot tell).
+    in_record: bool,
     header: Option<Vec<Slot>>,
 }
 
@@ -206,7 +225,22 @@ impl Decoder {
             out_len: 0,
             ends_len: 0,
             record_line: 1,
+            lines: 0,
+            after_cr: false,
+            in_record: false,
             header: None,
+        }
+    }
+
+    /// Counts the line breaks in `bytes`, read in order after everything counted before.
+    fn count_lines(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            match byte {
+                b'\r' => self.lines += 1,
+                b'\n' if !self.after_cr => self.lines += 1,
+                _ => {}
+            }
+            self.after_cr = byte == b'\r';
         }
     }
 
@@ -214,14 +248,27 @@ impl Decoder {
     fn decode(&mut self, mut input: &[u8]) -> (usize, Step) {
         let total = input.len();
         loop {
-            if self.out_len == 0 && self.ends_len == 0 {
-                self.record_line = self.reader.line();
+            if !self.in_record {
+                // Between records: the line breaks ending the last one (and blank lines,
+                // which csv-core skips) are counted here, so the record starts on the next.
+                let breaks = input
+                    .iter()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                self.count_lines(&input[..breaks]);
+                input = &input[breaks..];
+                if input.is_empty() && total > 0 {
+                    return (total, Step::NeedInput);
+                }
+                self.record_line = self.lines + 1;
             }
             let (result, read, written, ended) = self.reader.read_record(
                 input,
                 &mut self.output[self.out_len..],
                 &mut self.ends[self.ends_len..],
             );
+            self.count_lines(&input[..read]);
+            self.in_record |= read > 0;
             input = &input[read..];
             self.out_len += written;
             self.ends_len += ended;
@@ -238,6 +285,7 @@ impl Decoder {
                     self.ends.resize(grown, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    self.in_record = false;
                     return (total - input.len(), Step::Record);
                 }
                 csv_core::ReadRecordResult::End => return (total - input.len(), Step::End),
@@ -304,6 +352,9 @@ impl Decoder {
     }
 }
 
+/// The UTF-8 byte-order mark some spreadsheet tools write first.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 type BodyStream =
     Pin<Box<dyn Stream<Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>> + Send>>;
 
@@ -318,6 +369,9 @@ pub struct UsageReport {
     body: BodyStream,
     chunk: Bytes,
     decoder: Decoder,
+    /// Whether the start of the body was checked for a byte-order mark (which may arrive
+    /// split across chunks).
+    bom_checked: bool,
     body_done: bool,
     done: bool,
 }
@@ -343,6 +397,7 @@ impl UsageReport {
             body: Box::pin(body.map_err(Into::into)),
             chunk: Bytes::new(),
             decoder: Decoder::new(),
+            bom_checked: false,
             body_done: false,
             done: false,
         }
@@ -363,10 +418,19 @@ impl Stream for UsageReport {
             if this.done {
                 return Poll::Ready(None);
             }
+            // The first bytes are gathered until a UTF-8 byte-order mark can be told, which a
+            // header name must not keep however the chunks fall.
+            let deciding_bom = !this.bom_checked && this.chunk.len() < BOM.len();
             // csv-core reads empty input as the end of the data: give it one only then.
-            if this.chunk.is_empty() && !this.body_done {
+            if (this.chunk.is_empty() || deciding_bom) && !this.body_done {
                 match ready!(this.body.as_mut().poll_next(cx)) {
-                    Some(Ok(chunk)) => this.chunk = chunk,
+                    Some(Ok(chunk)) if this.chunk.is_empty() => this.chunk = chunk,
+                    Some(Ok(chunk)) => {
+                        let mut joined = Vec::with_capacity(this.chunk.len() + chunk.len());
+                        joined.extend_from_slice(&this.chunk);
+                        joined.extend_from_slice(&chunk);
+                        this.chunk = Bytes::from(joined);
+                    }
                     Some(Err(error)) => {
                         this.done = true;
                         return Poll::Ready(Some(Err(UsageRowError::Body(error))));
@@ -374,6 +438,13 @@ impl Stream for UsageReport {
                     None => this.body_done = true,
                 }
                 continue;
+            }
+            if !this.bom_checked {
+                this.bom_checked = true;
+                if this.chunk.starts_with(BOM) {
+                    this.chunk.advance(BOM.len());
+                    continue;
+                }
             }
             let (used, step) = this.decoder.decode(&this.chunk);
             this.chunk.advance(used);
