@@ -3,10 +3,13 @@
 #
 #   CPN=path/to/cpn SDK_MOCK=path/to/vmware-cpn-mock crates/cli/examples/provider-day.sh
 #
-# Without CPN_BASE_URL it starts the vmware-cpn-mock binary ($SDK_MOCK) on a free port and reads
-# its URLs and credentials. Against the real services set CPN_BASE_URL, CPN_REFRESH_TOKEN,
-# CPN_ORG_ID (and VCPP_BASE_URL, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET, CPN_MSP_SUBSCRIPTION_ID);
-# nothing is created there unless TOUR_WRITE=1, and no order placed unless TOUR_PLACE_ORDER=1.
+# Without CPN_BASE_URL it starts the vmware-cpn-mock binary ($SDK_MOCK) on a free port, reads
+# its URLs and credentials, creates an OAuth app there with its API token and logs in with
+# the app (`cpn auth login --kind oauth-app`), as a cron job would. Against the real services
+# set CPN_BASE_URL, CPN_ORG_ID and a credential: CPN_CLIENT_ID and CPN_CLIENT_SECRET (an OAuth
+# app), else CPN_REFRESH_TOKEN (and VCPP_BASE_URL, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET,
+# CPN_MSP_SUBSCRIPTION_ID); nothing is created there unless TOUR_WRITE=1, and no order placed
+# unless TOUR_PLACE_ORDER=1.
 # It stops at the first failing step, with cpn's exit code.
 set -euo pipefail
 
@@ -42,8 +45,17 @@ cpn() { "$CPN" --quiet "$@"; }
 step() { printf '%2s. %-42s ' "$1" "$2"; }
 skip() { echo "skipped: $1"; }
 
-step 1 "log in with the refresh token"
-cpn auth status --field navigator.token
+step 1 "log in"
+if [[ -n "${mock_pid:-}" ]]; then
+    # An OAuth app whose secret is chosen here (in a file only this user reads), created with
+    # the mock's API token; then the profile holds the app, and the API token is dropped.
+    secret="Pd-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-7z!"
+    (umask 077 && printf '{"id": "provider-day", "secret": "%s"}' "$secret" >"$work/app.json")
+    cpn auth create-oauth-app --body "$work/app.json" >/dev/null
+    printf '%s\n' "$secret" | cpn auth login --kind oauth-app --client-id provider-day
+    unset CPN_REFRESH_TOKEN secret
+fi
+echo "$(cpn auth status --field navigator.kind): $(cpn auth status --field navigator.token)"
 
 step 2 "create a tenant"
 if [[ "${TOUR_WRITE:-}" == 1 ]]; then

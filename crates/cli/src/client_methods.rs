@@ -1,10 +1,11 @@
-//! The operations the client crates serve by hand (multipart upload, VCPP token, JSON or XML
-//! order, Atom order feed), as commands of the same shape as the generated ones: their
+//! The operations the client crates serve by hand (multipart upload, CSP API-token exchange,
+//! VCPP token, JSON or XML order, Atom order feed), as commands of the same shape as the generated ones: their
 //! parameters and help come from the spec, and they call the crates' hand-written functions.
 //! Each is a [`HandWritten`] type, listed in the registry (`registry.rs`).
 
 use bytes::Bytes;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use cphub_auth::operations::EXCHANGE_CSP_API_TOKEN;
 use cphub_support::operations::UPLOAD_ATTACHMENT;
 use futures::future::LocalBoxFuture;
 use serde_json::{Value, json};
@@ -12,6 +13,7 @@ use tokio::io::AsyncReadExt;
 use vcpp::operations::{GET_ORDER_FEED, GET_TOKEN, PLACE_ORDER};
 use vmware_cpn_runtime::{Operation, Runtime};
 
+use crate::config::{csp_exchange_url, read_secret};
 use crate::error::{CliError, from_progenitor};
 use crate::exec::{Context, call_from, read_json};
 use crate::handwritten::{HandWritten, Serves};
@@ -67,6 +69,88 @@ impl HandWritten for UploadAttachment {
                 .map_err(from_progenitor)?;
             ctx.printer
                 .print(json!({"attached": path, "status": answer.status().as_u16()}))
+        })
+    }
+}
+
+/// `cpn auth exchange-csp-api-token`: one exchange of a CSP API token (from stdin or a hidden
+/// prompt) at the CSP gateway. It prints the access token's lifetime, as JSON; with
+/// `--print-token`, the access token alone on stdout instead (for `$(…)`), its lifetime on
+/// stderr.
+pub struct ExchangeCspApiToken;
+
+impl HandWritten for ExchangeCspApiToken {
+    fn serves(&self) -> Serves {
+        Serves::Operation(EXCHANGE_CSP_API_TOKEN)
+    }
+
+    fn command(&self, cmd: Command) -> Command {
+        cmd.after_long_help(
+            "The API token is read from stdin when it is not a terminal, else from a hidden \
+             prompt; never from the command line. Prints the access token's lifetime \
+             (credential, expiresIn in seconds, expiresAt) as JSON; only --print-token prints \
+             the access token itself: alone on stdout, for a script's \
+             token=$(cpn auth exchange-csp-api-token --print-token < api-token), with its \
+             lifetime on stderr.",
+        )
+        .arg(
+            Arg::new("csp-base-url")
+                .long("csp-base-url")
+                .value_name("URL")
+                .help(
+                    "The CSP gateway [env: CSP_BASE_URL; default: the profile's, else \
+                     https://console.cloud.vmware.com]",
+                ),
+        )
+        .arg(
+            Arg::new("print-token")
+                .long("print-token")
+                .action(ArgAction::SetTrue)
+                .help("Print the access token alone on stdout (its lifetime on stderr)"),
+        )
+    }
+
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Context,
+        m: &'a ArgMatches,
+    ) -> LocalBoxFuture<'a, Result<(), CliError>> {
+        Box::pin(async move {
+            let (_, base, runtime) = endpoint(ctx, &EXCHANGE_CSP_API_TOKEN)?;
+            let csp = match m.get_one::<String>("csp-base-url") {
+                Some(url) => csp_exchange_url(url),
+                None => ctx.settings.csp_exchange_url.clone(),
+            };
+            let api_token = read_secret("CSP API token: ")?;
+            let client = cphub_auth::Client::with_runtime(&base, runtime);
+            let token = client
+                .exchange_csp_api_token(&csp, api_token)
+                .await
+                .map_err(|e| CliError::Auth(e.to_string()))?;
+            let seconds = token.lifetime().map(|l| l.as_secs());
+            let expires_at = token
+                .lifetime()
+                .and_then(|l| chrono::Duration::from_std(l).ok())
+                .map(|l| {
+                    (chrono::Utc::now() + l).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                });
+            if m.get_flag("print-token") {
+                if !ctx.quiet {
+                    match (seconds, &expires_at) {
+                        (Some(seconds), Some(at)) => {
+                            eprintln!("access token valid for {seconds} s, until {at}")
+                        }
+                        _ => eprintln!("access token of unknown lifetime"),
+                    }
+                }
+                println!("{}", token.value().expose());
+                return Ok(());
+            }
+            ctx.printer.print(json!({
+                "credential": vmware_cpn_runtime::Credential::CspApiToken.to_string(),
+                "expiresIn": seconds,
+                "expiresAt": expires_at,
+            }))
         })
     }
 }

@@ -56,11 +56,14 @@ pub fn command() -> Command {
         .long_about(format!(
             "VMware Cloud Partner Navigator and VCPP from the shell: every operation of the six \
              API specs, one command each, generated from the same specs as the Rust SDK.\n\n\
-             Credentials come from flags, then the environment (CPN_BASE_URL, \
-             CPN_REFRESH_TOKEN, CPN_ORG_ID, VCPP_BASE_URL, VCPP_CLIENT_ID, \
-             VCPP_CLIENT_SECRET), then the profile (`cpn auth login`; CPN_PROFILE or \
-             --profile, default `default`) in the config file (CPN_CONFIG, or cpn/config.json \
-             under the user's config directory).\n\n{EXIT_CODES}"
+             Credentials come from flags, then the environment (CPN_BASE_URL, CPN_ORG_ID; \
+             one Navigator credential, the first set of: CPN_CLIENT_ID and CPN_CLIENT_SECRET \
+             of an OAuth app, CPN_REFRESH_TOKEN, CSP_API_TOKEN with CSP_BASE_URL, \
+             CPN_TOKEN_COMMAND; VCPP_BASE_URL, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET), then the \
+             profile (`cpn auth \
+             login --kind …`; CPN_PROFILE or --profile, default `default`) in the config file \
+             (CPN_CONFIG, or cpn/config.json under the user's config directory). `cpn auth \
+             status` names the kind in use.\n\n{EXIT_CODES}"
         ))
         .subcommand_required(true)
         .arg_required_else_help(true)

@@ -4,15 +4,16 @@
 //! the SDK send the same bytes for the same call.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use clap::ArgMatches;
 use progenitor_client::RequestBuilderExt;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
-use vmware_cpn_runtime::{Auth, Runtime};
+use vmware_cpn_runtime::{Auth, AuthError, Credential, Operation, Runtime, Scheme, Token};
 
-use crate::config::Settings;
+use crate::config::{NavigatorKind, Settings, read_secret};
 use crate::error::CliError;
 use crate::model::{Kind, Location, ORG_PARAM, Op};
 use crate::output::Printer;
@@ -42,18 +43,13 @@ impl Context {
         }
     }
 
-    /// The runtime for Navigator calls: the refresh token, exchanged as needed.
+    /// The runtime for Navigator calls: the configured credential, of its kind, exchanged as
+    /// needed.
     pub fn navigator(&self) -> Result<Runtime, CliError> {
         if let Some(runtime) = self.navigator.get() {
             return Ok(runtime.clone());
         }
-        let token = self.settings.refresh_token.clone().ok_or_else(|| {
-            CliError::Auth(format!(
-                "no API token: set CPN_REFRESH_TOKEN or run `cpn auth login` (profile `{}`)",
-                self.settings.profile
-            ))
-        })?;
-        let auth = Auth::csp_refresh_token(&self.settings.base_url, token);
+        let auth = navigator_auth(&self.settings)?;
         let runtime = Runtime::builder()
             .auth(auth)
             .build()
@@ -112,6 +108,134 @@ impl Context {
             self.navigator()?
         };
         Ok((base.trim_end_matches('/').to_owned(), runtime))
+    }
+}
+
+/// The provider of the Navigator credential `settings` name, by its kind: one of the
+/// runtime's token sources. An error names what is missing, never a value.
+pub fn navigator_auth(settings: &Settings) -> Result<Auth, CliError> {
+    let s = settings;
+    let profile = &s.profile;
+    let missing = |what: &str, how: &str| {
+        CliError::Auth(format!(
+            "no {what}: {how} or run `cpn auth login` (profile `{profile}`)"
+        ))
+    };
+    let Some(kind) = s.kind else {
+        return Err(missing(
+            "Navigator credentials",
+            "set CPN_REFRESH_TOKEN (or CSP_API_TOKEN, or CPN_CLIENT_ID and CPN_CLIENT_SECRET, \
+             or CPN_TOKEN_COMMAND)",
+        ));
+    };
+    Ok(match kind {
+        NavigatorKind::NavigatorToken => {
+            let token = s
+                .refresh_token
+                .clone()
+                .ok_or_else(|| missing("API token", "set CPN_REFRESH_TOKEN"))?;
+            Auth::csp_refresh_token(&s.base_url, token)
+        }
+        NavigatorKind::CspApiToken => {
+            let token = s
+                .csp_api_token
+                .clone()
+                .ok_or_else(|| missing("CSP API token", "set CSP_API_TOKEN"))?;
+            Auth::csp_api_token(&s.csp_exchange_url, token)
+        }
+        NavigatorKind::OauthApp => {
+            let (id, secret) = oauth_app(s)?;
+            let org = s.org_id.clone().ok_or_else(|| {
+                missing(
+                    "organization for the OAuth app's token",
+                    "set CPN_ORG_ID (an OAuth app's token is for one organization)",
+                )
+            })?;
+            Auth::navigator_oauth_app(&s.base_url, org, id, secret)
+        }
+        NavigatorKind::TokenCommand => {
+            let command = s
+                .token_command
+                .clone()
+                .ok_or_else(|| missing("token command", "set CPN_TOKEN_COMMAND"))?;
+            token_command(command)
+        }
+    })
+}
+
+/// The Navigator OAuth app's client id and secret, as configured.
+fn oauth_app(s: &Settings) -> Result<(String, String), CliError> {
+    match (s.client_id.clone(), s.client_secret.clone()) {
+        (Some(id), Some(secret)) => Ok((id, secret)),
+        _ => Err(CliError::Auth(format!(
+            "no OAuth app client credentials: set CPN_CLIENT_ID and CPN_CLIENT_SECRET or run \
+             `cpn auth login --kind oauth-app` (profile `{}`)",
+            s.profile
+        ))),
+    }
+}
+
+/// What a token command spends, as errors and `cpn auth status` name it.
+const TOKEN_COMMAND: Credential = Credential::Custom("token command");
+
+/// How long a token command may take.
+const TOKEN_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Tokens printed by `command`, run by the shell whenever the runtime needs one (first, ahead
+/// of the token's end when it is a JWT, and after a `401`), sent as `csp-auth-token`. Its
+/// stdout is the token; its stderr goes to cpn's.
+fn token_command(command: String) -> Auth {
+    let command = Arc::new(command);
+    Auth::from_fn(TOKEN_COMMAND, Scheme::CspAuthToken, move |_request| {
+        let command = command.clone();
+        async move {
+            let failed = |why: String| AuthError::new(TOKEN_COMMAND, why);
+            let mut shell = if cfg!(windows) {
+                let mut shell = tokio::process::Command::new("cmd");
+                shell.arg("/C");
+                shell
+            } else {
+                let mut shell = tokio::process::Command::new("sh");
+                shell.arg("-c");
+                shell
+            };
+            shell
+                .arg(command.as_str())
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::inherit())
+                .kill_on_drop(true);
+            let output = tokio::time::timeout(TOKEN_COMMAND_TIMEOUT, shell.output())
+                .await
+                .map_err(|_| failed(format!("it ran over {TOKEN_COMMAND_TIMEOUT:?}")))?
+                .map_err(|e| failed("it cannot be run".into()).with_source(e))?;
+            if !output.status.success() {
+                return Err(failed(format!("it failed ({})", output.status)));
+            }
+            let token = String::from_utf8(output.stdout)
+                .map_err(|_| failed("it printed no UTF-8 text".into()))?;
+            let token = token.trim();
+            if token.is_empty() {
+                return Err(failed("it printed no token".into()));
+            }
+            Ok(Token::new(token))
+        }
+    })
+}
+
+/// The operations that take an OAuth app's client id and secret as HTTP Basic (the spec's
+/// `oauthClientBasic`) instead of a token: `cpn` sends the configured app's (or, with a client
+/// id but no secret, one read from stdin or a hidden prompt), with the form
+/// `Auth::navigator_oauth_app` sends when `--body` gives none.
+const OAUTH_APP_BASIC: &[Operation] = &[cphub_auth::operations::AUTHORIZE_OAUTH_APP];
+
+/// The configured OAuth app's client id and secret, for an operation of
+/// [`OAUTH_APP_BASIC`]: with a client id but no secret, the secret is read from stdin or a
+/// hidden prompt.
+fn oauth_app_for_basic(ctx: &Context) -> Result<(String, String), CliError> {
+    let s = &ctx.settings;
+    match (s.client_id.clone(), s.client_secret.clone()) {
+        (Some(id), None) => Ok((id, read_secret("OAuth app client secret: ")?)),
+        _ => oauth_app(s),
     }
 }
 
@@ -352,7 +476,20 @@ pub async fn send(
     call: &Call,
 ) -> Result<reqwest::Response, CliError> {
     let (base, runtime) = ctx.endpoint(target)?;
-    let request = request(runtime.http_client(), &base, target, call)?;
+    let http = runtime.http_client();
+    let request = if OAUTH_APP_BASIC.contains(target.operation) {
+        let (id, secret) = oauth_app_for_basic(ctx)?;
+        let mut call = call.clone();
+        if call.body.is_none() {
+            call.body = Some(serde_json::json!({"grant_type": "client_credentials"}));
+        }
+        let request = request(http, &base, target, &call)?;
+        reqwest::RequestBuilder::from_parts(http.clone(), request)
+            .basic_auth(id, Some(secret))
+            .build()?
+    } else {
+        request(http, &base, target, call)?
+    };
     let response = runtime
         .send(request, target.operation)
         .await

@@ -4,13 +4,16 @@
 use clap::Command;
 use vmware_cpn_runtime::Operation;
 
-use crate::client_methods::{GetToken, OrderFeed, PlaceOrder, UploadAttachment};
+use crate::client_methods::{
+    ExchangeCspApiToken, GetToken, OrderFeed, PlaceOrder, UploadAttachment,
+};
 use crate::handwritten::{HandWritten, Serves};
 use crate::login::{Login, Status};
 
 /// Every hand-written command.
 pub const HAND_WRITTEN: &[&dyn HandWritten] = &[
     &UploadAttachment,
+    &ExchangeCspApiToken,
     &GetToken,
     &PlaceOrder,
     &OrderFeed,
@@ -101,6 +104,9 @@ mod tests {
 
     #[test]
     fn operation_flags_are_the_hand_written_ones() {
-        assert_eq!(operation_flags(), ["body", "file", "json", "xml"]);
+        assert_eq!(
+            operation_flags(),
+            ["body", "csp-base-url", "file", "json", "print-token", "xml"]
+        );
     }
 }

@@ -112,6 +112,12 @@ impl Recorder {
 
     /// What `cpn args…` sends; whether it succeeds is not looked at.
     fn through_cpn(&self, args: &[&str]) -> Vec<Recorded> {
+        self.through_cpn_with(&[("CPN_REFRESH_TOKEN", REFRESH_TOKEN)], args)
+    }
+
+    /// What `cpn args…` sends with the Navigator credential of `navigator` (environment
+    /// variables) instead of the refresh token.
+    fn through_cpn_with(&self, navigator: &[(&str, &str)], args: &[&str]) -> Vec<Recorded> {
         self.take();
         let dir = tempfile::tempdir().expect("temp dir");
         assert_cmd::Command::cargo_bin("cpn")
@@ -120,7 +126,7 @@ impl Recorder {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("CPN_CONFIG", dir.path().join("config.json"))
             .env("CPN_BASE_URL", &self.base)
-            .env("CPN_REFRESH_TOKEN", REFRESH_TOKEN)
+            .envs(navigator.iter().copied())
             .env("VCPP_BASE_URL", self.vcpp_base())
             .env("VCPP_CLIENT_ID", VCPP_CLIENT_ID)
             .env("VCPP_CLIENT_SECRET", VCPP_CLIENT_SECRET)
@@ -176,7 +182,13 @@ async fn serve(mut stream: TcpStream, requests: Arc<Mutex<Vec<Recorded>>>) {
             .lock()
             .expect("the record")
             .push(Recorded { head, body });
-        let answer = if line.contains("/authn/accesstoken ") || line.contains("/token/oauth ") {
+        let exchange = [
+            "/authn/accesstoken ",
+            "/token/oauth ",
+            "/authn/authorize?",
+            "/api-tokens/authorize ",
+        ];
+        let answer = if exchange.iter().any(|path| line.contains(path)) {
             r#"{"access_token":"access-token-for-the-byte-test","expires_in":3600}"#
         } else {
             "[]"
@@ -375,4 +387,44 @@ fn a_vcpp_call_with_client_credentials_is_the_sdks() {
     });
     let cpn = server.through_cpn(&["vcpp", "list-addon-products", "--service-instance-id", ODD]);
     server.assert_same("list_addon_products", sdk, cpn);
+}
+
+#[test]
+fn a_call_with_an_oauth_app_or_a_csp_api_token_is_the_sdks() {
+    let server = Recorder::start();
+    let org = "org-of-the-app";
+    let logins = [
+        (
+            Auth::navigator_oauth_app(&server.base, org, "app-id", "app-secret"),
+            vec![
+                ("CPN_CLIENT_ID", "app-id"),
+                ("CPN_CLIENT_SECRET", "app-secret"),
+                ("CPN_ORG_ID", org),
+            ],
+        ),
+        (
+            Auth::csp_api_token(
+                &cphub_auth::operations::EXCHANGE_CSP_API_TOKEN
+                    .url(&server.base, &[])
+                    .unwrap(),
+                "csp-api-token",
+            ),
+            vec![
+                ("CSP_API_TOKEN", "csp-api-token"),
+                ("CSP_BASE_URL", server.base.as_str()),
+                ("CPN_ORG_ID", org),
+            ],
+        ),
+    ];
+    for (auth, navigator) in logins {
+        let base = server.base.clone();
+        let runtime = Runtime::builder().auth(auth).build().expect("a runtime");
+        let sdk = server.through_sdk(async move {
+            let client = cphub_core::Client::with_runtime(&base, runtime);
+            let _ = client.get_organization().org_id(ODD).send().await;
+        });
+        let cpn =
+            server.through_cpn_with(&navigator, &["core", "get-organization", "--org-id", ODD]);
+        server.assert_same("get_organization", sdk, cpn);
+    }
 }

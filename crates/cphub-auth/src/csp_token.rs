@@ -10,17 +10,17 @@ use vmware_cpn_runtime::{AuthError, Secret, Token, TokenRequest, TokenSource};
 use crate::Client;
 
 impl Client {
-    /// Exchanges an organization-scoped CSP API token for an access token at the CSP gateway
-    /// `csp_base_url` ([`servers::CSP`](crate::servers::CSP)), with this client's HTTP
-    /// settings. The token is sent as `api_token` in a form body; the answer's lifetime
+    /// Exchanges an organization-scoped CSP API token for an access token at `exchange_url`,
+    /// the CSP gateway's exchange ([`servers::CSP`](crate::servers::CSP)), with this client's
+    /// HTTP settings. The token is sent as `api_token` in a form body; the answer's lifetime
     /// (`expires_in`) comes with it. To have every call authenticated and renewed instead,
     /// build the runtime with `Auth::csp_api_token`.
     pub async fn exchange_csp_api_token(
         &self,
-        csp_base_url: &str,
+        exchange_url: &str,
         api_token: impl Into<Secret>,
     ) -> Result<Token, AuthError> {
-        CspApiToken::new(csp_base_url, api_token)
+        CspApiToken::new(exchange_url, api_token)
             .fetch(TokenRequest::direct(self.client()))
             .await
     }

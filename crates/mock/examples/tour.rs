@@ -1,10 +1,13 @@
 //! A provider's day with all six clients: `cargo run --example tour`.
 //!
-//! With no settings it starts the embedded mock and runs against it. To run it against the
-//! real services, set:
+//! With no settings it starts the embedded mock and runs against it, logging in with an OAuth
+//! app it creates there through the API (the machine credential a scheduled job would use).
+//! To run it against the real services, set:
 //!
-//! - `CPN_BASE_URL` (for example `https://console.navigator.vmware.com`), `CPN_REFRESH_TOKEN`
-//!   (an API token) and `CPN_ORG_ID` (the provider organization);
+//! - `CPN_BASE_URL` (for example `https://console.navigator.vmware.com`) and `CPN_ORG_ID` (the
+//!   provider organization), and a credential: `CPN_CLIENT_ID` and `CPN_CLIENT_SECRET` (a
+//!   Navigator OAuth app of that organization, with the roles the steps need), else
+//!   `CPN_REFRESH_TOKEN` (an API token);
 //! - optionally `CPN_MSP_SUBSCRIPTION_ID`, the subscription whose history the MSP step shows
 //!   (else the first one the search finds);
 //! - optionally `VCPP_BASE_URL` (for example `https://vconnect.vmware.com/v1/m3/api/vcpp`),
@@ -18,7 +21,7 @@ use std::error::Error;
 use std::future::Future;
 
 use cphub_auth::types::{
-    AccessTokenRequest, AddUsersRequest, OrgRoleName, UserRef, UserRolesUpdate,
+    AddUsersRequest, OrgOauthAppRequest, OrgRoleName, UserRef, UserRolesUpdate,
 };
 use cphub_core::types::{TenantCreate, TenantType};
 use cphub_support::Attachment;
@@ -36,7 +39,7 @@ pub type Settings<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
 /// Where the tour runs, and with what.
 struct Target {
     base_url: String,
-    refresh_token: String,
+    login: Login,
     org: String,
     msp_subscription: Option<String>,
     vcpp: Option<VcppTarget>,
@@ -44,6 +47,20 @@ struct Target {
     orders: bool,
     /// Keeps the embedded mock running for the tour.
     _mock: Option<MockServer>,
+}
+
+/// The Navigator credential the tour logs in with.
+enum Login {
+    /// A Navigator API token (`CPN_REFRESH_TOKEN`).
+    ApiToken(String),
+    /// A Navigator OAuth app (`CPN_CLIENT_ID`, `CPN_CLIENT_SECRET`).
+    OAuthApp {
+        client_id: String,
+        client_secret: String,
+    },
+    /// An OAuth app the tour creates through the API first, with this API token: against the
+    /// embedded mock.
+    NewOAuthApp { api_token: String },
 }
 
 struct VcppTarget {
@@ -59,6 +76,16 @@ impl Target {
         if let Some(base_url) = var("CPN_BASE_URL") {
             let required =
                 |name: &str| var(name).ok_or(format!("{name} is required with CPN_BASE_URL"));
+            let login = match (var("CPN_CLIENT_ID"), var("CPN_CLIENT_SECRET")) {
+                (Some(client_id), Some(client_secret)) => Login::OAuthApp {
+                    client_id,
+                    client_secret,
+                },
+                _ => Login::ApiToken(var("CPN_REFRESH_TOKEN").ok_or(
+                    "CPN_REFRESH_TOKEN (or CPN_CLIENT_ID and CPN_CLIENT_SECRET, an OAuth app) \
+                     is required with CPN_BASE_URL",
+                )?),
+            };
             let vcpp = match (
                 var("VCPP_BASE_URL"),
                 var("VCPP_CLIENT_ID"),
@@ -73,7 +100,7 @@ impl Target {
             };
             println!("Cloud Partner Navigator SDK tour, against {base_url}\n");
             return Ok(Target {
-                refresh_token: required("CPN_REFRESH_TOKEN")?,
+                login,
                 org: required("CPN_ORG_ID")?,
                 msp_subscription: var("CPN_MSP_SUBSCRIPTION_ID"),
                 vcpp,
@@ -91,7 +118,9 @@ impl Target {
         );
         Ok(Target {
             base_url: mock.base_url().to_owned(),
-            refresh_token: mock.refresh_token().to_owned(),
+            login: Login::NewOAuthApp {
+                api_token: mock.refresh_token().to_owned(),
+            },
             org: mock.provider_org().to_owned(),
             // The subscription of the MSP guide's example, which the mock is seeded with.
             msp_subscription: Some("33628-4637-267384".to_owned()),
@@ -140,31 +169,30 @@ async fn main() {
 pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     let target = Target::from_settings(setting).await?;
     let org = target.org.as_str();
+    let base = target.base_url.as_str();
+
     // One runtime for the CPHub surfaces: one HTTP client and one token cache, refreshed by
     // itself; VCPP gets its own credentials on the same HTTP client.
-    let runtime = Runtime::builder()
-        .auth(Auth::csp_refresh_token(
-            &target.base_url,
-            target.refresh_token.as_str(),
+    let mut logged_in = None;
+    step(1, "log in", async {
+        let (auth, which) = login(&target).await?;
+        let runtime = Runtime::builder().auth(auth).build()?;
+        runtime.authenticate().await?;
+        let credential = runtime.auth().credential().map(|c| c.to_string());
+        logged_in = Some(runtime);
+        Ok(format!(
+            "with the {} ({which}); the runtime renews its token before expiry",
+            credential.unwrap_or_default()
         ))
-        .build()?;
-    let base = target.base_url.as_str();
+    })
+    .await?;
+    let runtime = logged_in.ok_or("no runtime after the login")?;
     let auth = cphub_auth::Client::with_runtime(base, runtime.clone());
     let core = cphub_core::Client::with_runtime(base, runtime.clone());
     let billing = cphub_billing::Client::with_runtime(base, runtime.clone());
     let support = cphub_support::Client::with_runtime(base, runtime.clone());
     let msp = navigator_msp::Client::with_runtime(base, runtime.clone());
     let writes = target.writes;
-
-    step(1, "log in with the refresh token", async {
-        let body = AccessTokenRequest::builder().refresh_token(target.refresh_token.clone());
-        let token = auth.get_access_token().body(body).send().await?;
-        Ok(format!(
-            "access token issued (HTTP {}); the runtime renews it before its expiry",
-            token.status().as_u16()
-        ))
-    })
-    .await?;
 
     let mut tenant_id = None;
     step(2, "create a tenant", async {
@@ -373,6 +401,61 @@ pub async fn tour(setting: &Settings<'_>) -> Result<(), Failure> {
     .await?;
 
     vcpp_steps(&target, &runtime).await
+}
+
+/// The provider the tour logs in with, and which credential it is, in words. Against the
+/// embedded mock, an OAuth app is created through the API first, with the API token, and
+/// given the provider roles the steps need.
+async fn login(target: &Target) -> Result<(Auth, String), Failure> {
+    let (base, org) = (target.base_url.as_str(), target.org.as_str());
+    Ok(match &target.login {
+        Login::ApiToken(token) => (
+            Auth::csp_refresh_token(base, token.as_str()),
+            "Navigator API token, CPN_REFRESH_TOKEN".to_owned(),
+        ),
+        Login::OAuthApp {
+            client_id,
+            client_secret,
+        } => (
+            Auth::navigator_oauth_app(base, org, client_id, client_secret.as_str()),
+            format!("{client_id}, CPN_CLIENT_ID"),
+        ),
+        Login::NewOAuthApp { api_token } => {
+            let runtime = Runtime::builder()
+                .auth(Auth::csp_refresh_token(base, api_token.as_str()))
+                .build()?;
+            let roles: Vec<_> = [
+                OrgRoleName::MspProviderAdmin,
+                OrgRoleName::MspProviderBillingUser,
+                OrgRoleName::MspProviderSupportUser,
+            ]
+            .iter()
+            .map(|role| serde_json::json!({ "name": role.as_str() }))
+            .collect();
+            let app: OrgOauthAppRequest = serde_json::from_value(serde_json::json!({
+                "id": "sdk-tour",
+                "displayName": "SDK tour",
+                "description": "Created by the SDK tour to log in with",
+                "allowedScopes": { "organizationScopes": { "roles": roles } },
+            }))?;
+            let created = cphub_auth::Client::with_runtime(base, runtime)
+                .create_oauth_app()
+                .org_id(org)
+                .body(app)
+                .send()
+                .await?;
+            let client_id = created
+                .client_id
+                .clone()
+                .ok_or("the new app has no client id")?;
+            let secret = created
+                .client_secret
+                .clone()
+                .ok_or("the new app has no secret")?;
+            let auth = Auth::navigator_oauth_app(base, org, client_id.as_str(), secret);
+            (auth, format!("{client_id}, just created through the API"))
+        }
+    })
 }
 
 /// What one transaction of a subscription's history changed, in either shape the sources show.

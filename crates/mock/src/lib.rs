@@ -233,6 +233,21 @@ impl MockServer {
         format!("{}{}", self.base_url, self.csp_token_path)
     }
 
+    /// The URL of the CSP gateway's API-token exchange as the mock serves it (what
+    /// `presets::CSP` is for the real gateway), where [`refresh_token`](Self::refresh_token)
+    /// is also a valid CSP API token.
+    pub fn csp_api_token_url(&self) -> String {
+        let path = self
+            .app
+            .specs
+            .path_of(
+                "cphub-auth",
+                cphub_auth::operations::EXCHANGE_CSP_API_TOKEN.id,
+            )
+            .unwrap_or_default();
+        format!("{}{path}", self.base_url)
+    }
+
     /// The provider organization the mock is seeded with.
     pub fn provider_org(&self) -> &str {
         &self.app.config.provider_org

@@ -123,3 +123,104 @@ async fn a_failing_step_stops_the_tour_naming_it() {
         "no step runs after a failure"
     );
 }
+
+/// An OAuth app of the provider organization, created through the API: its client id and
+/// secret.
+async fn oauth_app(mock: &MockServer) -> (String, String) {
+    let runtime = vmware_cpn_runtime::Runtime::builder()
+        .auth(vmware_cpn_runtime::Auth::csp_refresh_token(
+            mock.base_url(),
+            mock.refresh_token(),
+        ))
+        .build()
+        .unwrap();
+    let app: cphub_auth::types::OrgOauthAppRequest =
+        serde_json::from_value(serde_json::json!({ "displayName": "tour test" })).unwrap();
+    let created = cphub_auth::Client::with_runtime(mock.base_url(), runtime)
+        .create_oauth_app()
+        .org_id(mock.provider_org())
+        .body(app)
+        .send()
+        .await
+        .unwrap();
+    (
+        created.client_id.clone().unwrap(),
+        created.client_secret.as_ref().unwrap().expose().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn with_an_oauth_app_configured_the_tour_logs_in_with_it() {
+    let mock = MockServer::start().await.unwrap();
+    let (client_id, secret) = oauth_app(&mock).await;
+    let exchanges = mock.calls("get_access_token");
+    // The API token is set too: the OAuth app wins.
+    let settings = settings(
+        &mock,
+        &[
+            ("CPN_CLIENT_ID", &client_id),
+            ("CPN_CLIENT_SECRET", &secret),
+        ],
+    );
+
+    tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap();
+
+    assert_eq!(mock.calls("authorize_oauth_app"), 1, "one exchange");
+    assert_eq!(
+        mock.calls("get_access_token"),
+        exchanges,
+        "the API token is not used"
+    );
+    assert!(mock.calls("list_commit_contracts") >= 1, "every step ran");
+}
+
+#[tokio::test]
+async fn a_refused_oauth_app_stops_the_tour_at_the_login() {
+    let mock = MockServer::start().await.unwrap();
+    let (client_id, _) = oauth_app(&mock).await;
+    let settings = settings(
+        &mock,
+        &[
+            ("CPN_CLIENT_ID", &client_id),
+            ("CPN_CLIENT_SECRET", "Wr0ng-Secret!"),
+        ],
+    );
+
+    let error = tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(error.contains("step 1 (log in)"), "{error}");
+    assert!(error.contains("Navigator OAuth app"), "{error}");
+    assert!(!error.contains("Wr0ng-Secret!"), "{error}");
+    assert_eq!(
+        mock.calls("list_tenants"),
+        0,
+        "no step runs after a failure"
+    );
+}
+
+#[tokio::test]
+async fn without_a_credential_both_kinds_are_named() {
+    let mock = MockServer::start().await.unwrap();
+    let mut settings = settings(&mock, &[]);
+    settings.remove("CPN_REFRESH_TOKEN");
+
+    let error = tour::tour(&|name| settings.get(name).cloned())
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(
+        error.contains("CPN_REFRESH_TOKEN") && error.contains("CPN_CLIENT_ID"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn against_the_embedded_mock_the_tour_logs_in_with_an_oauth_app_it_creates() {
+    tour::tour(&|_| None).await.unwrap();
+}

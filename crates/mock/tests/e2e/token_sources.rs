@@ -47,19 +47,19 @@ pub async fn five_sources(sdk: &Sdk, mock: &MockServer, org: &str) {
     navigator_calls(
         mock,
         org,
-        Auth::csp_api_token(mock.base_url(), mock.refresh_token()),
+        Auth::csp_api_token(&mock.csp_api_token_url(), mock.refresh_token()),
         "CSP API token",
     )
     .await;
     let token = sdk
         .auth
-        .exchange_csp_api_token(mock.base_url(), mock.refresh_token())
+        .exchange_csp_api_token(&mock.csp_api_token_url(), mock.refresh_token())
         .await
         .unwrap();
     assert!(token.lifetime().is_some(), "the gateway answers expires_in");
     let refused = sdk
         .auth
-        .exchange_csp_api_token(mock.base_url(), "not-an-api-token")
+        .exchange_csp_api_token(&mock.csp_api_token_url(), "not-an-api-token")
         .await
         .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));

@@ -133,13 +133,13 @@ impl Auth {
         Auth::from_source(NavigatorRefreshToken::new(base_url, refresh_token))
     }
 
-    /// A CSP API token, exchanged at
-    /// `{csp_base_url}/csp/gateway/am/api/auth/api-tokens/authorize` ([`presets::CSP`]) for
-    /// access tokens as needed, sent as `csp-auth-token` ([`CspApiToken`]).
+    /// A CSP API token, exchanged at `exchange_url`, the CSP gateway's
+    /// `…/csp/gateway/am/api/auth/api-tokens/authorize` ([`presets::CSP`]), for access tokens
+    /// as needed, sent as `csp-auth-token` ([`CspApiToken`]).
     ///
     /// [`presets::CSP`]: crate::presets::CSP
-    pub fn csp_api_token(csp_base_url: &str, api_token: impl Into<Secret>) -> Auth {
-        Auth::from_source(CspApiToken::new(csp_base_url, api_token))
+    pub fn csp_api_token(exchange_url: &str, api_token: impl Into<Secret>) -> Auth {
+        Auth::from_source(CspApiToken::new(exchange_url, api_token))
     }
 
     /// A Navigator OAuth app's client id and secret, exchanged with HTTP Basic at

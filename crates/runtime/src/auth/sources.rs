@@ -16,8 +16,8 @@ pub const CSP_DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// How long a VCPP bearer token lives when the exchange does not say (the guide's 20 minutes).
 pub const VCPP_DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
 
-// `CSP_EXCHANGE_PATH`, `NAVIGATOR_OAUTH_PATH` and `CSP_API_TOKEN_PATH`, from the spec (see
-// build.rs).
+// `CSP_EXCHANGE_PATH` and `NAVIGATOR_OAUTH_PATH`, from the spec (see build.rs; the CSP
+// API-token exchange is a server of its own there, so its whole URL is `presets::CSP`).
 include!(concat!(env!("OUT_DIR"), "/exchanges.rs"));
 
 fn url(base_url: &str, path: &str) -> String {
@@ -76,8 +76,8 @@ impl fmt::Debug for NavigatorRefreshToken {
     }
 }
 
-/// A CSP API token (generated in the CSP console), exchanged at
-/// `{csp_base_url}/csp/gateway/am/api/auth/api-tokens/authorize`: a form-encoded
+/// A CSP API token (generated in the CSP console), exchanged at the CSP gateway's
+/// `…/csp/gateway/am/api/auth/api-tokens/authorize`: a form-encoded
 /// `api_token=…`, answered with `access_token` and `expires_in`. What
 /// [`Auth::csp_api_token`](crate::Auth::csp_api_token) spends.
 #[derive(Clone)]
@@ -87,11 +87,12 @@ pub struct CspApiToken {
 }
 
 impl CspApiToken {
-    /// The API token `api_token`, exchanged at the CSP gateway `csp_base_url`
-    /// ([`presets::CSP`](crate::presets::CSP)).
-    pub fn new(csp_base_url: &str, api_token: impl Into<Secret>) -> CspApiToken {
+    /// The API token `api_token`, exchanged at `exchange_url`, the URL of the CSP gateway's
+    /// exchange ([`presets::CSP`](crate::presets::CSP), as the spec names it), as VCPP's
+    /// client credentials are at their token URL.
+    pub fn new(exchange_url: &str, api_token: impl Into<Secret>) -> CspApiToken {
         CspApiToken {
-            url: url(csp_base_url, CSP_API_TOKEN_PATH),
+            url: exchange_url.to_owned(),
             api_token: api_token.into(),
         }
     }
