@@ -3,20 +3,25 @@
 //! body, typed error body and request id; a failed token exchange is a typed `Auth` error;
 //! `status()`, `is_retryable()` and the source chain say what happened.
 
-#[path = "canned_server.rs"]
-mod canned_server;
-
 use std::error::Error as _;
 
-use canned_server::{CSP_EXCHANGE, Canned, ORG, VCPP_ROOT, VCPP_TOKEN, start, tenants};
+use cphub_core::types::ErrorResponse;
 use serde_json::json;
 use vmware_cpn_runtime::{Auth, Credential, Error, RetryPolicy, Runtime};
-use vmware_cpn_test_support::{anonymous_runtime, csp_runtime, runtime};
+use vmware_cpn_test_support::canned::{Canned, start};
+use vmware_cpn_test_support::paths::{NAVIGATOR_EXCHANGE, VCPP_ROOT, VCPP_TOKEN, tenants};
+use vmware_cpn_test_support::{ORG, anonymous_runtime, csp_runtime, runtime};
 
 const HTML_503: &str = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
 
 fn core(base: &str, runtime: Runtime) -> cphub_core::Client {
     cphub_core::Client::with_runtime(base, runtime)
+}
+
+/// How `list_tenants` of [`ORG`] at `base`, through `runtime`, fails.
+async fn tenants_error(base: &str, runtime: Runtime) -> cphub_core::Error<ErrorResponse> {
+    let client = core(base, runtime);
+    client.list_tenants().org_id(ORG).send().await.unwrap_err()
 }
 
 #[tokio::test]
@@ -30,12 +35,7 @@ async fn a_proxy_html_503_keeps_its_status_headers_body_and_request_id() {
             .header("x-request-id", "req-503")],
     );
 
-    let error = core(&base, csp_runtime())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, csp_runtime()).await;
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable());
@@ -61,12 +61,7 @@ async fn a_typed_error_body_is_kept_beside_the_raw_answer() {
     let body = json!({"statusCode": 404, "message": "Organization not found", "requestId": "r-1"});
     server.on("GET", &tenants(), [Canned::json(404, body.clone())]);
 
-    let error = core(&base, csp_runtime())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, csp_runtime()).await;
 
     assert!(!error.is_retryable());
     assert_eq!(error.request_id(), Some("r-1"), "read from the body");
@@ -83,22 +78,10 @@ async fn a_typed_error_body_is_kept_beside_the_raw_answer() {
 #[tokio::test]
 async fn an_empty_401_after_the_one_refresh_keeps_its_status() {
     let (base, server) = start().await;
-    server.on(
-        "POST",
-        CSP_EXCHANGE,
-        [Canned::json(
-            200,
-            json!({"accessToken": "a", "expiresIn": 1800}),
-        )],
-    );
+    server.on("POST", NAVIGATOR_EXCHANGE, [Canned::access_token("a")]);
     server.on("GET", &tenants(), [Canned::new(401, "")]);
 
-    let error = core(&base, runtime(Auth::csp_refresh_token(&base, "refresh")))
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, runtime(Auth::csp_refresh_token(&base, "refresh"))).await;
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     let cphub_core::Error::Api(api) = &error else {
@@ -111,7 +94,7 @@ async fn an_empty_401_after_the_one_refresh_keeps_its_status() {
         2,
         "one retry after one refresh"
     );
-    assert_eq!(server.hits("POST", CSP_EXCHANGE), 2);
+    assert_eq!(server.hits("POST", NAVIGATOR_EXCHANGE), 2);
 }
 
 #[tokio::test]
@@ -119,16 +102,11 @@ async fn a_refused_exchange_is_a_typed_auth_error_with_its_status_and_body() {
     let (base, server) = start().await;
     server.on(
         "POST",
-        CSP_EXCHANGE,
+        NAVIGATOR_EXCHANGE,
         [Canned::json(400, json!({"message": "invalid_grant"})).header("x-request-id", "ex-1")],
     );
 
-    let error = core(&base, runtime(Auth::csp_refresh_token(&base, "refresh")))
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, runtime(Auth::csp_refresh_token(&base, "refresh"))).await;
 
     let cphub_core::Error::Auth(auth) = &error else {
         panic!("expected an Auth error, got {error:?}");
@@ -173,12 +151,7 @@ async fn an_exchange_without_an_answer_keeps_the_transport_error_as_its_source()
     };
     let (base, _server) = start().await;
 
-    let error = core(&base, runtime(Auth::csp_refresh_token(&closed, "refresh")))
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, runtime(Auth::csp_refresh_token(&closed, "refresh"))).await;
 
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert!(error.is_retryable(), "no answer may be transient");
@@ -192,20 +165,15 @@ async fn a_refresh_that_fails_after_a_401_is_the_error_not_the_401() {
     let (base, server) = start().await;
     server.on(
         "POST",
-        CSP_EXCHANGE,
+        NAVIGATOR_EXCHANGE,
         [
-            Canned::json(200, json!({"accessToken": "a", "expiresIn": 1800})),
+            Canned::access_token("a"),
             Canned::json(503, json!({"message": "exchange down"})),
         ],
     );
     server.on("GET", &tenants(), [Canned::new(401, "")]);
 
-    let error = core(&base, runtime(Auth::csp_refresh_token(&base, "refresh")))
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, runtime(Auth::csp_refresh_token(&base, "refresh"))).await;
 
     let cphub_core::Error::Auth(auth) = &error else {
         panic!("expected the failed refresh, got {error:?}");
@@ -224,12 +192,7 @@ async fn a_success_whose_body_does_not_decode_is_an_invalid_answer_with_its_stat
         [Canned::new(200, "<html>login page</html>").header("x-request-id", "ok-1")],
     );
 
-    let error = core(&base, csp_runtime())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, csp_runtime()).await;
 
     let cphub_core::Error::InvalidAnswer(invalid) = &error else {
         panic!("expected InvalidAnswer, got {error:?}");
@@ -253,12 +216,7 @@ async fn a_timeout_is_a_retryable_transport_error() {
         .build()
         .unwrap();
 
-    let error = core(&base, runtime)
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = tenants_error(&base, runtime).await;
 
     assert!(error.is_timeout(), "{error:?}");
     assert!(error.is_retryable());
@@ -345,12 +303,7 @@ async fn one_function_handles_the_errors_of_every_crate() {
         &format!("{VCPP_ROOT}/commit-contracts"),
         [Canned::new(429, "slow down")],
     );
-    let core_error = core(&base, csp_runtime())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let core_error = tenants_error(&base, csp_runtime()).await;
     let vcpp_error = vcpp::Client::with_runtime(&format!("{base}{VCPP_ROOT}"), csp_runtime())
         .list_commit_contracts()
         .send()

@@ -2,15 +2,15 @@
 //! one exchange for many concurrent calls, refresh ahead of expiry, one refresh after a 401,
 //! typed exchange failures, and no secret in any Debug or error text.
 
-#[path = "fake_service.rs"]
-mod fake_service;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use fake_service::{CLIENT_ID, CLIENT_SECRET, ORG, REFRESH_TOKEN, Scripted};
 use vmware_cpn_runtime::Auth;
-use vmware_cpn_test_support::runtime;
+use vmware_cpn_test_support::fake_service::{
+    self, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Scripted,
+};
+use vmware_cpn_test_support::paths::{VCPP_ROOT, VCPP_TOKEN};
+use vmware_cpn_test_support::{ORG, runtime};
 
 #[tokio::test]
 async fn a_hundred_concurrent_calls_on_a_cold_cache_make_one_exchange() {
@@ -150,13 +150,13 @@ async fn a_refused_refresh_token_is_an_error_naming_it_without_its_value() {
 #[tokio::test]
 async fn vcpp_client_credentials_become_a_bearer_token() {
     let (base, fake) = fake_service::start().await;
-    let token_url = vcpp::token_url(&format!("{base}/v1/m3/api/vcpp")).unwrap();
+    let token_url = vcpp::token_url(&format!("{base}{VCPP_ROOT}")).unwrap();
     let runtime = runtime(Auth::vcpp_client_credentials(
         &token_url,
         CLIENT_ID,
         CLIENT_SECRET,
     ));
-    let client = vcpp::Client::with_runtime(&format!("{base}/v1/m3/api/vcpp"), runtime);
+    let client = vcpp::Client::with_runtime(&format!("{base}{VCPP_ROOT}"), runtime);
 
     client.list_commit_contracts().send().await.unwrap();
     client.list_commit_contracts().send().await.unwrap();
@@ -171,13 +171,13 @@ async fn vcpp_client_credentials_become_a_bearer_token() {
 #[tokio::test]
 async fn refused_client_credentials_name_the_credential() {
     let (base, _fake) = fake_service::start().await;
-    let token_url = format!("{base}/v1/m0/api/token/oauth");
+    let token_url = format!("{base}{VCPP_TOKEN}");
     let runtime = runtime(Auth::vcpp_client_credentials(
         &token_url,
         CLIENT_ID,
         "not-the-secret",
     ));
-    let client = vcpp::Client::with_runtime(&format!("{base}/v1/m3/api/vcpp"), runtime);
+    let client = vcpp::Client::with_runtime(&format!("{base}{VCPP_ROOT}"), runtime);
 
     let error = client.list_commit_contracts().send().await.unwrap_err();
 
@@ -237,22 +237,19 @@ async fn the_token_exchange_operation_itself_carries_no_token() {
 // ---------------------------------------------------------------------------------------------
 // Every token source, under the same cache: the four built-in exchanges, a closure of your own
 // with no HTTP (a vault client) and a `TokenSource` of your own over HTTP (a sidecar), each
-// against the loopback fake of `token_sources_fake.rs`.
+// against the loopback fake of `vmware_cpn_test_support::fake_exchanges`.
 // ---------------------------------------------------------------------------------------------
-
-#[path = "token_sources.rs"]
-mod token_sources;
-#[path = "token_sources_fake.rs"]
-mod token_sources_fake;
 
 mod every_source {
     use std::sync::atomic::Ordering;
     use std::time::Duration;
 
-    use super::token_sources::{ALL, Source, assert_hidden};
-    use super::token_sources_fake::{self as fake, OAUTH_CLIENT_ID, Odd, VCPP_CLIENT_ID};
     use vmware_cpn_runtime::{FetchReason, Runtime};
+    use vmware_cpn_test_support::fake_exchanges::{
+        self as fake, OAUTH_CLIENT_ID, Odd, VCPP_CLIENT_ID,
+    };
     use vmware_cpn_test_support::runtime as no_retries;
+    use vmware_cpn_test_support::token_sources::{ALL, Source, assert_hidden};
 
     /// Runs `check` for every source at once (each on its own fake), so the slow ones
     /// (renewal waits seconds) overlap.

@@ -10,7 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime, fan_out};
+use vmware_cpn_runtime::{Auth, Runtime, fan_out};
+use vmware_cpn_test_support::{quick_retries, serve};
 
 const LIMIT: usize = 8;
 
@@ -59,18 +60,10 @@ async fn start(server: Arc<Server>) -> cphub_core::Client {
             axum::routing::get(get_organization),
         )
         .with_state(server);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = serve(app).await;
     let runtime = Runtime::builder()
         .auth(Auth::csp_access_token("access-1"))
-        .retry(
-            RetryPolicy::default()
-                .max_attempts(3)
-                .initial_backoff(Duration::from_millis(10))
-                .max_backoff(Duration::from_millis(50))
-                .max_elapsed(Duration::from_secs(10)),
-        )
+        .retry(quick_retries())
         .build()
         .unwrap();
     cphub_core::Client::with_runtime(&base, runtime)

@@ -2,24 +2,16 @@
 //! servers on 127.0.0.1: idempotent calls retried within bounds and honouring `Retry-After`,
 //! POST never retried, dropped connections, timeouts, and a span with no secret.
 
-#[path = "fake_service.rs"]
-mod fake_service;
-
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fake_service::{ORG, Scripted};
+use cphub_core::types::{ErrorResponse, Organization};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
-
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(3)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(50))
-        .max_elapsed(Duration::from_secs(10))
-}
+use vmware_cpn_test_support::fake_service::{self, Scripted};
+use vmware_cpn_test_support::logs::Captured;
+use vmware_cpn_test_support::{ORG, quick_retries};
 
 /// A tenant to create: the guide's example.
 fn tenant() -> cphub_core::types::builder::TenantCreate {
@@ -44,18 +36,24 @@ fn client(base: &str, retry: RetryPolicy) -> cphub_core::Client {
     cphub_core::Client::with_runtime(base, runtime)
 }
 
+/// `list_tenants` of [`ORG`] at `base`, with [`quick_retries`].
+async fn list_tenants(
+    base: &str,
+) -> Result<cphub_core::ResponseValue<Vec<Organization>>, cphub_core::Error<ErrorResponse>> {
+    client(base, quick_retries())
+        .list_tenants()
+        .org_id(ORG)
+        .send()
+        .await
+}
+
 #[tokio::test]
 async fn a_get_is_retried_after_503_honouring_retry_after() {
     let (base, fake) = fake_service::start().await;
     fake.script([Scripted::Status(503, Some("1"))]);
 
     let started = Instant::now();
-    client(&base, quick_retries())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap();
+    list_tenants(&base).await.unwrap();
 
     assert_eq!(fake.hits.load(Ordering::SeqCst), 2);
     assert!(
@@ -70,12 +68,7 @@ async fn every_retryable_status_is_retried_for_a_get() {
     for status in [429, 502, 503, 504] {
         let (base, fake) = fake_service::start().await;
         fake.script([Scripted::Status(status, None)]);
-        client(&base, quick_retries())
-            .list_tenants()
-            .org_id(ORG)
-            .send()
-            .await
-            .unwrap();
+        list_tenants(&base).await.unwrap();
         assert_eq!(fake.hits.load(Ordering::SeqCst), 2, "HTTP {status}");
     }
 }
@@ -109,12 +102,7 @@ async fn attempts_are_bounded() {
     let (base, fake) = fake_service::start().await;
     fake.script(std::iter::repeat_n(Scripted::Status(503, None), 10));
 
-    let error = client(&base, quick_retries())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = list_tenants(&base).await.unwrap_err();
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(fake.hits.load(Ordering::SeqCst), 3);
@@ -132,12 +120,7 @@ async fn a_retry_after_beyond_the_time_budget_is_not_waited_for() {
     fake.script([Scripted::Status(429, Some("3600"))]);
 
     let started = Instant::now();
-    let error = client(&base, quick_retries())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap_err();
+    let error = list_tenants(&base).await.unwrap_err();
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(fake.hits.load(Ordering::SeqCst), 1);
@@ -201,12 +184,7 @@ async fn dropping_server(drops: u32) -> (String, Arc<AtomicU32>) {
 async fn a_dropped_connection_is_retried_for_a_get() {
     let (base, connections) = dropping_server(1).await;
 
-    let tenants = client(&base, quick_retries())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap();
+    let tenants = list_tenants(&base).await.unwrap();
 
     assert!(tenants.is_empty());
     assert_eq!(connections.load(Ordering::SeqCst), 2);
@@ -231,42 +209,20 @@ async fn a_dropped_connection_is_not_retried_for_a_post() {
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 
-/// Collects what a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn each_call_has_a_span_with_operation_status_attempt_and_latency_and_no_token() {
     let (base, fake) = fake_service::start().await;
     fake.script([Scripted::Status(502, None)]);
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::DEBUG)
+    let subscriber = captured
+        .subscriber(tracing::Level::DEBUG)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    client(&base, quick_retries())
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap();
+    list_tenants(&base).await.unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     for expected in [
         "api_call",
         "operation=\"list_tenants\"",

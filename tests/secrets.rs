@@ -3,22 +3,12 @@
 //! not decode, exchanges that echo the credential, services that echo the token they got,
 //! and credential-bearing headers.
 
-#[path = "canned_server.rs"]
-mod canned_server;
-
-use canned_server::{
-    CSP_EXCHANGE, Canned, ORG, VCPP_ROOT, VCPP_TOKEN, everything_printed, start, tenants,
-};
 use cphub_auth::types::AccessTokenRequest;
 use serde_json::json;
 use vmware_cpn_runtime::Auth;
-use vmware_cpn_test_support::{anonymous_runtime, runtime};
-
-fn assert_hidden(text: &str, secrets: &[&str]) {
-    for secret in secrets {
-        assert!(!text.contains(secret), "{secret} printed in: {text}");
-    }
-}
+use vmware_cpn_test_support::canned::{Canned, start};
+use vmware_cpn_test_support::paths::{NAVIGATOR_EXCHANGE, VCPP_ROOT, VCPP_TOKEN, tenants};
+use vmware_cpn_test_support::{ORG, anonymous_runtime, assert_hidden, everything_printed, runtime};
 
 #[tokio::test]
 async fn a_csp_token_answer_that_does_not_decode_never_prints_the_token() {
@@ -40,7 +30,7 @@ async fn a_csp_token_answer_that_does_not_decode_never_prints_the_token() {
         Canned::new(502, "upstream said accessToken=SECRET-A5"),
     ];
     for answer in answers {
-        server.on("POST", CSP_EXCHANGE, [answer.clone()]);
+        server.on("POST", NAVIGATOR_EXCHANGE, [answer.clone()]);
         let error = client
             .get_access_token()
             .body(AccessTokenRequest::builder().refresh_token("REFRESH-A0"))
@@ -103,7 +93,7 @@ async fn the_runtime_exchange_never_prints_what_it_was_given_or_sent() {
         ),
     ];
     for answer in answers {
-        server.on("POST", CSP_EXCHANGE, [answer.clone()]);
+        server.on("POST", NAVIGATOR_EXCHANGE, [answer.clone()]);
         let client = cphub_core::Client::with_runtime(
             &base,
             runtime(Auth::csp_refresh_token(&base, "REFRESH-R0")),
@@ -125,11 +115,8 @@ async fn a_service_echoing_the_token_it_got_or_setting_cookies_never_shows_them(
     let (base, server) = start().await;
     server.on(
         "POST",
-        CSP_EXCHANGE,
-        [Canned::json(
-            200,
-            json!({"accessToken": "ACCESS-S1", "expiresIn": 1800}),
-        )],
+        NAVIGATOR_EXCHANGE,
+        [Canned::access_token("ACCESS-S1")],
     );
     let client = cphub_core::Client::with_runtime(
         &base,

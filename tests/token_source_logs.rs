@@ -5,43 +5,18 @@
 //! and tracing caches per callsite whether anyone listens, which tests running beside it on
 //! other threads would settle first.
 
-#[path = "token_sources.rs"]
-mod token_sources;
-#[path = "token_sources_fake.rs"]
-mod token_sources_fake;
-
-use std::io::Write;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
-use token_sources::{ALL, Source, assert_hidden};
-use token_sources_fake::{self as fake, Odd};
+use vmware_cpn_test_support::fake_exchanges::{self as fake, Odd};
+use vmware_cpn_test_support::logs::Captured;
 use vmware_cpn_test_support::runtime;
-
-/// Collects every log line, at every level and from every crate, on this thread.
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use vmware_cpn_test_support::token_sources::{ALL, Source, assert_hidden};
 
 #[tokio::test]
 async fn no_log_line_of_any_source_carries_a_secret() {
-    let lines = Lines::default();
-    let writer = lines.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    // Every log line, at every level and from every crate, on this thread.
+    let lines = Captured::default();
+    let subscriber = lines.subscriber(tracing::Level::TRACE).finish();
     // The current-thread test runtime runs the clients, the sources and the fake on this
     // thread.
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -67,7 +42,7 @@ async fn no_log_line_of_any_source_carries_a_secret() {
                 tracing::error!(%error, "the call failed");
             }
         }
-        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let text = lines.text();
         assert!(
             text.contains("new token"),
             "{source:?}: the renewal was logged: {text}"

@@ -1,15 +1,19 @@
 //! Every cphub-auth operation, called once against a loopback server: the request the client
-//! sends (method, path, headers, body) is asserted, and the spec's example answer comes back
-//! typed.
+//! sends (method, path, query, headers, body) is asserted with the typed httpmock helpers of
+//! the crate's `mock` feature, and the spec's example answer comes back typed.
 
 use cphub_auth::Client;
+use cphub_auth::mock::MockServerExt;
 use cphub_auth::types::{
     AccessTokenRequest, AddUsersRequest, InvitationEmails, InvitationStatus, MemberType,
-    OrgRoleName, ResultStatus, UserRolesUpdate,
+    OrgRoleName, RequestContext, ResultStatus, UserRolesUpdate,
 };
-use httpmock::prelude::*;
-use vmware_cpn_test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
+use httpmock::MockServer;
+use vmware_cpn_test_support::{
+    ORG, Spec, anonymous_runtime, called, csp_json, csp_runtime, csp_token, typed,
+};
 
+// Modules of this binary, in its own folder.
 #[path = "http/identity.rs"]
 mod identity;
 #[path = "http/oauth_apps.rs"]
@@ -23,33 +27,30 @@ fn client(server: &MockServer) -> Client {
     Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
+/// A fresh server and a client of it that sends the CSP token.
+async fn served() -> (MockServer, Client) {
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    (server, client)
+}
+
 #[tokio::test]
 async fn get_access_token_exchanges_the_api_token_without_a_csp_header() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/cphub/api/auth/v1/authn/accesstoken")
-                .header("content-type", "application/json")
-                .header_missing("csp-auth-token")
-                .json_body(spec.request_example("get_access_token"));
-            then.status(200)
-                .json_body(spec.response_example("get_access_token", "200"));
-        })
-        .await;
+    let (spec, server) = (spec(), MockServer::start_async().await);
+    let mock = server.get_access_token(|when, then| {
+        when.into_inner()
+            .header("content-type", "application/json")
+            .header_missing("csp-auth-token")
+            .json_body(spec.request_example("get_access_token"));
+        then.ok(&typed(spec.response_example("get_access_token", "200")));
+    });
 
     // The exchange is the one call made before there is a token to send.
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
-    let answer = client
-        .get_access_token()
-        .body(AccessTokenRequest::builder().refresh_token("your_api_token"))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let body = AccessTokenRequest::builder().refresh_token("your_api_token");
+    let answer = called(&mock, client.get_access_token().body(body).send()).await;
 
-    mock.assert_async().await;
+    let answer = answer.into_inner();
     assert_eq!(
         answer.access_token.expose(),
         "eyJhbGciOiJSUzI1NiJ9.example.signature"
@@ -61,27 +62,14 @@ async fn get_access_token_exchanges_the_api_token_without_a_csp_header() {
 
 #[tokio::test]
 async fn list_users_types_users_with_their_roles() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/users"))
-                .header("csp-auth-token", TOKEN);
-            then.status(200)
-                .json_body(spec.response_example("list_users", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, spec());
+    let mock = server.list_users(|when, then| {
+        csp_token(when.org_id(ORG).into_inner());
+        then.ok(&typed(spec.response_example("list_users", "200")));
+    });
 
-    let users = client(&server)
-        .list_users()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let users = called(&mock, client.list_users().org_id(ORG).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(users.len(), 1);
     let user = &users[0];
     assert_eq!(
@@ -97,35 +85,48 @@ async fn list_users_types_users_with_their_roles() {
     );
 }
 
-async fn add_users_with(operation: &str) {
-    let spec = spec();
+/// `add_users` (PATCH) or `add_users_post` (POST) with the spec's request, answered `status`
+/// with `answer`; the typed answer.
+async fn add_users_call(
+    operation: &str,
+    context: Option<RequestContext>,
+    (status, answer): (u16, serde_json::Value),
+) -> cphub_auth::ResponseValue<cphub_auth::types::AddUsersResponse> {
     let server = MockServer::start_async().await;
-    let patch = operation == "add_users";
-    let request = spec.request_example(operation);
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(if patch { PATCH } else { POST })
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/add-users"))
-                .header("csp-auth-token", TOKEN)
-                .header("content-type", "application/json")
-                .json_body(request.clone());
-            then.status(200)
-                .json_body(spec.response_example(operation, "200"));
-        })
-        .await;
-
-    let body: AddUsersRequest = serde_json::from_value(request).unwrap();
+    let request = spec().request_example(operation);
+    let body: AddUsersRequest = typed(request.clone());
+    let answer = |then: httpmock::Then| then.status(status).json_body(answer);
     let client = client(&server);
-    let answer = if patch {
-        client.add_users().org_id(ORG).body(body).send().await
+    if operation == "add_users" {
+        let mock = server.add_users(|when, then| {
+            csp_json(when.org_id(ORG).into_inner(), &request);
+            answer(then.into_inner());
+        });
+        called(&mock, client.add_users().org_id(ORG).body(body).send()).await
     } else {
-        client.add_users_post().org_id(ORG).body(body).send().await
+        let mock = server.add_users_post(|when, then| {
+            let when = when.org_id(ORG);
+            let when = match &context {
+                Some(context) => when.context(context),
+                None => when,
+            };
+            csp_json(when.into_inner(), &request);
+            answer(then.into_inner());
+        });
+        let call = client.add_users_post().org_id(ORG);
+        let call = match context {
+            Some(context) => call.context(context),
+            None => call,
+        };
+        called(&mock, call.body(body).send()).await
     }
-    .unwrap()
-    .into_inner();
+}
 
-    mock.assert_async().await;
-    let added = answer.added_users.unwrap();
+async fn add_users_with(operation: &str) {
+    let answer = spec().response_example(operation, "200");
+    let answer = add_users_call(operation, None, (200, answer)).await;
+
+    let added = answer.into_inner().added_users.unwrap();
     assert_eq!(added.status, Some(ResultStatus::Success));
     assert_eq!(added.users, ["johndoe@lorem.com"]);
     assert_eq!(added.detailed_status["johndoe@lorem.com"], "Success");
@@ -143,27 +144,14 @@ async fn add_users_post_sends_post() {
 
 #[tokio::test]
 async fn list_invitations_types_status_and_epoch_millis() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/invitations"))
-                .header("csp-auth-token", TOKEN);
-            then.status(200)
-                .json_body(spec.response_example("list_invitations", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, spec());
+    let mock = server.list_invitations(|when, then| {
+        csp_token(when.org_id(ORG).into_inner());
+        then.ok(&typed(spec.response_example("list_invitations", "200")));
+    });
 
-    let invitations = client(&server)
-        .list_invitations()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let invitations = called(&mock, client.list_invitations().org_id(ORG).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(invitations.len(), 2);
     assert_eq!(invitations[0].status, Some(InvitationStatus::Available));
     assert_eq!(invitations[0].expiration_time, Some(1574312854269));
@@ -172,46 +160,46 @@ async fn list_invitations_types_status_and_epoch_millis() {
     assert_eq!(invitations[1].org_roles, [OrgRoleName::MspProviderAdmin]);
 }
 
-async fn invitations_call(operation: &str) {
-    let revoke = operation == "revoke_invitations";
-    let spec = spec();
+/// `revoke_invitations` (DELETE with a body) or `resend_invitations` (POST) with the spec's
+/// request, answered `status` with `answer`; the typed answer.
+async fn invitations_call(
+    operation: &str,
+    (status, answer): (u16, serde_json::Value),
+) -> cphub_auth::ResponseValue<cphub_auth::types::InvitationsResult> {
     let server = MockServer::start_async().await;
-    let request = spec.request_example(operation);
-    // resend has no documented answer; it shares the revoke answer's shape.
-    let answer = spec.response_example("revoke_invitations", "200");
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(if revoke { DELETE } else { POST })
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/invitations"))
-                .header("csp-auth-token", TOKEN)
-                .header("content-type", "application/json")
-                .json_body(request.clone());
-            then.status(200).json_body(answer);
-        })
-        .await;
-
-    let body: InvitationEmails = serde_json::from_value(request).unwrap();
+    let request = spec().request_example(operation);
+    let body: InvitationEmails = typed(request.clone());
+    let answer = |then: httpmock::Then| then.status(status).json_body(answer);
     let client = client(&server);
-    let result = if revoke {
-        client
-            .revoke_invitations()
-            .org_id(ORG)
-            .body(body)
-            .send()
-            .await
+    if operation == "revoke_invitations" {
+        let mock = server.revoke_invitations(|when, then| {
+            csp_json(when.org_id(ORG).into_inner(), &request);
+            answer(then.into_inner());
+        });
+        called(
+            &mock,
+            client.revoke_invitations().org_id(ORG).body(body).send(),
+        )
+        .await
     } else {
-        client
-            .resend_invitations()
-            .org_id(ORG)
-            .body(body)
-            .send()
-            .await
+        let mock = server.resend_invitations(|when, then| {
+            csp_json(when.org_id(ORG).into_inner(), &request);
+            answer(then.into_inner());
+        });
+        called(
+            &mock,
+            client.resend_invitations().org_id(ORG).body(body).send(),
+        )
+        .await
     }
-    .unwrap()
-    .into_inner();
+}
 
-    mock.assert_async().await;
-    let outcome = result.revoked_users_invitation.unwrap();
+async fn invitations_answered(operation: &str) {
+    // resend has no documented answer; it shares the revoke answer's shape.
+    let answer = spec().response_example("revoke_invitations", "200");
+    let result = invitations_call(operation, (200, answer)).await;
+
+    let outcome = result.into_inner().revoked_users_invitation.unwrap();
     assert_eq!(outcome.status, Some(ResultStatus::Success));
     assert_eq!(outcome.users.len(), 3);
     assert!(outcome.ref_link["jimdoe@acme.com"].ends_with("bec46eu2"));
@@ -219,41 +207,27 @@ async fn invitations_call(operation: &str) {
 
 #[tokio::test]
 async fn revoke_invitations_sends_a_delete_with_a_body() {
-    invitations_call("revoke_invitations").await;
+    invitations_answered("revoke_invitations").await;
 }
 
 #[tokio::test]
 async fn resend_invitations_sends_post() {
-    invitations_call("resend_invitations").await;
+    invitations_answered("resend_invitations").await;
 }
 
 #[tokio::test]
 async fn update_user_org_roles_sends_patch() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.named_request_example("update_user_org_roles", "update_roles");
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PATCH)
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/users-org-roles"))
-                .header("csp-auth-token", TOKEN)
-                .header("content-type", "application/json")
-                .json_body(request.clone());
-            then.status(200).json_body(request.clone());
-        })
-        .await;
+    let mock = server.update_user_org_roles(|when, then| {
+        csp_json(when.org_id(ORG).into_inner(), &request);
+        then.ok(&typed(request.clone()));
+    });
 
-    let body: UserRolesUpdate = serde_json::from_value(request).unwrap();
-    let applied = client(&server)
-        .update_user_org_roles()
-        .org_id(ORG)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let body: UserRolesUpdate = typed(request.clone());
+    let applied = client.update_user_org_roles().org_id(ORG).body(body);
+    let applied = called(&mock, applied.send()).await.into_inner();
 
-    mock.assert_async().await;
     assert_eq!(applied.role_names_to_add, [OrgRoleName::MspProviderAdmin]);
     assert_eq!(
         applied.role_names_to_remove,
@@ -283,27 +257,18 @@ fn a_role_and_a_property_added_later_by_the_server_survive() {
 /// field; the MFA `passcode` is sent when given.
 #[tokio::test]
 async fn get_access_token_answered_201_decodes_every_token() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let (spec, server) = (spec(), MockServer::start_async().await);
     let request = spec.named_request_example("get_access_token", "with_mfa");
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/cphub/api/auth/v1/authn/accesstoken")
-                .json_body(request.clone());
-            then.status(201).json_body(spec.named_response_example(
-                "get_access_token",
-                "201",
-                "reference",
-            ));
-        })
-        .await;
+    let mock = server.get_access_token(|when, then| {
+        when.into_inner().json_body(request.clone());
+        let example = spec.named_response_example("get_access_token", "201", "reference");
+        then.created(&typed(example));
+    });
 
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
-    let body: AccessTokenRequest = serde_json::from_value(request).unwrap();
-    let answer = client.get_access_token().body(body).send().await.unwrap();
+    let body: AccessTokenRequest = typed(request);
+    let answer = called(&mock, client.get_access_token().body(body).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), 201);
     let tokens = answer.into_inner();
     assert!(tokens.extra.is_empty(), "{:?}", tokens.extra.keys());
@@ -327,39 +292,13 @@ async fn get_access_token_answered_201_decodes_every_token() {
     );
 }
 
-/// The reference's V1 answer, `202` or `207`, for both methods of add-users.
+/// The reference's V1 answer, `202` or `207`, for both methods of add-users (the POST one
+/// with `context=TENANT`).
 async fn add_users_answered(operation: &str, status: u16) {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let patch = operation == "add_users";
-    let request = spec.request_example(operation);
-    let example = spec.named_response_example(operation, &status.to_string(), "reference");
-    let mock = server
-        .mock_async(|when, then| {
-            let when = when
-                .method(if patch { PATCH } else { POST })
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/add-users"))
-                .header("csp-auth-token", TOKEN)
-                .json_body(request.clone());
-            if !patch {
-                when.query_param("context", "TENANT");
-            }
-            then.status(status).json_body(example);
-        })
-        .await;
+    let example = spec().named_response_example(operation, &status.to_string(), "reference");
+    let context = (operation == "add_users_post").then_some(RequestContext::Tenant);
+    let answer = add_users_call(operation, context, (status, example)).await;
 
-    let body: AddUsersRequest = serde_json::from_value(request).unwrap();
-    let client = client(&server);
-    let answer = if patch {
-        client.add_users().org_id(ORG).body(body).send().await
-    } else {
-        let context = cphub_auth::types::RequestContext::Tenant;
-        let call = client.add_users_post().org_id(ORG).context(context);
-        call.body(body).send().await
-    }
-    .unwrap();
-
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), status);
     let answer = answer.into_inner();
     assert_eq!(answer.added_users.unwrap().users, ["johndoe@lorem.com"]);
@@ -391,31 +330,10 @@ async fn add_users_post_answered_207_decodes() {
 
 /// The reference's revoke answer (AddUserGenericResponse), `202` or `207`.
 async fn revoke_invitations_answered(status: u16) {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let request = spec.request_example("revoke_invitations");
     let example =
-        spec.named_response_example("revoke_invitations", &status.to_string(), "reference");
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(DELETE)
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/invitations"))
-                .header("csp-auth-token", TOKEN)
-                .json_body(request.clone());
-            then.status(status).json_body(example);
-        })
-        .await;
+        spec().named_response_example("revoke_invitations", &status.to_string(), "reference");
+    let answer = invitations_call("revoke_invitations", (status, example)).await;
 
-    let body: InvitationEmails = serde_json::from_value(request).unwrap();
-    let answer = client(&server)
-        .revoke_invitations()
-        .org_id(ORG)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), status);
     let answer = answer.into_inner();
     assert!(answer.extra.is_empty(), "{:?}", answer.extra.keys());
@@ -439,29 +357,20 @@ async fn revoke_invitations_answered_207_decodes() {
 
 #[tokio::test]
 async fn list_users_sends_context_and_role_id() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/auth/v1/orgs/{ORG}/users"))
-                .query_param("context", "PROVIDER")
-                .query_param("roleId", "msp:provider_operations_admin");
-            then.status(200)
-                .json_body(spec.response_example("list_users", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, spec());
+    let mock = server.list_users(|when, then| {
+        let when = when.org_id(ORG).context(&RequestContext::Provider);
+        when.role_id("msp:provider_operations_admin");
+        then.ok(&typed(spec.response_example("list_users", "200")));
+    });
 
-    let users = client(&server)
+    let users = client
         .list_users()
         .org_id(ORG)
-        .context(cphub_auth::types::RequestContext::Provider)
-        .role_id("msp:provider_operations_admin")
-        .send()
-        .await
-        .unwrap();
+        .context(RequestContext::Provider)
+        .role_id("msp:provider_operations_admin");
+    let users = called(&mock, users.send()).await;
 
-    mock.assert_async().await;
     assert_eq!(users.len(), 1);
 }
 

@@ -1,54 +1,44 @@
 //! Every cphub-billing operation, called once against a loopback server: the request the client
-//! sends (method, path, query, headers) is asserted, and the spec's example answer comes back
-//! typed.
+//! sends (method, path and query by the typed httpmock helpers of the crate's `mock` feature,
+//! headers) is asserted, and the spec's example answer comes back typed.
 
 use cphub_billing::Client;
+use cphub_billing::mock::MockServerExt;
 use cphub_billing::types::{SubscriptionStatus, SubscriptionType};
 use futures::TryStreamExt;
-use httpmock::prelude::*;
-use vmware_cpn_test_support::{ORG, Spec, TOKEN, csp_runtime};
+use httpmock::MockServer;
+use vmware_cpn_test_support::{ORG, Spec, called, csp_runtime, csp_token, typed};
 
 const TENANT: &str = "73338bcc-17e0-4480-9d25-f654532a1ee0";
 
-fn client(server: &MockServer) -> Client {
-    Client::with_runtime(&server.base_url(), csp_runtime())
+/// A fresh server and a client of it that sends the CSP token.
+async fn served() -> (MockServer, Client) {
+    let server = MockServer::start_async().await;
+    let client = Client::with_runtime(&server.base_url(), csp_runtime());
+    (server, client)
 }
 
 #[tokio::test]
 async fn get_usage_report_sends_every_filter_as_a_query_parameter() {
-    let spec = Spec::load("cphub-billing");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/billing/v1/orgs/{ORG}/usage-report"))
-                .header("csp-auth-token", TOKEN)
-                .query_param("tenantId", TENANT)
-                .query_param("startTime", "1561939200000")
-                .query_param("endTime", "1569801600000")
-                .query_param("serviceIds", "a,b")
-                .query_param("detailView", "true")
-                .query_param("providerReport", "false");
-            then.status(200)
-                .json_body(spec.response_example("get_usage_report", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, Spec::load("cphub-billing"));
+    let mock = server.get_usage_report(|when, then| {
+        let when = when.org_id(ORG).tenant_id(TENANT);
+        let when = when.start_time(1561939200000).end_time(1569801600000);
+        let when = when.service_ids("a,b").detail_view(true);
+        csp_token(when.provider_report(false).into_inner());
+        then.ok(&typed(spec.response_example("get_usage_report", "200")));
+    });
 
-    let report = client(&server)
-        .get_usage_report()
-        .org_id(ORG)
-        .tenant_id(TENANT)
+    let call = client.get_usage_report().org_id(ORG).tenant_id(TENANT);
+    let call = call
         .start_time(1561939200000_i64)
-        .end_time(1569801600000_i64)
+        .end_time(1569801600000_i64);
+    let call = call
         .service_ids("a,b")
         .detail_view(true)
-        .provider_report(false)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .provider_report(false);
+    let report = called(&mock, call.send()).await.into_inner();
 
-    mock.assert_async().await;
     assert_eq!(report[0].org_id.as_deref(), Some(TENANT));
     let subscription = &report[0].services[0].subscriptions[0];
     assert_eq!(subscription.sid.as_deref(), Some("4711"));
@@ -61,60 +51,37 @@ async fn get_usage_report_sends_every_filter_as_a_query_parameter() {
 
 #[tokio::test]
 async fn get_usage_report_leaves_out_unset_filters() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/billing/v1/orgs/{ORG}/usage-report"))
-                .query_param_missing("tenantId")
-                .query_param_missing("startTime")
-                .query_param_missing("detailView");
-            then.status(200).json_body(serde_json::json!([]));
-        })
-        .await;
+    let (server, client) = served().await;
+    let mock = server.get_usage_report(|when, then| {
+        let when = when.org_id(ORG).tenant_id(None).start_time(None);
+        when.detail_view(None);
+        then.ok(&Vec::new());
+    });
 
-    let report = client(&server)
-        .get_usage_report()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap();
+    let report = called(&mock, client.get_usage_report().org_id(ORG).send()).await;
 
-    mock.assert_async().await;
     assert!(report.is_empty());
 }
 
 #[tokio::test]
 async fn download_usage_report_streams_the_csv_and_keeps_its_file_name() {
     let csv = "\"Org Id\",\"Org Name\"\n\"73338bcc\",\"Coke\"\n";
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!(
-                    "/cphub/api/billing/v1/orgs/{ORG}/usage-report/file"
-                ))
-                .header("csp-auth-token", TOKEN)
-                .query_param("tenantId", TENANT);
-            then.status(200)
-                .header("content-type", "text/csv")
-                .header(
-                    "content-disposition",
-                    "attachment; filename=\"usage-report.csv\"",
-                )
-                .body(csv);
-        })
-        .await;
+    let (server, client) = served().await;
+    let mock = server.download_usage_report(|when, then| {
+        csp_token(when.org_id(ORG).tenant_id(TENANT).into_inner());
+        then.into_inner()
+            .status(200)
+            .header("content-type", "text/csv")
+            .header(
+                "content-disposition",
+                "attachment; filename=\"usage-report.csv\"",
+            )
+            .body(csv);
+    });
 
-    let response = client(&server)
-        .download_usage_report()
-        .org_id(ORG)
-        .tenant_id(TENANT)
-        .send()
-        .await
-        .unwrap();
+    let call = client.download_usage_report().org_id(ORG).tenant_id(TENANT);
+    let response = called(&mock, call.send()).await;
 
-    mock.assert_async().await;
     assert_eq!(
         response.headers()["content-disposition"],
         "attachment; filename=\"usage-report.csv\""
@@ -130,31 +97,16 @@ async fn download_usage_report_streams_the_csv_and_keeps_its_file_name() {
 
 #[tokio::test]
 async fn list_subscriptions_types_skus_offers_and_string_prices() {
-    let spec = Spec::load("cphub-billing");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/billing/v1/orgs/{ORG}/subscriptions"))
-                .header("csp-auth-token", TOKEN)
-                .query_param("allTenants", "true")
-                .query_param("providerReport", "true");
-            then.status(200)
-                .json_body(spec.response_example("list_subscriptions", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, Spec::load("cphub-billing"));
+    let mock = server.list_subscriptions(|when, then| {
+        let when = when.org_id(ORG).all_tenants(true).provider_report(true);
+        csp_token(when.into_inner());
+        then.ok(&typed(spec.response_example("list_subscriptions", "200")));
+    });
 
-    let organizations = client(&server)
-        .list_subscriptions()
-        .org_id(ORG)
-        .all_tenants(true)
-        .provider_report(true)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.list_subscriptions().org_id(ORG).all_tenants(true);
+    let organizations = called(&mock, call.provider_report(true).send()).await;
 
-    mock.assert_async().await;
     let services = &organizations[0].services;
     assert_eq!(services.len(), 3);
     let subscription = &services[0].subscriptions[0];

@@ -39,10 +39,7 @@ async fn serve(chunks: Vec<Vec<u8>>, cut: Option<tokio::sync::oneshot::Receiver<
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    vmware_cpn_test_support::serve(app).await
 }
 
 fn one_byte_chunks(text: &[u8]) -> Vec<Vec<u8>> {

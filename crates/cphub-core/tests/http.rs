@@ -1,14 +1,23 @@
 //! The generated client against a real HTTP server on 127.0.0.1: what it sends, and what it
-//! makes of success, declared errors and malformed answers.
+//! makes of success, declared errors and malformed answers. The stubs are the typed httpmock
+//! helpers of the crate's `mock` feature (method, path and parameters as the spec has them),
+//! with the CSP token and the spec's request example as the body.
 
 use cphub_core::Client;
+use cphub_core::mock::MockServerExt;
 use cphub_core::types::{
     MemberType, OrgStatus, OrgType, Service, ServiceAccessibility, ServiceList, TenantCreate,
     TenantType,
 };
-use httpmock::prelude::*;
+use httpmock::MockServer;
 use serde_json::json;
-use vmware_cpn_test_support::{ORG, Spec, TOKEN, anonymous_runtime, csp_runtime};
+use vmware_cpn_test_support::{
+    ORG, Spec, anonymous_runtime, called, csp_json, csp_runtime, csp_token, typed,
+};
+
+fn spec() -> Spec {
+    Spec::load("cphub-core")
+}
 
 fn client(server: &MockServer) -> Client {
     Client::with_runtime(&server.base_url(), csp_runtime())
@@ -17,30 +26,28 @@ fn client(server: &MockServer) -> Client {
 #[tokio::test]
 async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"))
-                .header("content-type", "application/json")
-                .json_body(json!({
-                    "tenantType": "DEFAULT",
-                    "country": "US",
-                    "displayName": "Lorem",
-                    "companyName": "Lorem Ipsum",
-                    "city": "Atlanta",
-                    "state": "Georgia",
-                    "zip": "30313",
-                    "domain": "lorem.com",
-                    "addressLine1": "Rosebery Avenue 13"
-                }));
-            then.status(200).json_body(json!({
-                "id": "6ee16f54-ed2e-44af-b505-3c4cbc6fbc33",
+    let mock = server.create_tenant(|when, then| {
+        when.org_id(ORG)
+            .into_inner()
+            .header("content-type", "application/json")
+            .json_body(json!({
                 "tenantType": "DEFAULT",
-                "createTimestamp": 1557857413135i64,
-                "childOrgIds": []
+                "country": "US",
+                "displayName": "Lorem",
+                "companyName": "Lorem Ipsum",
+                "city": "Atlanta",
+                "state": "Georgia",
+                "zip": "30313",
+                "domain": "lorem.com",
+                "addressLine1": "Rosebery Avenue 13"
             }));
-        })
-        .await;
+        then.ok(&typed(json!({
+            "id": "6ee16f54-ed2e-44af-b505-3c4cbc6fbc33",
+            "tenantType": "DEFAULT",
+            "createTimestamp": 1557857413135i64,
+            "childOrgIds": []
+        })));
+    });
 
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let tenant = client
@@ -58,11 +65,9 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
                 .domain("lorem.com")
                 .address_line1("Rosebery Avenue 13"),
         )
-        .send()
-        .await
-        .unwrap();
+        .send();
+    let tenant = called(&mock, tenant).await;
 
-    mock.assert_async().await;
     assert_eq!(
         tenant.id.as_deref(),
         Some("6ee16f54-ed2e-44af-b505-3c4cbc6fbc33")
@@ -73,30 +78,24 @@ async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
 
 #[tokio::test]
 async fn create_tenant_answered_201_created_is_the_new_tenant() {
-    let spec = Spec::load("cphub-core");
+    let (spec, server) = (spec(), MockServer::start_async().await);
     let request = spec.request_example("create_tenant");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"))
-                .header("csp-auth-token", TOKEN)
-                .json_body(request.clone());
-            then.status(201)
-                .json_body(spec.response_example("create_tenant", "201"));
-        })
-        .await;
+    let mock = server.create_tenant(|when, then| {
+        csp_json(when.org_id(ORG).into_inner(), &request);
+        then.created(&typed(spec.response_example("create_tenant", "201")));
+    });
 
-    let body: TenantCreate = serde_json::from_value(request).unwrap();
-    let answer = client(&server)
-        .create_tenant()
-        .org_id(ORG)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let body: TenantCreate = typed(request);
+    let answer = called(
+        &mock,
+        client(&server)
+            .create_tenant()
+            .org_id(ORG)
+            .body(body)
+            .send(),
+    )
+    .await;
 
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), 201);
     let tenant = answer.into_inner();
     assert_eq!(
@@ -109,8 +108,7 @@ async fn create_tenant_answered_201_created_is_the_new_tenant() {
 
 #[tokio::test]
 async fn list_org_services_sends_its_flags_and_reads_every_form_of_the_answer() {
-    let spec = Spec::load("cphub-core");
-    let array = spec.response_example("list_org_services", "200");
+    let array = spec().response_example("list_org_services", "200");
     let service = array[0].clone();
     let forms = [
         ("array", array),
@@ -119,30 +117,29 @@ async fn list_org_services_sends_its_flags_and_reads_every_form_of_the_answer() 
     ];
     for (form, answer) in forms {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(GET)
-                    .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/services"))
-                    .header("csp-auth-token", TOKEN)
-                    .query_param("can_be_enabled", "true")
-                    .query_param("commit_contract_signed", "false")
-                    .query_param("refresh", "true");
-                then.status(200).json_body(answer);
-            })
-            .await;
+        let mock = server.list_org_services(|when, then| {
+            let when = when.org_id(ORG).can_be_enabled(true);
+            csp_token(
+                when.commit_contract_signed(false)
+                    .refresh(true)
+                    .into_inner(),
+            );
+            then.ok(&typed(answer));
+        });
 
-        let list = client(&server)
-            .list_org_services()
-            .org_id(ORG)
-            .can_be_enabled(true)
-            .commit_contract_signed(false)
-            .refresh(true)
-            .send()
-            .await
-            .unwrap()
-            .into_inner();
+        let list = called(
+            &mock,
+            client(&server)
+                .list_org_services()
+                .org_id(ORG)
+                .can_be_enabled(true)
+                .commit_contract_signed(false)
+                .refresh(true)
+                .send(),
+        )
+        .await
+        .into_inner();
 
-        mock.assert_async().await;
         let variant_matches = matches!(
             (form, &list),
             ("array", ServiceList::Services(_))
@@ -170,57 +167,40 @@ async fn list_org_services_sends_its_flags_and_reads_every_form_of_the_answer() 
 
 #[tokio::test]
 async fn enable_service_patches_the_service_and_takes_204() {
-    let spec = Spec::load("cphub-core");
+    let (spec, server) = (spec(), MockServer::start_async().await);
     let request = spec.request_example("enable_service");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(httpmock::Method::PATCH)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/services/svc-1"))
-                .header("csp-auth-token", TOKEN)
-                .header("content-type", "application/json")
-                .json_body(request.clone());
-            then.status(204);
-        })
-        .await;
+    let mock = server.enable_service(|when, then| {
+        csp_json(
+            when.org_id(ORG).service_definition_id("svc-1").into_inner(),
+            &request,
+        );
+        then.no_content();
+    });
 
-    let body: Service = serde_json::from_value(request).unwrap();
-    let answer = client(&server)
-        .enable_service()
-        .org_id(ORG)
-        .service_definition_id("svc-1")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let answer = called(
+        &mock,
+        client(&server)
+            .enable_service()
+            .org_id(ORG)
+            .service_definition_id("svc-1")
+            .body(typed::<Service>(request))
+            .send(),
+    )
+    .await;
 
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), 204);
 }
 
 #[tokio::test]
 async fn list_tenants_types_every_tenant() {
-    let spec = Spec::load("cphub-core");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"))
-                .header("csp-auth-token", TOKEN);
-            then.status(200)
-                .json_body(spec.response_example("list_tenants", "200"));
-        })
-        .await;
+    let (spec, server) = (spec(), MockServer::start_async().await);
+    let mock = server.list_tenants(|when, then| {
+        csp_token(when.org_id(ORG).into_inner());
+        then.ok(&typed(spec.response_example("list_tenants", "200")));
+    });
 
-    let tenants = client(&server)
-        .list_tenants()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let tenants = called(&mock, client(&server).list_tenants().org_id(ORG).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(tenants.len(), 1);
     assert_eq!(tenants[0].status, Some(OrgStatus::Active));
     assert_eq!(tenants[0].org_type, Some(OrgType::Tenant));
@@ -231,27 +211,14 @@ async fn list_tenants_types_every_tenant() {
 
 #[tokio::test]
 async fn get_organization_types_the_organization() {
-    let spec = Spec::load("cphub-core");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}"))
-                .header("csp-auth-token", TOKEN);
-            then.status(200)
-                .json_body(spec.response_example("get_organization", "200"));
-        })
-        .await;
+    let (spec, server) = (spec(), MockServer::start_async().await);
+    let mock = server.get_organization(|when, then| {
+        csp_token(when.org_id(ORG).into_inner());
+        then.ok(&typed(spec.response_example("get_organization", "200")));
+    });
 
-    let organization = client(&server)
-        .get_organization()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let organization = called(&mock, client(&server).get_organization().org_id(ORG).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(
         organization.id.as_deref(),
         Some("9fb942e0-3e93-49ce-8617-0eed023d9d25")
@@ -262,32 +229,24 @@ async fn get_organization_types_the_organization() {
 
 #[tokio::test]
 async fn update_tenant_sends_put_with_the_documented_body() {
-    let spec = Spec::load("cphub-core");
-    let server = MockServer::start_async().await;
+    let (spec, server) = (spec(), MockServer::start_async().await);
     let request = spec.request_example("update_tenant");
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PUT)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}"))
-                .header("csp-auth-token", TOKEN)
-                .header("content-type", "application/json")
-                .json_body(request.clone());
-            then.status(200)
-                .json_body(spec.response_example("update_tenant", "200"));
-        })
-        .await;
+    let mock = server.update_tenant(|when, then| {
+        csp_json(when.org_id(ORG).into_inner(), &request);
+        then.ok(&typed(spec.response_example("update_tenant", "200")));
+    });
 
-    let body: TenantCreate = serde_json::from_value(request).unwrap();
-    let updated = client(&server)
-        .update_tenant()
-        .org_id(ORG)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let body: TenantCreate = typed(request);
+    let updated = called(
+        &mock,
+        client(&server)
+            .update_tenant()
+            .org_id(ORG)
+            .body(body)
+            .send(),
+    )
+    .await;
 
-    mock.assert_async().await;
     assert_eq!(
         updated.id.as_deref(),
         Some("534039c2-c11d-4725-b14c-bf7476fda4a8")
@@ -298,17 +257,17 @@ async fn update_tenant_sends_put_with_the_documented_body() {
 #[tokio::test]
 async fn declared_error_keeps_status_and_typed_body() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}"));
-            then.status(404).json_body(json!({
+    server.get_organization(|when, then| {
+        when.org_id(ORG);
+        then.client_error(
+            404,
+            &typed(json!({
                 "statusCode": 404,
                 "message": "Organization not found",
                 "requestId": "r-1"
-            }));
-        })
-        .await;
+            })),
+        );
+    });
 
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let error = client
@@ -331,13 +290,12 @@ async fn declared_error_keeps_status_and_typed_body() {
 #[tokio::test]
 async fn malformed_answer_is_an_error_that_keeps_the_body() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants"));
-            then.status(200).body("<html>gateway page</html>");
-        })
-        .await;
+    server.list_tenants(|when, then| {
+        when.org_id(ORG);
+        then.into_inner()
+            .status(200)
+            .body("<html>gateway page</html>");
+    });
 
     let client = Client::with_runtime(&server.base_url(), anonymous_runtime());
     let error = client.list_tenants().org_id(ORG).send().await.unwrap_err();

@@ -66,10 +66,7 @@ async fn serve(received: Received) -> String {
         )
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(received);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
+    vmware_cpn_test_support::serve(app).await
 }
 
 /// Bytes that are not all alike, so a shifted or truncated copy cannot pass.

@@ -160,6 +160,24 @@ impl Call {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The client id and secret of an `authorization: Basic` header, if it holds them.
+    pub(crate) fn basic_credentials(&self) -> Option<(String, String)> {
+        use base64::Engine;
+        let value = self.header(header::AUTHORIZATION.as_str())?;
+        let (scheme, encoded) = value.split_once(' ')?;
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return None;
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        let (id, secret) = String::from_utf8(decoded)
+            .ok()?
+            .split_once(':')
+            .map(|(i, s)| (i.to_owned(), s.to_owned()))?;
+        Some((id, secret))
+    }
+
     pub(crate) fn content_type(&self) -> &str {
         self.header(header::CONTENT_TYPE.as_str())
             .unwrap_or_default()

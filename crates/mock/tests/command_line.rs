@@ -47,7 +47,8 @@ async fn the_command_line_mock_serves_and_obeys_its_control_endpoints() {
     let served = serve(&["--port", "0", "--refresh-token", "cli-token"]);
     let base = served.base_url.as_str();
     let http = vmware_cpn_runtime::http_client_builder().build().unwrap();
-    let org = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+    // The binary's provider organization by default: the guide's own.
+    let org = vmware_cpn_test_support::ORG;
     let runtime = Runtime::builder()
         .auth(Auth::csp_refresh_token(base, "cli-token"))
         .retry(RetryPolicy::none())

@@ -21,13 +21,7 @@ async fn a_get_answered_503_with_retry_after_is_retried_after_the_wait() {
     mock.inject("list_tenants", Fault::status_retry_after(503, 1), 1);
 
     let started = Instant::now();
-    let tenants = sdk
-        .core
-        .list_tenants()
-        .org_id(mock.provider_org())
-        .send()
-        .await
-        .unwrap();
+    let tenants = sdk.list_tenants().await.unwrap();
 
     assert!(!tenants.is_empty());
     assert_eq!(mock.calls("list_tenants"), 2);
@@ -134,14 +128,7 @@ async fn a_tenant_creation_answered_503_is_not_retried() {
     let mock = MockServer::start().await.unwrap();
     let sdk = Sdk::with_retry(&mock, retrying());
     let org = mock.provider_org();
-    let before = sdk
-        .core
-        .list_tenants()
-        .org_id(org)
-        .send()
-        .await
-        .unwrap()
-        .len();
+    let before = sdk.list_tenants().await.unwrap().len();
     mock.inject("create_tenant", Fault::status(503), 1);
 
     let body = typed::<cphub_core::types::TenantCreate>(json!({
@@ -158,16 +145,7 @@ async fn a_tenant_creation_answered_503_is_not_retried() {
         .unwrap_err();
 
     assert_eq!(mock.calls("create_tenant"), 1);
-    assert_eq!(
-        sdk.core
-            .list_tenants()
-            .org_id(org)
-            .send()
-            .await
-            .unwrap()
-            .len(),
-        before
-    );
+    assert_eq!(sdk.list_tenants().await.unwrap().len(), before);
 }
 
 #[tokio::test]
@@ -199,11 +177,10 @@ async fn a_short_token_lifetime_is_refreshed_ahead_of_expiry_without_a_401() {
         .record_journal(true);
     let mock = MockServer::start_with(config).await.unwrap();
     let sdk = Sdk::new(&mock);
-    let org = mock.provider_org();
 
-    sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    sdk.list_tenants().await.unwrap();
     tokio::time::sleep(Duration::from_millis(1_200)).await;
-    sdk.core.list_tenants().org_id(org).send().await.unwrap();
+    sdk.list_tenants().await.unwrap();
 
     assert_eq!(mock.token_exchanges(), 2);
     assert!(
@@ -275,7 +252,6 @@ async fn latency_beyond_the_timeout_fails_a_get_after_its_attempts() {
 async fn many_concurrent_first_calls_share_one_token_exchange() {
     let mock = MockServer::start().await.unwrap();
     let sdk = Sdk::new(&mock);
-    let org = mock.provider_org();
     // The exchange is slow, so every call arrives while it is under way.
     mock.inject(
         "get_access_token",
@@ -283,7 +259,7 @@ async fn many_concurrent_first_calls_share_one_token_exchange() {
         1,
     );
 
-    let calls = (0..40).map(|_| sdk.core.list_tenants().org_id(org).send());
+    let calls = (0..40).map(|_| sdk.list_tenants());
     let answers = futures_util::future::join_all(calls).await;
 
     assert!(answers.iter().all(Result::is_ok));
@@ -299,18 +275,8 @@ async fn a_token_lifetime_beyond_the_clock_is_no_panic_in_the_client() {
         .unwrap();
     let sdk = Sdk::new(&mock);
 
-    sdk.core
-        .list_tenants()
-        .org_id(mock.provider_org())
-        .send()
-        .await
-        .unwrap();
-    sdk.core
-        .list_tenants()
-        .org_id(mock.provider_org())
-        .send()
-        .await
-        .unwrap();
+    sdk.list_tenants().await.unwrap();
+    sdk.list_tenants().await.unwrap();
 
     assert_eq!(mock.token_exchanges(), 1, "the token is kept");
 }
@@ -325,13 +291,7 @@ async fn a_retry_after_beyond_the_time_budget_is_the_answer_not_a_wait() {
     mock.inject("list_tenants", Fault::status_retry_after(503, u64::MAX), 1);
 
     let started = Instant::now();
-    let error = sdk
-        .core
-        .list_tenants()
-        .org_id(mock.provider_org())
-        .send()
-        .await
-        .unwrap_err();
+    let error = sdk.list_tenants().await.unwrap_err();
 
     assert_eq!(
         error.status(),

@@ -14,13 +14,7 @@ async fn thousands_of_seeded_tenants_are_listed_and_fetched() {
         .unwrap();
     let sdk = Sdk::new(&mock);
 
-    let tenants = sdk
-        .core
-        .list_tenants()
-        .org_id(mock.provider_org())
-        .send()
-        .await
-        .unwrap();
+    let tenants = sdk.list_tenants().await.unwrap();
     assert!(tenants.len() >= 3_000, "{} tenants", tenants.len());
     let last = sdk
         .core

@@ -1,9 +1,11 @@
-//! The navigator-msp operations against a loopback server: the request is asserted, the
+//! The navigator-msp operations against a loopback server: the request is asserted (method,
+//! path and query by the typed httpmock helpers of the crate's `mock` feature), the
 //! reference's example comes back typed, and values and properties the server adds later are
 //! kept.
 
-use httpmock::prelude::*;
+use httpmock::MockServer;
 use navigator_msp::Client;
+use navigator_msp::mock::MockServerExt;
 use navigator_msp::types::{
     BillingFrequency, DateChangeReasonCode, MspSubscriptionDetails, MspSubscriptionStatus,
     OfferChangeReasonCode, OfferStatus, OfferType, RenewalPreference, SortOperator,
@@ -11,38 +13,30 @@ use navigator_msp::types::{
     SubscriptionSortKey,
 };
 use serde_json::json;
-use vmware_cpn_test_support::{ORG, Spec, TOKEN, csp_runtime};
+use vmware_cpn_test_support::{ORG, Spec, called, csp_json, csp_runtime, csp_token, typed};
 
 const SUBSCRIPTION: &str = "33628-4637-267384";
 
+/// A fresh server and a client of it that sends the CSP token.
+async fn served() -> (MockServer, Client) {
+    let server = MockServer::start_async().await;
+    let client = Client::with_runtime(&server.base_url(), csp_runtime());
+    (server, client)
+}
+
 #[tokio::test]
 async fn get_subscription_sends_consolidate_offers_and_types_the_details() {
-    let spec = Spec::load("navigator-msp");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!(
-                    "/cphub/api/msp/v1/orgs/{ORG}/subscriptions/{SUBSCRIPTION}"
-                ))
-                .header("csp-auth-token", TOKEN)
-                .query_param("consolidate_offers", "true");
-            then.status(200)
-                .json_body(spec.response_example("get_subscription", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, Spec::load("navigator-msp"));
+    let mock = server.get_subscription(|when, then| {
+        let when = when.org_id(ORG).subscription_id(SUBSCRIPTION);
+        csp_token(when.consolidate_offers(true).into_inner());
+        then.ok(&typed(spec.response_example("get_subscription", "200")));
+    });
 
-    let details = Client::with_runtime(&server.base_url(), csp_runtime())
-        .get_subscription()
-        .org_id(ORG)
-        .subscription_id(SUBSCRIPTION)
-        .consolidate_offers(true)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.get_subscription().org_id(ORG);
+    let call = call.subscription_id(SUBSCRIPTION).consolidate_offers(true);
+    let details = called(&mock, call.send()).await.into_inner();
 
-    mock.assert_async().await;
     assert_eq!(details.id.as_deref(), Some(SUBSCRIPTION));
     assert_eq!(details.status, Some(MspSubscriptionStatus::Active));
     assert_eq!(details.billing_frequency, Some(BillingFrequency::Monthly));
@@ -70,19 +64,16 @@ async fn get_subscription_sends_consolidate_offers_and_types_the_details() {
 
 #[tokio::test]
 async fn forbidden_is_a_typed_error_with_its_status() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path_includes("/subscriptions/");
-            then.status(403).json_body(serde_json::json!({
-                "statusCode": 403,
-                "message": "Forbidden",
-                "cspErrorCode": "ACCESS_DENIED"
-            }));
-        })
-        .await;
+    let (server, client) = served().await;
+    server.get_subscription(|_, then| {
+        then.forbidden(&typed(json!({
+            "statusCode": 403,
+            "message": "Forbidden",
+            "cspErrorCode": "ACCESS_DENIED"
+        })));
+    });
 
-    let error = Client::with_runtime(&server.base_url(), csp_runtime())
+    let error = client
         .get_subscription()
         .org_id(ORG)
         .subscription_id(SUBSCRIPTION)
@@ -132,19 +123,14 @@ async fn search_subscriptions_sends_the_documented_search_and_types_the_page() {
     // The generated type leaves an empty `filters` map out; the rest is sent as documented.
     let mut sent = request.clone();
     sent.as_object_mut().unwrap().remove("filters");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!("/cphub/api/msp/v1/orgs/{ORG}/subscriptions/search"))
-                .header("csp-auth-token", TOKEN)
-                .query_param("page_start", "1")
-                .query_param("page_limit", "10")
-                .json_body(sent);
-            then.status(200)
-                .json_body(spec.response_example("search_subscriptions", "200"));
-        })
-        .await;
+    let (server, client) = served().await;
+    let mock = server.search_subscriptions(|when, then| {
+        csp_json(
+            when.org_id(ORG).page_start(1).page_limit(10).into_inner(),
+            &sent,
+        );
+        then.ok(&typed(spec.response_example("search_subscriptions", "200")));
+    });
 
     let body: SubscriptionSearchRequest = serde_json::from_value(request).unwrap();
     let sorter = body.sorter.as_ref().unwrap();
@@ -153,18 +139,9 @@ async fn search_subscriptions_sends_the_documented_search_and_types_the_page() {
         Some(SubscriptionSortKey::BillingEngineSubscriptionId)
     );
     assert_eq!(sorter.operator, Some(SortOperator::Asc));
-    let page = Client::with_runtime(&server.base_url(), csp_runtime())
-        .search_subscriptions()
-        .org_id(ORG)
-        .page_start(1)
-        .page_limit(10)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.search_subscriptions().org_id(ORG).page_start(1);
+    let page = called(&mock, call.page_limit(10).body(body).send()).await;
 
-    mock.assert_async().await;
     assert_eq!(
         (page.current, page.next, page.total_results_count),
         (Some(1), Some(3), Some(100))
@@ -198,37 +175,23 @@ async fn search_subscriptions_sends_the_documented_search_and_types_the_page() {
 
 #[tokio::test]
 async fn get_subscription_history_sends_its_page_and_types_the_transactions() {
-    let spec = Spec::load("navigator-msp");
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!(
-                    "/cphub/api/msp/v1/orgs/{ORG}/subscriptions/{SUBSCRIPTION}/history"
-                ))
-                .header("csp-auth-token", TOKEN)
-                .query_param("page_start", "1")
-                .query_param("page_limit", "10")
-                // The spec publishes no property (nor example) of the history search.
-                .json_body(json!({}));
-            then.status(200)
-                .json_body(spec.response_example("get_subscription_history", "200"));
-        })
-        .await;
+    let ((server, client), spec) = (served().await, Spec::load("navigator-msp"));
+    let mock = server.get_subscription_history(|when, then| {
+        let when = when.org_id(ORG).subscription_id(SUBSCRIPTION);
+        // The spec publishes no property (nor example) of the history search.
+        csp_json(when.page_start(1).page_limit(10).into_inner(), &json!({}));
+        then.ok(&typed(
+            spec.response_example("get_subscription_history", "200"),
+        ));
+    });
 
-    let page = Client::with_runtime(&server.base_url(), csp_runtime())
-        .get_subscription_history()
-        .org_id(ORG)
+    let call = client.get_subscription_history().org_id(ORG);
+    let call = call
         .subscription_id(SUBSCRIPTION)
         .page_start(1)
-        .page_limit(10)
-        .body(serde_json::Map::new())
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .page_limit(10);
+    let page = called(&mock, call.body(serde_json::Map::new()).send()).await;
 
-    mock.assert_async().await;
     assert_eq!((page.current, page.next), (Some(1), Some(3)));
     let transaction = &page.results[0];
     let created = transaction.create_transaction.as_ref().unwrap();

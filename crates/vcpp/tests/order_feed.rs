@@ -4,9 +4,8 @@
 use chrono::DateTime;
 use httpmock::prelude::*;
 use vcpp::{Client, OrderFeed, OrderFeedQuery, OrderFeedStatus};
+use vmware_cpn_test_support::paths::VCPP_ROOT;
 use vmware_cpn_test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
-
-const ROOT: &str = "/v1/m3/api/vcpp";
 
 fn guide_sample() -> String {
     Spec::load("vcpp")
@@ -126,7 +125,7 @@ async fn get_order_feed_sends_if_modified_since_and_request_id() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
-                .path(format!("{ROOT}/orderfeed"))
+                .path(format!("{VCPP_ROOT}/orderfeed"))
                 .header("authorization", format!("bearer {TOKEN}"))
                 .header("accept", "application/atom+xml")
                 .header("if-modified-since", "Fri, 11 Nov 2016 20:34:35 GMT")
@@ -141,7 +140,7 @@ async fn get_order_feed_sends_if_modified_since_and_request_id() {
     let query = OrderFeedQuery::default()
         .if_modified_since("2016-11-11T20:34:35Z".parse().unwrap())
         .request_id("29013");
-    let feed = Client::with_runtime(&server.url(ROOT), bearer_runtime())
+    let feed = Client::with_runtime(&server.url(VCPP_ROOT), bearer_runtime())
         .get_order_feed(&query)
         .await
         .unwrap()
@@ -158,7 +157,7 @@ async fn not_modified_is_none_and_a_malformed_feed_keeps_status_and_body() {
     server
         .mock_async(|when, then| {
             when.method(GET)
-                .path(format!("{ROOT}/orderfeed"))
+                .path(format!("{VCPP_ROOT}/orderfeed"))
                 .header_exists("if-modified-since");
             then.status(304);
         })
@@ -166,12 +165,12 @@ async fn not_modified_is_none_and_a_malformed_feed_keeps_status_and_body() {
     server
         .mock_async(|when, then| {
             when.method(GET)
-                .path(format!("{ROOT}/orderfeed"))
+                .path(format!("{VCPP_ROOT}/orderfeed"))
                 .header_missing("if-modified-since");
             then.status(200).body("<feed>truncated");
         })
         .await;
-    let client = Client::with_runtime(&server.url(ROOT), anonymous_runtime());
+    let client = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime());
 
     let since = OrderFeedQuery::default().if_modified_since(chrono::Utc::now());
     let unchanged = client.get_order_feed(&since).await.unwrap();
@@ -196,13 +195,13 @@ async fn an_error_answer_is_the_typed_gateway_error() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("{ROOT}/orderfeed"));
+            when.method(GET).path(format!("{VCPP_ROOT}/orderfeed"));
             then.status(401)
                 .json_body(serde_json::json!({"status": "FAILURE", "message": "expired"}));
         })
         .await;
 
-    let error = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let error = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .get_order_feed(&OrderFeedQuery::default())
         .await
         .unwrap_err();
@@ -222,13 +221,13 @@ async fn get_order_feed_json_asks_for_json_and_keeps_it() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
-                .path(format!("{ROOT}/orderfeed"))
+                .path(format!("{VCPP_ROOT}/orderfeed"))
                 .header("accept", "application/json");
             then.status(200).json_body(answer.clone());
         })
         .await;
 
-    let feed = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let feed = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .get_order_feed_json(&OrderFeedQuery::default())
         .await
         .unwrap()
@@ -244,14 +243,14 @@ async fn a_self_closed_empty_feed_from_the_service_is_an_empty_feed() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("{ROOT}/orderfeed"));
+            when.method(GET).path(format!("{VCPP_ROOT}/orderfeed"));
             then.status(200)
                 .header("content-type", "application/atom+xml")
                 .body(r#"<feed xmlns="http://www.w3.org/2005/Atom"/>"#);
         })
         .await;
 
-    let feed = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let feed = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .get_order_feed(&OrderFeedQuery::default())
         .await
         .unwrap()

@@ -6,9 +6,8 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use vcpp::types::{OrderRequestEnvelope, PoType};
 use vcpp::{Client, order_to_xml, token_url};
+use vmware_cpn_test_support::paths::{VCPP_ROOT, VCPP_TOKEN};
 use vmware_cpn_test_support::{Spec, TOKEN, anonymous_runtime, bearer_runtime};
-
-const ROOT: &str = "/v1/m3/api/vcpp";
 
 fn example_order(name: &str) -> OrderRequestEnvelope {
     let json = Spec::load("vcpp").named_request_example("place_order", name);
@@ -35,7 +34,7 @@ async fn get_token_sends_http_basic_to_the_m0_root() {
     let mock = server
         .mock_async(|when, then| {
             when.method(POST)
-                .path("/v1/m0/api/token/oauth")
+                .path(VCPP_TOKEN)
                 // base64("client-id:client-secret")
                 .header("authorization", "Basic Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ=");
             then.status(200)
@@ -43,7 +42,7 @@ async fn get_token_sends_http_basic_to_the_m0_root() {
         })
         .await;
 
-    let token = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let token = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .get_token("client-id", "client-secret")
         .await
         .unwrap()
@@ -61,13 +60,13 @@ async fn rejected_credentials_are_a_typed_error_with_their_status() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
-            when.method(POST).path("/v1/m0/api/token/oauth");
+            when.method(POST).path(VCPP_TOKEN);
             then.status(401)
                 .json_body(serde_json::json!({"status": "FAILURE", "message": "invalid client"}));
         })
         .await;
 
-    let error = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let error = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .get_token("client-id", "wrong")
         .await
         .unwrap_err();
@@ -97,7 +96,7 @@ async fn place_order_sends_the_json_order_once() {
     let mock = server
         .mock_async(|when, then| {
             when.method(POST)
-                .path(format!("{ROOT}/order"))
+                .path(format!("{VCPP_ROOT}/order"))
                 .header("authorization", format!("bearer {TOKEN}"))
                 .header("content-type", "application/json")
                 .json_body(order_json.clone());
@@ -112,7 +111,7 @@ async fn place_order_sends_the_json_order_once() {
         order.order_request.orders.order.po_type,
         PoType::AddonRequest
     );
-    let answer = Client::with_runtime(&server.url(ROOT), bearer_runtime())
+    let answer = Client::with_runtime(&server.url(VCPP_ROOT), bearer_runtime())
         .place_order(&order)
         .await
         .unwrap()
@@ -132,7 +131,7 @@ async fn place_order_xml_sends_the_appendix_form() {
     let mock = server
         .mock_async(|when, then| {
             when.method(POST)
-                .path(format!("{ROOT}/order"))
+                .path(format!("{VCPP_ROOT}/order"))
                 .header("content-type", "application/xml")
                 .header("accept", "application/json")
                 .body(xml.clone());
@@ -142,7 +141,7 @@ async fn place_order_xml_sends_the_appendix_form() {
         })
         .await;
 
-    let answer = Client::with_runtime(&server.url(ROOT), bearer_runtime())
+    let answer = Client::with_runtime(&server.url(VCPP_ROOT), bearer_runtime())
         .place_order_xml(&order)
         .await
         .unwrap()
@@ -157,13 +156,13 @@ async fn a_failed_order_keeps_the_status_and_the_gateway_error() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(POST).path(format!("{ROOT}/order"));
+            when.method(POST).path(format!("{VCPP_ROOT}/order"));
             then.status(503)
                 .json_body(serde_json::json!({"status": "FAILURE", "error": "maintenance"}));
         })
         .await;
 
-    let error = Client::with_runtime(&server.url(ROOT), anonymous_runtime())
+    let error = Client::with_runtime(&server.url(VCPP_ROOT), anonymous_runtime())
         .place_order(&example_order("core_new_service"))
         .await
         .unwrap_err();

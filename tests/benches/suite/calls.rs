@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use vmware_cpn_runtime::{Auth, Runtime};
+use vmware_cpn_test_support::ORG;
 
 use crate::{Outcome, alternate, timed};
 
-const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
 const TOKEN: &str = "bench-access-token";
 /// The same request on both sides: the generated client sends the spec's `api-version`.
 const API_VERSION: &str = "1.0";

@@ -1,103 +1,38 @@
 //! The identity reference's operations (logged-in user, user removal, add-users V2, org
 //! roles, role bindings, service roles), each called once: the request is asserted (method,
-//! path, query, `csp-auth-token`, the spec's request example as body) and the spec's answer
-//! comes back typed, every documented property in a typed field.
+//! path and query by the typed httpmock helper, `csp-auth-token`, the spec's request example
+//! as body) and the spec's answer comes back typed, every documented property in a typed field.
 
+use cphub_auth::mock::MockServerExt;
 use cphub_auth::types::{
     AddUsersRequestV2, LoggedInUser, MemberType, OrgBindings, OrgForAuth, OrgItems, OrgNature,
     OrgNatures, OrgRoleItems, OrgRoleItemsV2, OrgRoleName, OrgType, Realm, RequestContext,
     ServiceRoles, UserServiceRoles, Users,
 };
-use httpmock::Method;
-use httpmock::prelude::*;
-use serde_json::Value;
-use vmware_cpn_test_support::{ORG, TOKEN, typed};
+use vmware_cpn_test_support::{ORG, assert_same, called, csp_json, csp_token, pruned, typed};
 
-use super::{client, spec};
+use super::{served, spec};
 
 /// The logged-in user of the spec's example.
 const USER: &str = "8c7f4d2e-1b3a-4c5d-9e6f-0a1b2c3d4e5f";
 /// The role of the binding examples.
 const ROLE: &str = "msp:provider_account_admin";
-
-/// Expects `method path` with the CSP token, the `query` and, if given, the JSON `body`;
-/// answers `status` with `answer`.
-async fn expect<'a>(
-    server: &'a MockServer,
-    method: Method,
-    path: &str,
-    query: &[(&str, &str)],
-    body: Option<&Value>,
-    (status, answer): (u16, &Value),
-) -> httpmock::Mock<'a> {
-    server
-        .mock_async(|when, then| {
-            let mut when = when
-                .method(method)
-                .path(path)
-                .header("csp-auth-token", TOKEN);
-            for (name, value) in query {
-                when = when.query_param(*name, *value);
-            }
-            if let Some(body) = body {
-                when.header("content-type", "application/json")
-                    .json_body(pruned(body.clone()));
-            }
-            then.status(status).json_body(answer.clone());
-        })
-        .await
-}
-
-/// The typed answer serializes back to the example: nothing was lost or renamed.
-fn assert_same<T: serde::Serialize>(answer: &T, example: &Value) {
-    let answer = serde_json::to_value(answer).unwrap();
-    assert_eq!(pruned(answer), pruned(example.clone()));
-}
-
-/// `value` without its empty lists and maps, which the generated types leave out when they
-/// serialize (so a request sends `{"orgsToAdd": [..]}` for an example's
-/// `{"orgsToAdd": [..], "orgsToRemove": []}`).
-fn pruned(value: Value) -> Value {
-    let is_empty = |value: &Value| match value {
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
-        _ => false,
-    };
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, pruned(v)))
-                .filter(|(_, v)| !is_empty(v))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(pruned).collect()),
-        other => other,
-    }
-}
-
-fn user_path(tail: &str) -> String {
-    format!("/cphub/api/auth/v1/users/{USER}/orgs/{ORG}/{tail}")
-}
-
-const PROVIDER: [(&str, &str); 1] = [("context", "PROVIDER")];
+/// The context every call of the reference sends.
+const PROVIDER: RequestContext = RequestContext::Provider;
 
 #[tokio::test]
 async fn get_logged_in_user_types_the_profile_and_its_org() {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().response_example("get_logged_in_user", "200");
-    let path = "/cphub/api/auth/v1/loggedinuser";
-    let query = [("expandUser", "true")];
-    let mock = expect(&server, GET, path, &query, None, (200, &example)).await;
+    let mock = server.get_logged_in_user(|when, then| {
+        csp_token(when.expand_user(true).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let me: LoggedInUser = client(&server)
-        .get_logged_in_user()
-        .expand_user(true)
-        .send()
+    let me: LoggedInUser = called(&mock, client.get_logged_in_user().expand_user(true).send())
         .await
-        .unwrap()
         .into_inner();
 
-    mock.assert_async().await;
     assert_same(&me, &example);
     assert!(me.extra.is_empty(), "{:?}", me.extra.keys());
     assert_eq!(me.email.as_deref(), Some("johndoe@acme.com"));
@@ -119,20 +54,16 @@ async fn get_logged_in_user_types_the_profile_and_its_org() {
 
 #[tokio::test]
 async fn list_logged_in_user_orgs_types_the_org_ids() {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().response_example("list_logged_in_user_orgs", "200");
-    let path = "/cphub/api/auth/v1/loggedinuser/orgs";
-    let mock = expect(&server, GET, path, &[], None, (200, &example)).await;
+    let mock = server.list_logged_in_user_orgs(|when, then| {
+        csp_token(when.into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let orgs = client(&server)
-        .list_logged_in_user_orgs()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let orgs = called(&mock, client.list_logged_in_user_orgs().send()).await;
 
-    mock.assert_async().await;
-    assert_same(&orgs, &example);
+    assert_same(&*orgs, &example);
     assert_eq!(
         orgs.logged_in_user_orgs,
         ["c28e8c89-d03d-4572-9be1-5f13edb82af6"]
@@ -141,20 +72,16 @@ async fn list_logged_in_user_orgs_types_the_org_ids() {
 
 #[tokio::test]
 async fn list_logged_in_user_service_roles_types_the_references_role_fields() {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().response_example("list_logged_in_user_service_roles", "200");
-    let path = format!("/cphub/api/auth/v1/loggedinuser/orgs/{ORG}/service-roles");
-    let mock = expect(&server, GET, &path, &[], None, (200, &example)).await;
+    let mock = server.list_logged_in_user_service_roles(|when, then| {
+        csp_token(when.org_id(ORG).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let services: Vec<ServiceRoles> = client(&server)
-        .list_logged_in_user_service_roles()
-        .org_id(ORG)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.list_logged_in_user_service_roles().org_id(ORG);
+    let services: Vec<ServiceRoles> = called(&mock, call.send()).await.into_inner();
 
-    mock.assert_async().await;
     assert_same(&services, &example);
     assert_eq!(
         services[0].service_display_name.as_deref(),
@@ -169,25 +96,21 @@ async fn list_logged_in_user_service_roles_types_the_references_role_fields() {
 
 #[tokio::test]
 async fn delete_users_sends_a_delete_with_a_body() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.request_example("delete_users");
     let example = spec.response_example("delete_users", "200");
-    let path = format!("/cphub/api/auth/v1/orgs/{ORG}/users");
-    let body = Some(&request);
-    let mock = expect(&server, DELETE, &path, &PROVIDER, body, (200, &example)).await;
+    let mock = server.delete_users(|when, then| {
+        csp_json(
+            when.org_id(ORG).context(&PROVIDER).into_inner(),
+            &pruned(request.clone()),
+        );
+        then.ok(&typed(example.clone()));
+    });
 
-    let outcome = client(&server)
-        .delete_users()
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .body(typed::<Users>(request.clone()))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.delete_users().org_id(ORG).context(PROVIDER);
+    let call = call.body(typed::<Users>(request.clone())).send();
+    let outcome = called(&mock, call).await.into_inner();
 
-    mock.assert_async().await;
     assert_same(&outcome, &example);
     let status = outcome.status.unwrap();
     assert_eq!(status.succeeded, ["johndoe@acme.com"]);
@@ -196,48 +119,42 @@ async fn delete_users_sends_a_delete_with_a_body() {
 
 #[tokio::test]
 async fn assign_missing_vcp_vui_service_roles_sends_post() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let operation = "assign_missing_vcp_vui_service_roles";
     let request = spec.request_example(operation);
     let example = spec.response_example(operation, "200");
-    let path = format!("/cphub/api/auth/v1/orgs/{ORG}/users/assign-missing-vcp-vui-service-roles");
-    let mock = expect(&server, POST, &path, &[], Some(&request), (200, &example)).await;
+    let mock = server.assign_missing_vcp_vui_service_roles(|when, then| {
+        csp_json(when.org_id(ORG).into_inner(), &pruned(request.clone()));
+        then.ok(&typed(example.clone()));
+    });
 
-    let users = client(&server)
-        .assign_missing_vcp_vui_service_roles()
-        .org_id(ORG)
-        .body(typed::<Users>(request.clone()))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.assign_missing_vcp_vui_service_roles().org_id(ORG);
+    let call = call.body(typed::<Users>(request.clone())).send();
+    let users = called(&mock, call).await.into_inner();
 
-    mock.assert_async().await;
     assert_same(&users, &example);
     assert_eq!(users.users[0].username, "johndoe@acme.com");
 }
 
 /// V2 answers 202 Accepted, or 207 when some users failed; both decode.
 async fn add_users_v2_answered(status: u16) {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.request_example("add_users_v2");
     let example = spec.response_example("add_users_v2", &status.to_string());
-    let path = format!("/cphub/api/auth/v2/orgs/{ORG}/add-users");
-    let body = Some(&request);
-    let mock = expect(&server, POST, &path, &PROVIDER, body, (status, &example)).await;
+    let mock = server.add_users_v2(|when, then| {
+        csp_json(
+            when.org_id(ORG).context(&PROVIDER).into_inner(),
+            &pruned(request.clone()),
+        );
+        then.into_inner().status(status).json_body(example.clone());
+    });
 
-    let answer = client(&server)
-        .add_users_v2()
-        .org_id(ORG)
-        .context(RequestContext::Provider)
+    let call = client.add_users_v2().org_id(ORG).context(PROVIDER);
+    let call = call
         .body(typed::<AddUsersRequestV2>(request.clone()))
-        .send()
-        .await
-        .unwrap();
+        .send();
+    let answer = called(&mock, call).await;
 
-    mock.assert_async().await;
     assert_eq!(answer.status().as_u16(), status);
     let answer = answer.into_inner();
     assert_same(&answer, &example);
@@ -262,22 +179,17 @@ async fn add_users_v2_answered_207_decodes() {
 
 #[tokio::test]
 async fn list_available_org_roles_types_the_roles() {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().response_example("list_available_org_roles", "200");
-    let path = format!("/cphub/api/auth/v1/orgs/{ORG}/org-roles");
-    let mock = expect(&server, GET, &path, &PROVIDER, None, (200, &example)).await;
+    let mock = server.list_available_org_roles(|when, then| {
+        csp_token(when.org_id(ORG).context(&PROVIDER).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let roles = client(&server)
-        .list_available_org_roles()
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.list_available_org_roles().org_id(ORG);
+    let roles = called(&mock, call.context(PROVIDER).send()).await;
 
-    mock.assert_async().await;
-    assert_same(&roles, &example);
+    assert_same(&*roles, &example);
     let role = &roles.org_roles[1];
     assert_eq!(role.id, Some(OrgRoleName::MspProviderBillingUser));
     assert_eq!(role.display_name.as_deref(), Some("Provider Billing User"));
@@ -289,85 +201,68 @@ async fn list_available_org_roles_types_the_roles() {
 
 #[tokio::test]
 async fn get_user_org_roles_types_the_roles() {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().response_example("get_user_org_roles", "200");
-    let path = user_path("org-roles");
-    let mock = expect(&server, GET, &path, &PROVIDER, None, (200, &example)).await;
+    let mock = server.get_user_org_roles(|when, then| {
+        let when = when.user_id(USER).org_id(ORG);
+        csp_token(when.context(&PROVIDER).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let roles = client(&server)
-        .get_user_org_roles()
-        .user_id(USER)
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.get_user_org_roles().user_id(USER).org_id(ORG);
+    let roles = called(&mock, call.context(PROVIDER).send()).await;
 
-    mock.assert_async().await;
-    assert_same(&roles, &example);
+    assert_same(&*roles, &example);
     assert_eq!(roles.org_roles[0].id, Some(OrgRoleName::MspProviderAdmin));
     assert_eq!(roles.org_roles[0].member_type, Some(MemberType::Direct));
 }
 
 #[tokio::test]
 async fn update_org_roles_of_user_sends_patch() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.request_example("update_org_roles_of_user");
     let example = spec.response_example("update_org_roles_of_user", "200");
-    let path = user_path("org-roles");
-    let body = Some(&request);
-    let mock = expect(&server, PATCH, &path, &PROVIDER, body, (200, &example)).await;
+    let mock = server.update_org_roles_of_user(|when, then| {
+        let when = when.user_id(USER).org_id(ORG);
+        csp_json(
+            when.context(&PROVIDER).into_inner(),
+            &pruned(request.clone()),
+        );
+        then.ok(&typed(example.clone()));
+    });
 
-    let roles = client(&server)
-        .update_org_roles_of_user()
-        .user_id(USER)
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .body(typed::<OrgRoleItems>(request.clone()))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.update_org_roles_of_user().user_id(USER).org_id(ORG);
+    let call = call.context(PROVIDER).body(typed::<OrgRoleItems>(request));
+    let roles = called(&mock, call.send()).await;
 
-    mock.assert_async().await;
-    assert_same(&roles, &example);
+    assert_same(&*roles, &example);
     assert_eq!(roles.org_roles[0].id, Some(OrgRoleName::MspProviderAdmin));
 }
 
 #[tokio::test]
 async fn update_org_roles_with_binding_sends_patch() {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.request_example("update_org_roles_with_binding");
     let example = spec.response_example("update_org_roles_with_binding", "200");
-    let path = user_path("org-roles-with-binding");
-    let body = Some(&request);
-    let mock = expect(&server, PATCH, &path, &PROVIDER, body, (200, &example)).await;
+    let mock = server.update_org_roles_with_binding(|when, then| {
+        let when = when.user_id(USER).org_id(ORG);
+        csp_json(
+            when.context(&PROVIDER).into_inner(),
+            &pruned(request.clone()),
+        );
+        then.ok(&typed(example.clone()));
+    });
 
     let items: OrgRoleItemsV2 = typed(request.clone());
     assert_eq!(
         items.org_items.as_ref().unwrap().orgs_to_add,
         ["46d88eea-0634-11ea-93c9-0a97bec7ba64"]
     );
-    let roles = client(&server)
-        .update_org_roles_with_binding()
-        .user_id(USER)
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .body(items)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.update_org_roles_with_binding().user_id(USER);
+    let call = call.org_id(ORG).context(PROVIDER).body(items);
+    let roles = called(&mock, call.send()).await;
 
-    mock.assert_async().await;
-    assert_same(&roles, &example);
-}
-
-fn bindings_path() -> String {
-    user_path(&format!("org-roles/{ROLE}/org-bindings"))
+    assert_same(&*roles, &example);
 }
 
 /// Both forms the reference shows: the declared array, and one object with one nature.
@@ -400,23 +295,18 @@ fn assert_bindings(bindings: &OrgBindings, form: &str) {
 }
 
 async fn get_org_bindings_answered(form: &str) {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().named_response_example("get_org_bindings_for_role", "200", form);
-    let path = bindings_path();
-    let mock = expect(&server, GET, &path, &PROVIDER, None, (200, &example)).await;
+    let mock = server.get_org_bindings_for_role(|when, then| {
+        let when = when.user_id(USER).org_id(ORG).role_id(ROLE);
+        csp_token(when.context(&PROVIDER).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let bindings = client(&server)
-        .get_org_bindings_for_role()
-        .user_id(USER)
-        .org_id(ORG)
-        .role_id(ROLE)
-        .context(RequestContext::Provider)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let call = client.get_org_bindings_for_role().user_id(USER).org_id(ORG);
+    let call = call.role_id(ROLE).context(PROVIDER).send();
+    let bindings = called(&mock, call).await.into_inner();
 
-    mock.assert_async().await;
     assert_same(&bindings, &example);
     assert_bindings(&bindings, form);
 }
@@ -432,27 +322,26 @@ async fn get_org_bindings_for_role_decodes_the_single_object_form() {
 }
 
 async fn update_org_bindings_answered(form: &str) {
-    let spec = spec();
-    let server = MockServer::start_async().await;
+    let ((server, client), spec) = (served().await, spec());
     let request = spec.request_example("update_org_bindings_for_role");
     let example = spec.named_response_example("update_org_bindings_for_role", "200", form);
-    let path = bindings_path();
-    let body = Some(&request);
-    let mock = expect(&server, PATCH, &path, &PROVIDER, body, (200, &example)).await;
+    let mock = server.update_org_bindings_for_role(|when, then| {
+        let when = when.user_id(USER).org_id(ORG).role_id(ROLE);
+        csp_json(
+            when.context(&PROVIDER).into_inner(),
+            &pruned(request.clone()),
+        );
+        then.ok(&typed(example.clone()));
+    });
 
-    let bindings = client(&server)
+    let call = client
         .update_org_bindings_for_role()
         .user_id(USER)
-        .org_id(ORG)
-        .role_id(ROLE)
-        .context(RequestContext::Provider)
-        .body(typed::<OrgItems>(request.clone()))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .org_id(ORG);
+    let call = call.role_id(ROLE).context(PROVIDER);
+    let call = call.body(typed::<OrgItems>(request)).send();
+    let bindings = called(&mock, call).await.into_inner();
 
-    mock.assert_async().await;
     assert_same(&bindings, &example);
     assert_bindings(&bindings, form);
 }
@@ -468,22 +357,19 @@ async fn update_org_bindings_for_role_decodes_the_single_object_form() {
 }
 
 async fn list_user_service_roles_answered(form: &str) -> UserServiceRoles {
-    let server = MockServer::start_async().await;
+    let (server, client) = served().await;
     let example = spec().named_response_example("list_user_service_roles", "200", form);
-    let path = user_path("service-roles");
-    let mock = expect(&server, GET, &path, &PROVIDER, None, (200, &example)).await;
+    let mock = server.list_user_service_roles(|when, then| {
+        let when = when.user_id(USER).org_id(ORG);
+        csp_token(when.context(&PROVIDER).into_inner());
+        then.ok(&typed(example.clone()));
+    });
 
-    let roles = client(&server)
-        .list_user_service_roles()
-        .user_id(USER)
-        .org_id(ORG)
-        .context(RequestContext::Provider)
-        .send()
+    let call = client.list_user_service_roles().user_id(USER).org_id(ORG);
+    let roles = called(&mock, call.context(PROVIDER).send())
         .await
-        .unwrap()
         .into_inner();
 
-    mock.assert_async().await;
     assert_same(&roles, &example);
     roles
 }

@@ -7,6 +7,7 @@ use super::known_org;
 use crate::App;
 use crate::api::handlers::navigator_msp::*;
 use crate::call::{Call, Reply, ok};
+use crate::store::{MspSubscription, Store};
 
 /// The `SubscriptionSummary` of stored `MspSubscriptionDetails`: the properties they share,
 /// and the end date under the summary's name.
@@ -55,6 +56,20 @@ fn sorted(mut found: Vec<Value>, request: Option<&SubscriptionSearchRequest>) ->
     found
 }
 
+/// The subscription `id` of the organization `org`, or `404`.
+fn subscription_of<'s>(
+    store: &'s Store,
+    call: &Call,
+    org: &str,
+    id: &str,
+) -> Result<&'s MspSubscription, axum::response::Response> {
+    store
+        .msp_subscriptions
+        .iter()
+        .find(|s| s.org == org && s.details["id"] == id)
+        .ok_or_else(|| call.not_found(format_args!("subscription {id}")))
+}
+
 /// The page `(start, limit)` asks for (the call's paging, with the spec's defaults), or `400`
 /// for a start or limit below 1.
 fn page(call: &Call, (start, limit): (i64, i64), records: Vec<Value>) -> Reply {
@@ -95,13 +110,7 @@ impl Handlers for App {
             .unwrap_or(false);
         let id = params.subscription_id.as_str();
         let store = app.store();
-        let Some(subscription) = store
-            .msp_subscriptions
-            .iter()
-            .find(|s| s.org == org && s.details["id"] == id)
-        else {
-            return Err(call.not_found(format_args!("subscription {id}")));
-        };
+        let subscription = subscription_of(&store, call, &org, id)?;
         let mut subscription = subscription.details.clone();
         if !consolidate && let Some(fields) = subscription.as_object_mut() {
             // Consolidated offers are sent only when asked for.
@@ -141,13 +150,7 @@ impl Handlers for App {
         // The body (SubscriptionHistorySearchRequest) has no published property to act on.
         let id = params.subscription_id.as_str();
         let store = app.store();
-        let Some(subscription) = store
-            .msp_subscriptions
-            .iter()
-            .find(|s| s.org == org && s.details["id"] == id)
-        else {
-            return Err(call.not_found(format_args!("subscription {id}")));
-        };
+        let subscription = subscription_of(&store, call, &org, id)?;
         let history = subscription.history.clone();
         drop(store);
         page(call, params.page(), history)

@@ -2,7 +2,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -132,25 +131,11 @@ fn feed_atom(entries: &[&FeedEntry], updated: DateTime<Utc>) -> Result<String, s
 impl Handlers for App {
     async fn get_token(&self, call: &Call, _params: GetTokenParams) -> Reply {
         let app = self;
-        let credentials = call
-            .header(header::AUTHORIZATION.as_str())
-            .and_then(|value| {
-                let (scheme, encoded) = value.split_once(' ')?;
-                scheme
-                    .eq_ignore_ascii_case("basic")
-                    .then_some(encoded.trim())
-            })
-            .and_then(|encoded| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(encoded)
-                    .ok()
-            })
-            .and_then(|decoded| String::from_utf8(decoded).ok());
-        let expected = format!(
-            "{}:{}",
-            app.config.vcpp_client_id, app.config.vcpp_client_secret
+        let expected = (
+            app.config.vcpp_client_id.clone(),
+            app.config.vcpp_client_secret.clone(),
         );
-        if credentials.as_deref() != Some(expected.as_str()) {
+        if call.basic_credentials() != Some(expected) {
             return Err(call.error(StatusCode::UNAUTHORIZED, "invalid client credentials"));
         }
         let (token, lifetime) = app.tokens().issue(Kind::Vcpp);

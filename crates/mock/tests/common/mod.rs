@@ -15,6 +15,8 @@ pub struct Sdk {
     pub support: cphub_support::Client,
     pub msp: navigator_msp::Client,
     pub vcpp: vcpp::Client,
+    /// The mock's provider organization.
+    pub org: String,
 }
 
 impl Sdk {
@@ -45,6 +47,17 @@ impl Sdk {
             support: cphub_support::Client::with_runtime(base, csp_runtime.clone()),
             msp: navigator_msp::Client::with_runtime(base, csp_runtime.clone()),
             vcpp: vcpp::Client::with_runtime(&mock.vcpp_base_url(), vcpp_runtime),
+            org: mock.provider_org().to_owned(),
         }
+    }
+
+    /// `list_tenants` of the provider organization: the call most tests make.
+    pub async fn list_tenants(
+        &self,
+    ) -> Result<
+        cphub_core::ResponseValue<Vec<cphub_core::types::Organization>>,
+        cphub_core::Error<cphub_core::types::ErrorResponse>,
+    > {
+        self.core.list_tenants().org_id(&self.org).send().await
     }
 }

@@ -365,7 +365,10 @@ mod tests {
             })
             .await;
 
-        let source = CspApiToken::new(&server.base_url(), "a+b c&d");
+        let source = CspApiToken::new(
+            &server.url("/csp/gateway/am/api/auth/api-tokens/authorize"),
+            "a+b c&d",
+        );
         let issued = fetch(&source).await;
 
         mock.assert_async().await;

@@ -5,8 +5,7 @@
 //! is `401`. The reference publishes no list or delete of OAuth apps; the library's
 //! `MockServer::delete_oauth_app` deletes one, as the Navigator UI would.
 
-use axum::http::{StatusCode, header};
-use base64::Engine;
+use axum::http::StatusCode;
 use cphub_auth::types::{
     ClientCredentials, OAuthAppAllowedScopes, OrgOauthAppRequest, OrgOauthAppUpdateRequest,
 };
@@ -91,27 +90,13 @@ pub(crate) fn authorize_oauth_app(
     call: &Call,
     params: AuthorizeOauthAppParams,
 ) -> Reply {
-    let credentials = call
-        .header(header::AUTHORIZATION.as_str())
-        .and_then(|value| {
-            let (scheme, encoded) = value.split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("basic")
-                .then_some(encoded.trim())
-        })
-        .and_then(|encoded| {
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded)
-                .ok()
-        })
-        .and_then(|decoded| String::from_utf8(decoded).ok());
-    let Some((client_id, secret)) = credentials.as_deref().and_then(|c| c.split_once(':')) else {
+    let Some((client_id, secret)) = call.basic_credentials() else {
         return Err(call.error(
             StatusCode::UNAUTHORIZED,
             "no client credentials (authorization: Basic)",
         ));
     };
-    let token = exchange(app, call, &params.org_id, client_id, secret)?;
+    let token = exchange(app, call, &params.org_id, &client_id, &secret)?;
     ok(json!({ "accessToken": token }))
 }
 

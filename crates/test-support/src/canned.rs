@@ -2,32 +2,25 @@
 //! last one repeats), and counts the requests: for answers no well-behaved fake would give
 //! (a proxy's HTML page, an empty 401, a token echoed back).
 
-#![allow(dead_code)]
-
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Method, Response, StatusCode, Uri};
 
-pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
-pub const CSP_EXCHANGE: &str = "/cphub/api/auth/v1/authn/accesstoken";
-pub const VCPP_ROOT: &str = "/v1/m3/api/vcpp";
-pub const VCPP_TOKEN: &str = "/v1/m0/api/token/oauth";
-
-pub fn tenants() -> String {
-    format!("/cphub/api/core/v1/mgmt/orgs/{ORG}/tenants")
-}
-
 /// One raw answer.
 #[derive(Clone, Debug)]
 pub struct Canned {
+    /// The status.
     pub status: u16,
+    /// The headers, in order.
     pub headers: Vec<(&'static str, String)>,
+    /// The body, as sent.
     pub body: Vec<u8>,
 }
 
 impl Canned {
+    /// `status` with `body` and no header.
     pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Canned {
         Canned {
             status,
@@ -36,23 +29,35 @@ impl Canned {
         }
     }
 
+    /// `status` with `value` as `application/json`.
     pub fn json(status: u16, value: serde_json::Value) -> Canned {
         Canned::new(status, value.to_string()).header("content-type", "application/json")
     }
 
+    /// A `200` from Navigator's token exchange issuing `access_token` for 30 minutes.
+    pub fn access_token(access_token: &str) -> Canned {
+        Canned::json(
+            200,
+            serde_json::json!({"accessToken": access_token, "expiresIn": 1800}),
+        )
+    }
+
+    /// The answer with one more header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Canned {
         self.headers.push((name, value.into()));
         self
     }
 }
 
+/// The server's state: the answers left and the requests seen, by `METHOD path`. Anything
+/// not canned is answered `418` naming it.
 #[derive(Default)]
-pub struct Server {
+pub struct CannedServer {
     answers: Mutex<HashMap<String, VecDeque<Canned>>>,
     hits: Mutex<HashMap<String, u32>>,
 }
 
-impl Server {
+impl CannedServer {
     /// Answers `method path` with `answers`, in order; the last one repeats.
     pub fn on(&self, method: &str, path: &str, answers: impl IntoIterator<Item = Canned>) {
         self.answers
@@ -61,6 +66,7 @@ impl Server {
             .insert(format!("{method} {path}"), answers.into_iter().collect());
     }
 
+    /// The requests `method path` received so far.
     pub fn hits(&self, method: &str, path: &str) -> u32 {
         let hits = self.hits.lock().unwrap();
         hits.get(&format!("{method} {path}")).copied().unwrap_or(0)
@@ -91,28 +97,13 @@ impl Server {
     }
 }
 
-/// Starts a server on 127.0.0.1; returns its base URL.
-pub async fn start() -> (String, Arc<Server>) {
-    let server = Arc::new(Server::default());
+/// Starts a server on 127.0.0.1; returns its base URL and its state.
+pub async fn start() -> (String, Arc<CannedServer>) {
+    let server = Arc::new(CannedServer::default());
     let state = server.clone();
     let app = axum::Router::new().fallback(move |method: Method, uri: Uri| {
         let state = state.clone();
         async move { state.answer(&method, &uri) }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), server)
-}
-
-/// Everything an error prints: `Display`, alternate `Display`, `Debug`, pretty `Debug` and
-/// every error of its source chain.
-pub fn everything_printed(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = format!("{error} | {error:#} | {error:?} | {error:#?}");
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(" | {cause} | {cause:?}"));
-        source = cause.source();
-    }
-    text
+    (crate::serve(app).await, server)
 }

@@ -1,13 +1,16 @@
 //! A small stateful fake of the token exchanges and two resources, on 127.0.0.1, for the
 //! runtime's tests: it counts exchanges and requests, issues a new token per exchange, and
 //! plays scripted failures before answering normally.
-
-#![allow(dead_code)]
+//!
+//! - `POST` [`NAVIGATOR_EXCHANGE`]: [`REFRESH_TOKEN`] for `access-N`, the `N`th exchange;
+//! - `POST` [`VCPP_TOKEN`]: HTTP Basic [`CLIENT_ID`] and [`CLIENT_SECRET`] for `vcpp-N`;
+//! - the tenants and an organization (cphub-core), the users (cphub-auth) and the commit
+//!   contracts (VCPP): the [`Scripted`] answers first, then `401` to a token issued before
+//!   exchange `first_valid_exchange`, else an empty list (`{"contractList": []}` for VCPP).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,9 +18,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
+use crate::paths::{NAVIGATOR_EXCHANGE, VCPP_TOKEN};
+use crate::sleep_ms;
+
+/// The refresh token the exchange takes.
 pub const REFRESH_TOKEN: &str = "refresh-secret-value";
+/// The VCPP client id the exchange takes.
 pub const CLIENT_ID: &str = "client-id";
+/// The VCPP client secret the exchange takes.
 pub const CLIENT_SECRET: &str = "client-secret-value";
 
 /// A scripted answer, played before the normal behaviour.
@@ -29,6 +37,7 @@ pub enum Scripted {
     Unauthorized,
 }
 
+/// The fake's state, which a test reads and sets.
 #[derive(Default)]
 pub struct Fake {
     /// Token exchanges made (CSP and VCPP).
@@ -50,6 +59,7 @@ pub struct Fake {
 }
 
 impl Fake {
+    /// Plays `answers` first, one per resource request.
     pub fn script(&self, answers: impl IntoIterator<Item = Scripted>) {
         self.script.lock().unwrap().extend(answers);
     }
@@ -69,8 +79,8 @@ pub async fn start() -> (String, Arc<Fake>) {
     let fake = Arc::new(Fake::default());
     fake.lifetime_seconds.store(1800, Ordering::SeqCst);
     let app = axum::Router::new()
-        .route("/cphub/api/auth/v1/authn/accesstoken", post(csp_exchange))
-        .route("/v1/m0/api/token/oauth", post(vcpp_exchange))
+        .route(NAVIGATOR_EXCHANGE, post(csp_exchange))
+        .route(VCPP_TOKEN, post(vcpp_exchange))
         .route(
             "/cphub/api/core/v1/mgmt/orgs/{org}/tenants",
             get(resource).post(resource),
@@ -82,10 +92,7 @@ pub async fn start() -> (String, Arc<Fake>) {
         .route("/cphub/api/auth/v1/orgs/{org}/users", get(resource))
         .route("/v1/m3/api/vcpp/commit-contracts", get(resource))
         .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), fake)
+    (crate::serve(app).await, fake)
 }
 
 async fn csp_exchange(State(fake): State<Arc<Fake>>, body: String) -> Response {
@@ -168,10 +175,4 @@ fn unauthorized() -> Response {
         axum::Json(json!({"statusCode": 401, "message": "token expired"})),
     )
         .into_response()
-}
-
-async fn sleep_ms(ms: u32) {
-    if ms > 0 {
-        tokio::time::sleep(Duration::from_millis(ms.into())).await;
-    }
 }

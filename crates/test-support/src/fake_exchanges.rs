@@ -1,21 +1,19 @@
 //! A loopback fake of every token exchange the runtime's sources make, and of the two kinds of
 //! resource they authenticate (a Navigator one taking `csp-auth-token`, a VCPP one taking a
 //! bearer token), on 127.0.0.1:
-//! - `POST /cphub/api/auth/v1/authn/accesstoken`: Navigator's API-token exchange, JSON
-//!   `{refreshToken}`, answering `201` camelCase tokens with no expiry (a JWT's `exp` has it);
-//! - `POST /csp/gateway/am/api/auth/api-tokens/authorize`: CSP's, form `api_token=…`,
-//!   answering `200` snake_case tokens with `expires_in`;
-//! - `POST /cphub/api/auth/v2/authn/authorize?orgId=…`: Navigator's OAuth-app exchange, HTTP
-//!   Basic and form `grant_type=client_credentials`, answering `200` camelCase JWTs;
-//! - `POST /v1/m0/api/token/oauth`: VCPP's, HTTP Basic, answering `access_token`, `expires_in`;
-//! - `GET /sidecar/token`: a sidecar handing out tokens to whoever shows its key;
+//! - `POST` [`NAVIGATOR_EXCHANGE`]: Navigator's API-token exchange, JSON `{refreshToken}`,
+//!   answering `201` camelCase tokens with no expiry (a JWT's `exp` has it);
+//! - `POST` [`CSP_EXCHANGE`]: CSP's, form `api_token=…`, answering `200` snake_case tokens with
+//!   `expires_in`;
+//! - `POST` [`OAUTH_EXCHANGE`]`?orgId=…`: Navigator's OAuth-app exchange, HTTP Basic and form
+//!   `grant_type=client_credentials`, answering `200` camelCase JWTs;
+//! - `POST` [`VCPP_TOKEN`]: VCPP's, HTTP Basic, answering `access_token`, `expires_in`;
+//! - `GET` [`SIDECAR`]: a sidecar handing out tokens to whoever shows its key;
 //! - and [`Fake::vault_issue`], an in-process "vault" for sources that make no HTTP call.
 //!
 //! Every refusal echoes the credential it was given, as careless services do. Resources accept
 //! only tokens the fake issued, unexpired, from exchange `first_valid_exchange` on, in the
 //! header their surface expects; each records the number of the token it saw.
-
-#![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -28,20 +26,24 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-pub const ORG: &str = "9d9648a7-115a-4a06-a613-a0c4077469f7";
-pub const NAVIGATOR_API_TOKEN: &str = "navigator-api-token-SECRET";
-pub const CSP_API_TOKEN: &str = "csp-api-token-SECRET";
-pub const OAUTH_CLIENT_ID: &str = "oauth-app-client-id";
-pub const OAUTH_CLIENT_SECRET: &str = "oauth-app-client-SECRET";
-pub const VCPP_CLIENT_ID: &str = "vcpp-client-id";
-pub const VCPP_CLIENT_SECRET: &str = "vcpp-client-SECRET";
-pub const SIDECAR_KEY: &str = "sidecar-key-SECRET";
+use crate::paths::{CSP_EXCHANGE, NAVIGATOR_EXCHANGE, OAUTH_EXCHANGE, VCPP_TOKEN};
+use crate::{ORG, sleep_ms};
 
-pub const NAVIGATOR_EXCHANGE: &str = "/cphub/api/auth/v1/authn/accesstoken";
-pub const CSP_EXCHANGE: &str = "/csp/gateway/am/api/auth/api-tokens/authorize";
-pub const OAUTH_EXCHANGE: &str = "/cphub/api/auth/v2/authn/authorize";
-pub const VCPP_TOKEN: &str = "/v1/m0/api/token/oauth";
-pub const VCPP_ROOT: &str = "/v1/m3/api/vcpp";
+/// The Navigator API token its exchange takes.
+pub const NAVIGATOR_API_TOKEN: &str = "navigator-api-token-SECRET";
+/// The CSP API token its exchange takes.
+pub const CSP_API_TOKEN: &str = "csp-api-token-SECRET";
+/// The OAuth app's client id.
+pub const OAUTH_CLIENT_ID: &str = "oauth-app-client-id";
+/// The OAuth app's client secret.
+pub const OAUTH_CLIENT_SECRET: &str = "oauth-app-client-SECRET";
+/// The VCPP client id.
+pub const VCPP_CLIENT_ID: &str = "vcpp-client-id";
+/// The VCPP client secret.
+pub const VCPP_CLIENT_SECRET: &str = "vcpp-client-SECRET";
+/// The key the sidecar asks for.
+pub const SIDECAR_KEY: &str = "sidecar-key-SECRET";
+/// The sidecar's token path.
 pub const SIDECAR: &str = "/sidecar/token";
 
 /// How the next exchange answers, before the normal behaviour.
@@ -53,6 +55,7 @@ pub enum Odd {
     HtmlEchoing,
 }
 
+/// The fake's state, which a test reads and sets.
 #[derive(Default)]
 pub struct Fake {
     /// Tokens issued (exchanges that succeeded, vault included).
@@ -85,18 +88,22 @@ impl Fake {
         self.issued.lock().unwrap().keys().cloned().collect()
     }
 
+    /// The number of each token the resources saw, in order.
     pub fn seen(&self) -> Vec<u32> {
         self.seen.lock().unwrap().clone()
     }
 
+    /// Tokens issued so far.
     pub fn exchanges(&self) -> u32 {
         self.exchanges.load(Ordering::SeqCst)
     }
 
+    /// Requests to the resources so far.
     pub fn hits(&self) -> u32 {
         self.hits.load(Ordering::SeqCst)
     }
 
+    /// Plays `odd` answers first, one per exchange.
     pub fn play(&self, odd: impl IntoIterator<Item = Odd>) {
         self.odd.lock().unwrap().extend(odd);
     }
@@ -192,10 +199,7 @@ pub async fn start() -> (String, Arc<Fake>) {
         )
         .route("/v1/m3/api/vcpp/commit-contracts", get(vcpp_resource))
         .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), fake)
+    (crate::serve(app).await, fake)
 }
 
 /// A CSP-shaped refusal that echoes what it was given.
@@ -431,10 +435,4 @@ fn base64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
 
 fn unix_now() -> Duration {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap()
-}
-
-async fn sleep_ms(ms: u32) {
-    if ms > 0 {
-        tokio::time::sleep(Duration::from_millis(ms.into())).await;
-    }
 }

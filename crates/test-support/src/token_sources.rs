@@ -1,16 +1,16 @@
 //! The token sources under test, each built against the loopback fake of
-//! `token_sources_fake.rs`: the four built-in exchanges, a closure of your own with no HTTP
-//! (a vault client) and a `TokenSource` of your own over HTTP (a sidecar); and a call through
-//! the generated client of each one's surface.
-
-#![allow(dead_code)]
+//! [`fake_exchanges`](crate::fake_exchanges): the four built-in exchanges, a closure of your
+//! own with no HTTP (a vault client) and a `TokenSource` of your own over HTTP (a sidecar);
+//! and a call through the generated client of each one's surface.
 
 use std::sync::{Arc, Mutex};
 
-use crate::token_sources_fake::{
+use crate::ORG;
+use crate::fake_exchanges::{
     self as fake, CSP_API_TOKEN, Fake, NAVIGATOR_API_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET,
-    ORG, SIDECAR_KEY, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET,
+    SIDECAR_KEY, VCPP_CLIENT_ID, VCPP_CLIENT_SECRET,
 };
+use crate::paths::{CSP_EXCHANGE, VCPP_ROOT, VCPP_TOKEN};
 use vmware_cpn_runtime::{
     Auth, AuthError, Credential, FetchReason, Runtime, Scheme, Secret, Token, TokenFuture,
     TokenRequest, TokenSource, exchange_token,
@@ -19,9 +19,13 @@ use vmware_cpn_runtime::{
 /// The sources under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// `Auth::csp_refresh_token`: Navigator's API-token exchange.
     NavigatorRefreshToken,
+    /// `Auth::csp_api_token`: CSP's API-token exchange.
     CspApiToken,
+    /// `Auth::navigator_oauth_app`: Navigator's OAuth-app exchange.
     NavigatorOAuthApp,
+    /// `Auth::vcpp_client_credentials`: VCPP's exchange.
     VcppClientCredentials,
     /// `Auth::from_fn`: tokens from an in-process vault, no HTTP.
     Vault,
@@ -29,6 +33,7 @@ pub enum Source {
     Sidecar,
 }
 
+/// Every source, in [`Source`]'s order.
 pub const ALL: [Source; 6] = [
     Source::NavigatorRefreshToken,
     Source::CspApiToken,
@@ -45,7 +50,9 @@ const SIDECAR: Credential = Credential::Custom("sidecar token");
 /// its key, through the runtime's HTTP client and the runtime's one exchange (so its
 /// answers are read, and its refusals redacted, as the built-in sources' are).
 pub struct SidecarSource {
+    /// Where the sidecar answers.
     pub url: String,
+    /// The key it asks for.
     pub key: Secret,
 }
 
@@ -87,12 +94,14 @@ impl Source {
             Source::NavigatorRefreshToken => {
                 Auth::csp_refresh_token(base, secret(NAVIGATOR_API_TOKEN))
             }
-            Source::CspApiToken => Auth::csp_api_token(base, secret(CSP_API_TOKEN)),
+            Source::CspApiToken => {
+                Auth::csp_api_token(&format!("{base}{CSP_EXCHANGE}"), secret(CSP_API_TOKEN))
+            }
             Source::NavigatorOAuthApp => {
                 Auth::navigator_oauth_app(base, ORG, OAUTH_CLIENT_ID, secret(OAUTH_CLIENT_SECRET))
             }
             Source::VcppClientCredentials => Auth::vcpp_client_credentials(
-                &format!("{base}{}", fake::VCPP_TOKEN),
+                &format!("{base}{VCPP_TOKEN}"),
                 VCPP_CLIENT_ID,
                 secret(VCPP_CLIENT_SECRET),
             ),
@@ -119,6 +128,7 @@ impl Source {
         (auth, reasons)
     }
 
+    /// The credential the source says it spends.
     pub fn credential(self) -> Credential {
         match self {
             Source::NavigatorRefreshToken => Credential::CspRefreshToken,
@@ -156,8 +166,7 @@ impl Source {
     pub async fn call(self, base: &str, runtime: &Runtime) -> Result<(), String> {
         let text = |e: &dyn std::fmt::Debug, d: &dyn std::fmt::Display| format!("{d} | {e:?}");
         if self == Source::VcppClientCredentials {
-            let client =
-                vcpp::Client::with_runtime(&format!("{base}{}", fake::VCPP_ROOT), runtime.clone());
+            let client = vcpp::Client::with_runtime(&format!("{base}{VCPP_ROOT}"), runtime.clone());
             client
                 .list_commit_contracts()
                 .send()
@@ -179,7 +188,7 @@ impl Source {
     /// The status of a failed call.
     pub async fn call_status(self, base: &str, runtime: &Runtime) -> Option<u16> {
         if self == Source::VcppClientCredentials {
-            vcpp::Client::with_runtime(&format!("{base}{}", fake::VCPP_ROOT), runtime.clone())
+            vcpp::Client::with_runtime(&format!("{base}{VCPP_ROOT}"), runtime.clone())
                 .list_commit_contracts()
                 .send()
                 .await
