@@ -20,21 +20,28 @@ struct UsageFilter {
     service_ids: Option<Vec<String>>,
 }
 
-impl UsageFilter {
-    fn from_call(call: &Call) -> Result<UsageFilter, Response> {
-        // Flags the mock does not act on are still checked, as the service would.
-        call.query_as::<bool>("detailView")?;
-        call.query_as::<bool>("providerReport")?;
-        Ok(UsageFilter {
-            tenant_id: call.query("tenantId").map(str::to_owned),
-            start_time: call.query_as("startTime")?,
-            end_time: call.query_as("endTime")?,
-            service_ids: call
-                .query("serviceIds")
-                .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
-        })
-    }
+/// Both forms of the report take the same parameters (their types are the spec's, read and
+/// checked before the handler runs; the flags the mock does not act on are left).
+macro_rules! usage_filter_from {
+    ($($params:ident),*) => {$(
+        impl From<$params> for UsageFilter {
+            fn from(params: $params) -> UsageFilter {
+                UsageFilter {
+                    tenant_id: params.tenant_id,
+                    start_time: params.start_time,
+                    end_time: params.end_time,
+                    service_ids: params
+                        .service_ids
+                        .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
+                }
+            }
+        }
+    )*};
+}
 
+usage_filter_from!(GetUsageReportParams, DownloadUsageReportParams);
+
+impl UsageFilter {
     /// The records of `org` (all of them for the provider, its own for a tenant) that match.
     fn apply(&self, org: &str, provider: bool, records: &[Value]) -> Vec<Value> {
         records
@@ -64,9 +71,13 @@ impl UsageFilter {
     }
 }
 
-fn usage_records(app: &App, call: &Call) -> Result<(String, Vec<Value>), Response> {
-    let org = known_org(app, call, call.path("orgId"))?;
-    let filter = UsageFilter::from_call(call)?;
+fn usage_records(
+    app: &App,
+    call: &Call,
+    org: &str,
+    filter: UsageFilter,
+) -> Result<(String, Vec<Value>), Response> {
+    let org = known_org(app, call, org)?;
     let store = app.store();
     let provider = org == app.config.provider_org;
     Ok((org.clone(), filter.apply(&org, provider, &store.usage)))
@@ -156,18 +167,19 @@ fn usage_csv(
 }
 
 impl Handlers for App {
-    async fn get_usage_report(&self, call: &Call, _params: GetUsageReportParams) -> Reply {
-        let app = self;
-        ok(usage_records(app, call)?.1)
+    async fn get_usage_report(&self, call: &Call, params: GetUsageReportParams) -> Reply {
+        let org = params.org_id.clone();
+        ok(usage_records(self, call, &org, params.into())?.1)
     }
 
     async fn download_usage_report(&self, call: &Call, params: DownloadUsageReportParams) -> Reply {
         let app = self;
-        let (org, records) = usage_records(app, call)?;
+        let subject = params.tenant_id.clone();
+        let (org, records) = usage_records(app, call, &params.org_id.clone(), params.into())?;
         let (header, lines) = usage_csv(&records, &org_columns(app, &records)).map_err(|e| {
             call.error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
         })?;
-        let subject = params.tenant_id.as_deref().unwrap_or(&org);
+        let subject = subject.as_deref().unwrap_or(&org);
         let disposition = format!("attachment; filename=\"usage-report-{subject}.csv\"");
         let body = match app.config.usage_report_rows {
             Some(rows) => Body::from_stream(scale::repeated_rows(header, lines, rows)),

@@ -105,9 +105,7 @@ impl Handlers for App {
     async fn get_subscription(&self, call: &Call, params: GetSubscriptionParams) -> Reply {
         let app = self;
         let org = known_org(app, call, &params.org_id)?;
-        let consolidate = call
-            .query_as::<bool>("consolidate_offers")?
-            .unwrap_or(false);
+        let consolidate = params.consolidate_offers.unwrap_or(false);
         let id = params.subscription_id.as_str();
         let store = app.store();
         let subscription = subscription_of(&store, call, &org, id)?;

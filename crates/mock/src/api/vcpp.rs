@@ -12,9 +12,8 @@ use crate::call::{Call, Reply, ok};
 use crate::store::FeedEntry;
 use crate::tokens::Kind;
 
-/// The contract `contract_number` names, or `404`.
-fn contract(app: &App, call: &Call) -> Result<(String, Value), Response> {
-    let number = call.path("contract_number");
+/// The contract `number` (the call's `contract_number`) names, or `404`.
+fn contract(app: &App, call: &Call, number: &str) -> Result<(String, Value), Response> {
     app.store()
         .vcpp
         .contracts
@@ -25,8 +24,13 @@ fn contract(app: &App, call: &Call) -> Result<(String, Value), Response> {
 }
 
 /// A per-contract list of the seed, under the contract asked for.
-fn of_contract(app: &App, call: &Call, pick: fn(&crate::store::VcppRecords) -> &Value) -> Reply {
-    let (number, _) = contract(app, call)?;
+fn of_contract(
+    app: &App,
+    call: &Call,
+    number: &str,
+    pick: fn(&crate::store::VcppRecords) -> &Value,
+) -> Reply {
+    let (number, _) = contract(app, call, number)?;
     let mut answer = pick(&app.store().vcpp).clone();
     if answer.get("contractNumber").is_some() {
         answer["contractNumber"] = json!(number);
@@ -151,33 +155,33 @@ impl Handlers for App {
         ok(json!({ "contractList": app.store().vcpp.contracts }))
     }
 
-    async fn get_commit_contract(&self, call: &Call, _params: GetCommitContractParams) -> Reply {
+    async fn get_commit_contract(&self, call: &Call, params: GetCommitContractParams) -> Reply {
         let app = self;
-        let (_, found) = contract(app, call)?;
+        let (_, found) = contract(app, call, &params.contract_number)?;
         ok(json!({ "contractList": [found] }))
     }
 
-    async fn list_contract_users(&self, call: &Call, _params: ListContractUsersParams) -> Reply {
+    async fn list_contract_users(&self, call: &Call, params: ListContractUsersParams) -> Reply {
         let app = self;
-        of_contract(app, call, |v| &v.users)
+        of_contract(app, call, &params.contract_number, |v| &v.users)
     }
 
     async fn list_core_coreless_products(
         &self,
         call: &Call,
-        _params: ListCoreCorelessProductsParams,
+        params: ListCoreCorelessProductsParams,
     ) -> Reply {
         let app = self;
-        of_contract(app, call, |v| &v.core_products)
+        of_contract(app, call, &params.contract_number, |v| &v.core_products)
     }
 
     async fn list_contract_service_instances(
         &self,
         call: &Call,
-        _params: ListContractServiceInstancesParams,
+        params: ListContractServiceInstancesParams,
     ) -> Reply {
         let app = self;
-        of_contract(app, call, |v| &v.service_instances)
+        of_contract(app, call, &params.contract_number, |v| &v.service_instances)
     }
 
     async fn get_service_instance(&self, call: &Call, params: GetServiceInstanceParams) -> Reply {

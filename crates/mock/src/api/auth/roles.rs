@@ -54,7 +54,7 @@ pub(crate) fn list_available_org_roles(
 pub(crate) fn get_user_org_roles(app: &App, call: &Call, params: GetUserOrgRolesParams) -> Reply {
     let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
-    let member = member(&mut store, &org, call)?;
+    let member = member(&mut store, &org, call, &params.user_id)?;
     ok(org_roles(member, &org))
 }
 
@@ -66,7 +66,7 @@ pub(crate) fn update_org_roles_of_user(
     let org = known_org(app, call, &params.org_id)?;
     let request: OrgRoleItems = call.json()?;
     let mut store = app.store();
-    let member = member(&mut store, &org, call)?;
+    let member = member(&mut store, &org, call, &params.user_id)?;
     apply(member, &request);
     ok(org_roles(member, &org))
 }
@@ -80,13 +80,13 @@ pub(crate) fn update_org_roles_with_binding(
     let org = known_org(app, call, &params.org_id)?;
     let request: OrgRoleItemsV2 = call.json()?;
     let mut store = app.store();
-    let username = username(member(&mut store, &org, call)?);
+    let username = username(member(&mut store, &org, call, &params.user_id)?);
     // The reference makes `roleId` optional; without it the org items name no role to bind
     // them to, so they change nothing.
     if let (Some(items), Some(role)) = (&request.org_items, &request.role_id) {
         bind(&mut store, call, (&org, &username, role), items)?;
     }
-    let member = member(&mut store, &org, call)?;
+    let member = member(&mut store, &org, call, &params.user_id)?;
     if let Some(items) = &request.org_role_items {
         apply(member, items);
     }
@@ -100,7 +100,7 @@ pub(crate) fn get_org_bindings_for_role(
 ) -> Reply {
     let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
-    let username = username(member(&mut store, &org, call)?);
+    let username = username(member(&mut store, &org, call, &params.user_id)?);
     ok(bindings(&store, (&org, &username, params.role_id.as_str())))
 }
 
@@ -112,7 +112,7 @@ pub(crate) fn update_org_bindings_for_role(
     let org = known_org(app, call, &params.org_id)?;
     let request: OrgItems = call.json()?;
     let mut store = app.store();
-    let username = username(member(&mut store, &org, call)?);
+    let username = username(member(&mut store, &org, call, &params.user_id)?);
     let key = (org.as_str(), username.as_str(), params.role_id.as_str());
     bind(&mut store, call, key, &request)?;
     ok(bindings(&store, key))
@@ -126,7 +126,7 @@ pub(crate) fn list_user_service_roles(
 ) -> Reply {
     let org = known_org(app, call, &params.org_id)?;
     let mut store = app.store();
-    let member = member(&mut store, &org, call)?;
+    let member = member(&mut store, &org, call, &params.user_id)?;
     ok(member["serviceRolesList"].clone())
 }
 
@@ -186,8 +186,12 @@ fn grant_service_manager(member: &mut Value) {
 
 /// The member of `org` that `userId` names: by account id, else by user name; `404`
 /// otherwise.
-fn member<'a>(store: &'a mut Store, org: &str, call: &Call) -> Result<&'a mut Value, Response> {
-    let user_id = call.path("userId");
+fn member<'a>(
+    store: &'a mut Store,
+    org: &str,
+    call: &Call,
+    user_id: &str,
+) -> Result<&'a mut Value, Response> {
     let members = store.users.entry(org.to_owned()).or_default();
     let index = members
         .iter()
