@@ -25,6 +25,7 @@ const RESERVED: &[&str] = &[
     "concurrency",
     "output-file",
     "output-dir",
+    "force",
     "help",
 ];
 
@@ -233,7 +234,17 @@ pub fn op_command(surface: &'static SurfaceModel, op: &'static Op) -> Command {
                 Arg::new("output-dir")
                     .long("output-dir")
                     .value_name("DIR")
-                    .help("With --all-tenants: write one file per tenant into DIR"),
+                    .help(
+                        "With --all-tenants: write one file per tenant into DIR (created when \
+                         missing); a tenant whose file is there already is skipped",
+                    ),
+            )
+            .arg(
+                Arg::new("force")
+                    .long("force")
+                    .action(ArgAction::SetTrue)
+                    .requires("output-dir")
+                    .help("With --output-dir: download again the files that are there already"),
             );
     }
     if op.hand_written {

@@ -1,7 +1,9 @@
 //! The mock's hand-written readers, driven over loopback HTTP with generated bodies: every
 //! valid XML order (any prefixes, escapes, CDATA, comments) is taken and lands in the order
 //! feed as sent, every valid multipart upload is stored under its name, and no damaged body
-//! of either kind gets anything but a 4XX (a panic would drop the connection or be a 500).
+//! of either kind gets anything but a 4XX (a panic would drop the connection or be a 500);
+//! either body sent in chunks, split at generated points or one byte at a time, is taken
+//! exactly as the same body sent whole.
 
 use std::sync::LazyLock;
 
@@ -327,5 +329,191 @@ proptest! {
         let body = damage(multipart("a.txt", &content), &cuts);
         let status = fixture.rt.block_on(post_multipart(fixture, body)).status();
         prop_assert!(status.is_success() || status.is_client_error(), "{status}");
+    }
+}
+
+// Bodies sent in chunks (`Transfer-Encoding: chunked`): the mock reads a request body whole
+// before any handler runs, so this holds the transport to the property; the multipart reader
+// itself is fed split bodies at every point by its unit tests (`api::support::tests`).
+
+/// `body` as the chunks to send: whole, split at each of `splits`, and one byte at a time.
+fn chunkings(body: &[u8], splits: &[prop::sample::Index]) -> Vec<(String, Vec<Vec<u8>>)> {
+    let mut ways = vec![("whole".to_owned(), vec![body.to_vec()])];
+    for split in splits {
+        let at = split.index(body.len() + 1);
+        ways.push((
+            format!("split at {at}"),
+            vec![body[..at].to_vec(), body[at..].to_vec()],
+        ));
+    }
+    ways.push((
+        "one byte at a time".to_owned(),
+        body.chunks(1).map(<[u8]>::to_vec).collect(),
+    ));
+    ways
+}
+
+/// A request body sent in these chunks, without a length (`Transfer-Encoding: chunked`).
+fn chunked(chunks: Vec<Vec<u8>>) -> reqwest::Body {
+    reqwest::Body::wrap_stream(futures_util::stream::iter(
+        chunks.into_iter().map(Ok::<_, std::io::Error>),
+    ))
+}
+
+/// One order line as the feed shows what the mock took: contract, part, quantity, SID.
+type FedLine = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Places the XML order sent in `chunks`; the lines the feed shows for it, or the error
+/// status and body.
+async fn place(fixture: &Fixture, chunks: Vec<Vec<u8>>) -> Result<Vec<FedLine>, String> {
+    let response = fixture
+        .http
+        .post(format!("{}/order", fixture.mock.vcpp_base_url()))
+        .bearer_auth(&fixture.vcpp_token)
+        .header("content-type", "application/xml")
+        .header("accept", "application/json")
+        .body(chunked(chunks))
+        .send()
+        .await
+        .expect("the mock answers");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    if !status.is_success() {
+        return Err(format!("{status}: {text}"));
+    }
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let request_id = answer["requestId"].as_str().expect("a requestId");
+    let query = vcpp::OrderFeedQuery::default().request_id(request_id);
+    let feed = fixture.vcpp.get_order_feed(&query).await.unwrap();
+    Ok(feed
+        .into_inner()
+        .expect("a feed")
+        .entries
+        .into_iter()
+        .map(|e| {
+            (
+                e.external_contract_id,
+                e.part_id,
+                e.other.get("Quantity").cloned(),
+                e.other.get("SID").cloned(),
+            )
+        })
+        .collect())
+}
+
+/// Uploads the multipart body sent in `chunks` to the fixture's ticket; the name the ticket
+/// files it under, or the error status.
+async fn upload(fixture: &Fixture, chunks: Vec<Vec<u8>>) -> Result<String, String> {
+    let ticket_url = format!(
+        "{}/cphub/api/support/v1/orgs/{}/support-requests/{}",
+        fixture.mock.base_url(),
+        fixture.mock.provider_org(),
+        fixture.ticket
+    );
+    let response = fixture
+        .http
+        .post(format!("{ticket_url}/upload"))
+        .header("csp-auth-token", &fixture.csp_token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(chunked(chunks))
+        .send()
+        .await
+        .expect("the mock answers");
+    if !response.status().is_success() {
+        return Err(response.status().to_string());
+    }
+    let ticket: serde_json::Value = fixture
+        .http
+        .get(ticket_url)
+        .header("csp-auth-token", &fixture.csp_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let files = ticket["fileReferences"]
+        .as_array()
+        .expect("file references");
+    Ok(files.last().expect("the file just added")["fileName"]
+        .as_str()
+        .expect("a file name")
+        .to_owned())
+}
+
+/// Binary content with line ends and near-delimiters, but no delimiter.
+fn content() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..32),
+            Just(b"\r\n--".to_vec()),
+            Just(format!("\r\n--{}", &BOUNDARY[..8]).into_bytes()),
+            Just(format!("x--{BOUNDARY}").into_bytes()),
+        ],
+        0..8,
+    )
+    .prop_map(|pieces| pieces.concat())
+    .prop_filter("no delimiter in the content", |c| {
+        let framed = [b"\r\n", &c[..], b"\r\n"].concat();
+        let delimiter = format!("\r\n--{BOUNDARY}");
+        !framed
+            .windows(delimiter.len())
+            .any(|w| w == delimiter.as_bytes())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn an_xml_order_sent_in_chunks_is_taken_as_sent_whole(
+        order in xml_order(),
+        splits in prop::collection::vec(any::<prop::sample::Index>(), 2),
+    ) {
+        let fixture = &*FIXTURE;
+        let xml = order.render().into_bytes();
+        let mut taken = Vec::new();
+        for (how, chunks) in chunkings(&xml, &splits) {
+            taken.push((how, fixture.rt.block_on(place(fixture, chunks))));
+        }
+        let (_, whole) = &taken[0];
+        let expected: Vec<FedLine> = order
+            .lines
+            .iter()
+            .map(|(part, quantity, sid)| {
+                (
+                    Some(order.original_order_number.clone()),
+                    Some(part.clone()),
+                    Some(quantity.clone()),
+                    sid.clone(),
+                )
+            })
+            .collect();
+        prop_assert_eq!(whole, &Ok(expected), "{}", String::from_utf8_lossy(&xml));
+        for (how, lines) in &taken[1..] {
+            prop_assert_eq!(lines, whole, "{}", how);
+        }
+    }
+
+    #[test]
+    fn an_upload_sent_in_chunks_is_filed_as_sent_whole(
+        file_name in "[A-Za-z0-9 ._()é-]{0,12}[A-Za-z0-9]",
+        content in content(),
+        splits in prop::collection::vec(any::<prop::sample::Index>(), 2),
+    ) {
+        let fixture = &*FIXTURE;
+        let body = multipart(&file_name, &content);
+        for (how, chunks) in chunkings(&body, &splits) {
+            let filed = fixture.rt.block_on(upload(fixture, chunks));
+            prop_assert_eq!(filed, Ok(file_name.clone()), "{}", how);
+        }
     }
 }
