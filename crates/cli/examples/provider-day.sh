@@ -38,6 +38,8 @@ if [[ -z "${CPN_BASE_URL:-}" ]]; then
     export VCPP_CLIENT_ID=${credentials%% / *}
     export VCPP_CLIENT_SECRET=${credentials##* / }
     TOUR_WRITE=1 TOUR_PLACE_ORDER=1
+    # The mock's usage records are from 2019.
+    USAGE_SINCE=2019-01
 fi
 # Scripts read JSON or single fields; no progress bars in logs.
 export CPN_CONFIG="$work/config.json"
@@ -83,9 +85,13 @@ fi
 step 4 "pull subscriptions and a tenant's usage"
 subscriptions=$(cpn subscriptions list --all-tenants true -o csv | sed 1d | wc -l)
 usage_tenant=$(cpn usage get --field orgId | sed -n 1p)
+# Dates as dates: a month (its first day), a day, RFC 3339 or epoch seconds/milliseconds;
+# cpn sends each report the unit it takes. The report covers up to six months.
+since=${USAGE_SINCE:-$(date -u -d '5 months ago' +%Y-%m 2>/dev/null || date -u -v-5m +%Y-%m)}
 if [[ -n "$usage_tenant" ]]; then
-    cpn usage get --tenant-id "$usage_tenant" >"$work/usage.json"
-    cpn usage download --tenant-id "$usage_tenant" --output-file "$work/usage.csv"
+    cpn usage get --tenant-id "$usage_tenant" --start-time "$since" >"$work/usage.json"
+    cpn usage download --tenant-id "$usage_tenant" --start-time "$since" \
+        --output-file "$work/usage.csv"
     echo "$subscriptions subscription(s); $usage_tenant: CSV of $(wc -l <"$work/usage.csv") line(s)"
 else
     echo "$subscriptions subscription(s); no usage reported yet"

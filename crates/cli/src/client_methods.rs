@@ -14,7 +14,7 @@ use vcpp::operations::{GET_ORDER_FEED, GET_TOKEN, PLACE_ORDER};
 use vmware_cpn_runtime::{Operation, Runtime};
 
 use crate::config::{csp_exchange_url, read_secret};
-use crate::error::{CliError, from_progenitor};
+use crate::error::{CliError, from_client_error};
 use crate::exec::{Context, call_from, read_json};
 use crate::handwritten::{HandWritten, Serves};
 use crate::model::ORG_PARAM;
@@ -66,7 +66,7 @@ impl HandWritten for UploadAttachment {
             let answer = client
                 .upload_attachment(&org, &ticket, attachment)
                 .await
-                .map_err(from_progenitor)?;
+                .map_err(from_client_error)?;
             ctx.printer
                 .print(json!({"attached": path, "status": answer.status().as_u16()}))
         })
@@ -185,7 +185,7 @@ impl HandWritten for GetToken {
             let token = client
                 .get_token_at(&ctx.vcpp_token_url()?, &id, &secret)
                 .await
-                .map_err(from_progenitor)?;
+                .map_err(from_client_error)?;
             // Printed redacted: the command proves the credentials and shows the lifetime.
             let value = serde_json::to_value(token.into_inner())
                 .map_err(|e| CliError::Other(e.to_string()))?;
@@ -235,7 +235,7 @@ impl HandWritten for PlaceOrder {
             } else {
                 client.place_order(&order).await
             }
-            .map_err(from_progenitor)?;
+            .map_err(from_client_error)?;
             let value = serde_json::to_value(answer.into_inner())
                 .map_err(|e| CliError::Other(e.to_string()))?;
             ctx.printer.print(value)
@@ -328,7 +328,7 @@ async fn order_feed(
         let answer = client
             .get_order_feed_json(&query)
             .await
-            .map_err(from_progenitor)?;
+            .map_err(from_client_error)?;
         answer
             .into_inner()
             .map(|feed| serde_json::to_value(feed).unwrap_or(Value::Null))
@@ -336,7 +336,7 @@ async fn order_feed(
         let answer = client
             .get_order_feed(&query)
             .await
-            .map_err(from_progenitor)?;
+            .map_err(from_client_error)?;
         answer.into_inner().map(|feed| {
             let entries: Vec<Value> = feed
                 .entries

@@ -110,6 +110,33 @@ pub fn command() -> Command {
                 .help("VCPP API root [env: VCPP_BASE_URL]"),
         )
         .arg(
+            Arg::new("wide")
+                .long("wide")
+                .global(true)
+                .help_heading("Global options")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("columns")
+                .help("Tables: every column, not only the default few"),
+        )
+        .arg(
+            Arg::new("columns")
+                .long("columns")
+                .global(true)
+                .help_heading("Global options")
+                .value_name("A,B,C")
+                .value_delimiter(',')
+                .help("Tables and CSV: these columns (dotted paths allowed), in this order [default: a table shows a few, CSV all]"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .global(true)
+                .help_heading("Global options")
+                .action(ArgAction::SetTrue)
+                .help("On an API error, print its whole answer (secrets redacted) too"),
+        )
+        .arg(
             Arg::new("quiet")
                 .long("quiet")
                 .short('q')
@@ -292,6 +319,16 @@ fn value_arg(flag: &'static str, kind: Kind, values: &'static [&'static str], he
         Kind::StringList | Kind::IntegerList => arg.action(ArgAction::Append),
         Kind::Json => arg.value_name("JSON"),
         Kind::String => arg,
+        Kind::Time(unit) => {
+            let help = format!(
+                "{}{}",
+                arg.get_help().map(ToString::to_string).unwrap_or_default(),
+                crate::dates::help(unit)
+            );
+            arg.value_name("DATE")
+                .help(help)
+                .value_parser(move |text: &str| crate::dates::to_wire(text, unit))
+        }
     };
     if !values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(values.iter().copied()));

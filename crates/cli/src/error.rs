@@ -23,13 +23,8 @@ pub enum CliError {
     Usage(String),
     /// Credentials missing or refused.
     Auth(String),
-    /// An HTTP error answer.
-    Http {
-        /// The status.
-        status: u16,
-        /// The error body, as printed.
-        body: String,
-    },
+    /// An HTTP error answer (`401` and `403` exit with [`EXIT_AUTH`]).
+    Http(Box<ApiFailure>),
     /// Connection failure or timeout.
     Network(String),
     /// Anything else.
@@ -51,20 +46,109 @@ impl CliError {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Auth(_) => EXIT_AUTH,
-            CliError::Http { .. } => EXIT_HTTP,
+            CliError::Http(failure) if matches!(failure.status, 401 | 403) => EXIT_AUTH,
+            CliError::Http(_) => EXIT_HTTP,
             CliError::Network(_) => EXIT_NETWORK,
             CliError::Other(_) => EXIT_OTHER,
             CliError::Tenants { code, .. } => *code,
         }
     }
 
-    /// The error for an HTTP answer that is not a success.
-    pub fn from_status(status: u16, body: String) -> CliError {
-        match status {
-            401 | 403 => CliError::Auth(format!("HTTP {status}: {body}")),
-            _ => CliError::Http { status, body },
-        }
+    /// The error for an HTTP answer that is not a success: `body` is the answer, redacted.
+    pub fn from_answer(
+        operation: &str,
+        status: u16,
+        body: &str,
+        request_id: Option<String>,
+        verbose: bool,
+    ) -> CliError {
+        let json = serde_json::from_str::<serde_json::Value>(body).ok();
+        let message = json.as_ref().and_then(api_message).unwrap_or_else(|| {
+            let text = body.trim();
+            if text.starts_with('<') || json.is_some() {
+                String::new()
+            } else {
+                text.lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect()
+            }
+        });
+        let request_id = request_id.or_else(|| {
+            let json = json.as_ref()?;
+            ["requestId", "request_id", "correlationId"]
+                .iter()
+                .find_map(|name| match json.get(*name)? {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+        });
+        CliError::Http(Box::new(ApiFailure {
+            operation: operation.to_owned(),
+            status,
+            message,
+            request_id,
+            answer: (verbose && !body.trim().is_empty()).then(|| body.trim().to_owned()),
+        }))
     }
+}
+
+/// An API's error answer as `cpn` reports it: one line, `<operation>: HTTP <status>: <the
+/// API's message> (request id <id>)`, and with `--verbose` the whole (redacted) answer below.
+#[derive(Debug)]
+pub struct ApiFailure {
+    /// The operation id.
+    pub operation: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The API's own message (empty when it gave none).
+    pub message: String,
+    /// The request id the server sent, to quote to support.
+    pub request_id: Option<String>,
+    /// With `--verbose`: the whole answer, redacted.
+    pub answer: Option<String>,
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(answer) = &self.answer {
+            write!(f, "\n{answer}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The message of an error body, by the names the specs' error schemas use (CSP's `message`,
+/// OAuth's `error_description`, the VCPP gateway's `message` or `errorMessage`), then
+/// `detail` and `error`; nested `errors[0]` too.
+fn api_message(json: &serde_json::Value) -> Option<String> {
+    let text = |v: &serde_json::Value| {
+        v.as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.lines().next().unwrap_or(s).to_owned())
+    };
+    [
+        "message",
+        "error_description",
+        "errorMessage",
+        "detail",
+        "title",
+        "error",
+    ]
+    .iter()
+    .find_map(|name| text(json.get(*name)?))
+    .or_else(|| api_message(json.get("errors")?.get(0)?))
 }
 
 impl fmt::Display for CliError {
@@ -72,8 +156,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::Usage(m) => write!(f, "usage: {m}"),
             CliError::Auth(m) => write!(f, "authentication failed: {m}"),
-            CliError::Http { status, body } if body.is_empty() => write!(f, "HTTP {status}"),
-            CliError::Http { status, body } => write!(f, "HTTP {status}: {body}"),
+            CliError::Http(failure) => write!(f, "{failure}"),
             CliError::Network(m) => write!(f, "cannot reach the service: {m}"),
             CliError::Other(m) => write!(f, "{m}"),
             CliError::Tenants { failed, total, .. } => {
@@ -100,17 +183,20 @@ impl From<reqwest::Error> for CliError {
 }
 
 /// A failed call of a client crate's hand-written operation, sorted into the same codes.
-pub fn from_progenitor<E: fmt::Debug + serde::Serialize>(
+pub fn from_client_error<E: fmt::Debug + serde::Serialize>(
     error: vmware_cpn_runtime::Error<E>,
 ) -> CliError {
     use vmware_cpn_runtime::Error;
     match error {
         Error::Auth(auth) => CliError::Auth(auth.to_string()),
-        Error::Api(api) => CliError::from_status(
+        Error::Api(api) => CliError::from_answer(
+            api.answer().operation(),
             api.status().as_u16(),
-            api.typed()
+            &api.typed()
                 .and_then(|body| serde_json::to_string(body).ok())
                 .unwrap_or_default(),
+            api.request_id().map(str::to_owned),
+            false,
         ),
         Error::Transport(error) => CliError::from(error),
         Error::InvalidRequest(message) => CliError::Usage(message),

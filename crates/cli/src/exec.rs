@@ -27,6 +27,8 @@ pub struct Context {
     pub printer: Printer,
     /// No progress bars or notes.
     pub quiet: bool,
+    /// `--verbose`: an API error prints its whole (redacted) answer.
+    pub verbose: bool,
     navigator: OnceLock<Runtime>,
     vcpp: OnceLock<Runtime>,
 }
@@ -38,6 +40,7 @@ impl Context {
             settings,
             printer,
             quiet,
+            verbose: false,
             navigator: OnceLock::new(),
             vcpp: OnceLock::new(),
         }
@@ -349,6 +352,7 @@ pub fn call_from(ctx: &Context, op: &Op, m: &ArgMatches) -> Result<Call, CliErro
                     .map(Value::from)
                     .collect(),
                 (Kind::String, _) => Value::String(given.remove(0)),
+                (Kind::Time(unit), _) if unit.is_text() => Value::String(given.remove(0)),
                 (_, _) => serde_json::from_str(&given[0])
                     .map_err(|e| CliError::Usage(format!("--{}: not JSON: {e}", field.flag)))?,
             };
@@ -501,12 +505,29 @@ pub async fn send(
     if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(response);
     }
+    let request_id = REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| response.headers().get(*name)?.to_str().ok())
+        .map(|id| id.chars().take(200).collect());
     let body = response.text().await.unwrap_or_default();
-    Err(CliError::from_status(
+    Err(CliError::from_answer(
+        target.op.id,
         status.as_u16(),
-        redacted_text(ctx, body),
+        &redacted_text(ctx, body),
+        request_id,
+        ctx.verbose,
     ))
 }
+
+/// The headers a request id comes in (the runtime's list).
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "correlation-id",
+    "csp-request-id",
+    "x-vmware-request-id",
+];
 
 /// An error body as printed: JSON redacted and compact, anything else as sent.
 fn redacted_text(ctx: &Context, body: String) -> String {

@@ -10,13 +10,14 @@
 //! are in [`error`].
 //!
 //! The modules form no import cycle (`tests/module_graph.rs` checks): each uses only modules
-//! listed before it in `model`, `error`, `config`, `output`, `sdk`, `aliases`, `exec`,
+//! listed before it in `model`, `dates`, `error`, `config`, `output`, `sdk`, `aliases`, `exec`,
 //! `handwritten`, `client_methods`, `login`, `registry`, `run`, `commands`.
 
 pub mod aliases;
 pub mod client_methods;
 pub mod commands;
 pub mod config;
+pub mod dates;
 pub mod error;
 pub mod exec;
 pub mod handwritten;
@@ -89,7 +90,7 @@ async fn dispatch(matches: &ArgMatches) -> Result<(), CliError> {
     let Some((name, m)) = sub.subcommand() else {
         return Err(CliError::Usage(format!("`cpn {group}` needs a command")));
     };
-    let ctx = context(m)?;
+    let mut ctx = context(m)?;
     if let Some(command) = registry::command(group, name) {
         return command.run(&ctx, m).await;
     }
@@ -100,6 +101,7 @@ async fn dispatch(matches: &ArgMatches) -> Result<(), CliError> {
     };
     let target =
         target.ok_or_else(|| CliError::Usage(format!("unknown command `{group} {name}`")))?;
+    ctx.printer.default_columns = target.op.columns;
     run::run_op(&ctx, &target, m).await
 }
 
@@ -120,10 +122,24 @@ fn context(m: &ArgMatches) -> Result<Context, CliError> {
         .iter()
         .flat_map(|s| s.secrets.iter().copied())
         .collect();
+    let times = model::SURFACES
+        .iter()
+        .flat_map(|s| s.times.iter().copied())
+        .collect();
     let printer = Printer {
         format,
         field: m.get_one::<String>("field").cloned(),
         secrets,
+        times,
+        wide: m.get_flag("wide"),
+        columns: m.get_many::<String>("columns").map(|c| {
+            c.map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        }),
+        default_columns: &[],
     };
-    Ok(Context::new(settings, printer, m.get_flag("quiet")))
+    let mut ctx = Context::new(settings, printer, m.get_flag("quiet"));
+    ctx.verbose = m.get_flag("verbose");
+    Ok(ctx)
 }

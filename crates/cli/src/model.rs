@@ -16,6 +16,9 @@ pub struct SurfaceModel {
     pub operations: &'static [Op],
     /// Properties marked `format: password`: redacted in every answer printed.
     pub secrets: &'static [&'static str],
+    /// Properties the spec marks as times (see `vmware_cpn_codegen::cli_model`'s time rule):
+    /// tables show them as UTC dates.
+    pub times: &'static [(&'static str, TimeUnit)],
 }
 
 /// One operation of a spec.
@@ -43,6 +46,9 @@ pub struct Op {
     pub body: Option<Body>,
     /// Media types of its success answers.
     pub success_media: &'static [&'static str],
+    /// The default table columns of its list answer (see `vmware_cpn_codegen::cli_model`'s
+    /// column rule); empty when the spec gives no list item schema.
+    pub columns: &'static [&'static str],
 }
 
 /// An operation's offset paging, as its spec's `x-paging` declares it.
@@ -119,6 +125,31 @@ pub enum Kind {
     IntegerList,
     /// A JSON value given as text.
     Json,
+    /// A date or time: taken as RFC 3339, `YYYY-MM-DD`, `YYYY-MM` or epoch seconds or
+    /// milliseconds, and sent in this unit.
+    Time(TimeUnit),
+}
+
+/// How the API writes a date or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Seconds since the UNIX epoch, an integer.
+    EpochSeconds,
+    /// Milliseconds since the UNIX epoch, an integer.
+    EpochMillis,
+    /// An epoch integer whose unit the spec does not give: read by its size (answers only).
+    EpochGuess,
+    /// An RFC 3339 date-time string (`format: date-time`).
+    Rfc3339,
+    /// An HTTP date (RFC 9110 IMF-fixdate), `Fri, 11 Nov 2016 20:34:35 GMT`.
+    HttpDate,
+}
+
+impl TimeUnit {
+    /// Whether the value is a JSON string (else an integer).
+    pub fn is_text(self) -> bool {
+        matches!(self, TimeUnit::Rfc3339 | TimeUnit::HttpDate)
+    }
 }
 
 /// A request body.

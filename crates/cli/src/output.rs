@@ -1,11 +1,22 @@
 //! Printing answers: JSON when piped, a table for lists on a terminal, or as asked
 //! (`--output json|table|csv`, `--field PATH`). Secrets are redacted before anything prints.
+//!
+//! Columns: a table shows the operation's default columns (`Op::columns`, chosen from the
+//! list item schema by the column rule of `vmware_cpn_codegen::cli_model`: identity, names,
+//! status, type, then the schema's order, at most 8); an answer without them (no item schema,
+//! `--all-tenants` results) gets the same rule applied to its items' scalar properties by
+//! name. `--wide` shows every scalar property, `--columns a,b.c` these (dotted paths). CSV has
+//! every scalar property unless `--columns` is given. Times (`SurfaceModel::times`) show in
+//! tables as UTC `YYYY-MM-DD HH:MM:SSZ` ([`crate::dates::show`]); JSON and CSV keep the raw
+//! values.
 
 use std::io::{IsTerminal, Write};
 
 use serde_json::Value;
 
+use crate::dates;
 use crate::error::CliError;
+use crate::model::TimeUnit;
 
 /// How answers are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +38,18 @@ pub struct Printer {
     pub field: Option<String>,
     /// Property names to redact.
     pub secrets: Vec<&'static str>,
+    /// Properties that are times, and their unit: shown as dates in tables.
+    pub times: Vec<(&'static str, TimeUnit)>,
+    /// `--wide`: every column in tables.
+    pub wide: bool,
+    /// `--columns`: these columns, in tables and CSV.
+    pub columns: Option<Vec<String>>,
+    /// The operation's default table columns.
+    pub default_columns: &'static [&'static str],
 }
+
+/// At most this many columns in a default table (the codegen's `MAX_COLUMNS`).
+const MAX_COLUMNS: usize = 8;
 
 /// Property names redacted whatever the spec says: credentials by any other name.
 const ALWAYS_SECRET: &[&str] = &[
@@ -94,9 +116,9 @@ impl Printer {
             Format::Json
         });
         Ok(match (format, list_items(value)) {
-            (Format::Table, Some(items)) => table(items),
-            (Format::Csv, Some(items)) => csv(items)?,
-            (Format::Csv, None) => csv(std::slice::from_ref(value))?,
+            (Format::Table, Some(items)) => self.table(items),
+            (Format::Csv, Some(items)) => self.csv(items)?,
+            (Format::Csv, None) => self.csv(std::slice::from_ref(value))?,
             (Format::Json, _) if !terminal => format!("{value}\n"),
             _ => format!(
                 "{}\n",
@@ -166,46 +188,118 @@ fn columns(items: &[Value]) -> Vec<String> {
     columns
 }
 
-fn cells(item: &Value, columns: &[String]) -> Vec<String> {
+/// The default columns of a list without declared ones: the column rule, by name.
+fn by_rule(all: Vec<String>) -> Vec<String> {
+    let ends = |name: &str, suffix: &str| name.len() > suffix.len() && name.ends_with(suffix);
+    let is_name = |name: &str| matches!(name, "name" | "displayName" | "title" | "subject");
+    // A `…Name` is a name only when the item has none of the above (as the codegen's rule).
+    let has_names = all.iter().any(|c| is_name(c));
+    // The identity: `id`, else the first `…Id` (or `…_id`).
+    let identity = all
+        .iter()
+        .find(|c| *c == "id")
+        .or_else(|| all.iter().find(|c| ends(c, "Id") || ends(c, "_id")))
+        .cloned();
+    let rank = |name: &str| {
+        if identity.as_deref() == Some(name) {
+            0
+        } else if is_name(name) {
+            2
+        } else if !has_names && ends(name, "Name") {
+            3
+        } else if name == "status" || ends(name, "Status") {
+            4
+        } else if matches!(name, "type" | "kind") || ends(name, "Type") || ends(name, "Kind") {
+            5
+        } else {
+            6
+        }
+    };
+    let mut ranked: Vec<(usize, String)> = all.into_iter().map(|c| (rank(&c), c)).collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked
+        .into_iter()
+        .take(MAX_COLUMNS)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+fn cells(item: &Value, columns: &[String], show: impl Fn(&str, &Value) -> String) -> Vec<String> {
     if columns.is_empty() {
         return vec![plain(item)];
     }
     columns
         .iter()
-        .map(|c| item.get(c).map(plain).unwrap_or_default())
+        .map(|c| pick(item, c).map(|v| show(c, v)).unwrap_or_default())
         .collect()
 }
 
-fn table(items: &[Value]) -> String {
-    let columns = columns(items);
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    if !columns.is_empty() {
-        table.set_header(columns.clone());
+impl Printer {
+    /// The columns of a table of `items`.
+    fn table_columns(&self, items: &[Value]) -> Vec<String> {
+        if let Some(columns) = &self.columns {
+            return columns.clone();
+        }
+        let all = columns(items);
+        if self.wide {
+            return all;
+        }
+        let declared: Vec<String> = self
+            .default_columns
+            .iter()
+            .filter(|c| all.iter().any(|a| a == *c))
+            .map(|c| (*c).to_owned())
+            .collect();
+        if declared.is_empty() {
+            by_rule(all)
+        } else {
+            declared
+        }
     }
-    for item in items {
-        table.add_row(cells(item, &columns));
-    }
-    format!("{table}\n")
-}
 
-/// CSV by the `csv` crate: a header row, then one row per item, fields quoted when needed.
-fn csv(items: &[Value]) -> Result<String, CliError> {
-    let columns = columns(items);
-    let mut out = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    let failed = |e: csv::Error| CliError::Other(format!("CSV: {e}"));
-    if !columns.is_empty() {
-        out.write_record(&columns).map_err(failed)?;
+    /// A cell of a table: times as UTC dates.
+    fn table_cell(&self, column: &str, value: &Value) -> String {
+        let leaf = column.rsplit('.').next().unwrap_or(column);
+        self.times
+            .iter()
+            .find(|(name, _)| *name == leaf)
+            .and_then(|(_, unit)| dates::show(value, *unit))
+            .unwrap_or_else(|| plain(value))
     }
-    for item in items {
-        out.write_record(cells(item, &columns)).map_err(failed)?;
+
+    fn table(&self, items: &[Value]) -> String {
+        let columns = self.table_columns(items);
+        let mut table = comfy_table::Table::new();
+        table.load_preset(comfy_table::presets::NOTHING);
+        if !columns.is_empty() {
+            table.set_header(columns.clone());
+        }
+        for item in items {
+            table.add_row(cells(item, &columns, |c, v| self.table_cell(c, v)));
+        }
+        format!("{table}\n")
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| CliError::Other(format!("CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Other(format!("CSV: {e}")))
+
+    /// CSV by the `csv` crate: a header row, then one row per item, fields quoted when
+    /// needed; every column unless `--columns`, raw values.
+    fn csv(&self, items: &[Value]) -> Result<String, CliError> {
+        let columns = self.columns.clone().unwrap_or_else(|| columns(items));
+        let mut out = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let failed = |e: csv::Error| CliError::Other(format!("CSV: {e}"));
+        if !columns.is_empty() {
+            out.write_record(&columns).map_err(failed)?;
+        }
+        for item in items {
+            out.write_record(cells(item, &columns, |_, v| plain(v)))
+                .map_err(failed)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| CliError::Other(format!("CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| CliError::Other(format!("CSV: {e}")))
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +312,10 @@ mod tests {
             format,
             field: field.map(str::to_owned),
             secrets: vec!["secretThing"],
+            times: vec![("createTimestamp", TimeUnit::EpochMillis)],
+            wide: false,
+            columns: None,
+            default_columns: &[],
         }
     }
 
@@ -279,5 +377,41 @@ mod tests {
             printer(None, Some("id")).render(&tenant, false).unwrap(),
             "t\n"
         );
+    }
+
+    #[test]
+    fn tables_show_default_wide_or_chosen_columns_and_times_as_dates() {
+        let value = json!([{
+            "companyName": "Acme", "createTimestamp": 1528386976000i64, "displayName": "A",
+            "id": "t1", "orgRef": {"id": "o"}, "status": "ACTIVE",
+        }]);
+        let mut p = printer(Some(Format::Table), None);
+        p.default_columns = &["id", "displayName", "createTimestamp"];
+        let table = p.render(&value, false).unwrap();
+        let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(head, ["id", "displayName", "createTimestamp"], "{table}");
+        assert!(table.contains("2018-06-07 15:56:16Z"), "{table}");
+        p.wide = true;
+        let table = p.render(&value, false).unwrap();
+        assert!(
+            table.contains("companyName") && !table.contains("orgRef"),
+            "{table}"
+        );
+        p.columns = Some(vec!["orgRef.id".into(), "id".into()]);
+        let table = p.render(&value, false).unwrap();
+        let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(head, ["orgRef.id", "id"], "{table}");
+        // No declared columns: the rule by name; identity, names and status first.
+        let table = printer(Some(Format::Table), None)
+            .render(&value, false)
+            .unwrap();
+        let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(head[..3], ["id", "displayName", "status"], "{table}");
+        // CSV: every column and the raw value.
+        let csv = printer(Some(Format::Csv), None)
+            .render(&value, false)
+            .unwrap();
+        assert!(csv.starts_with("companyName,createTimestamp,displayName,id,status\n"));
+        assert!(csv.contains("1528386976000"), "{csv}");
     }
 }
