@@ -96,6 +96,8 @@ fn package(root: &Path, work: &Path) -> Result<(), String> {
             "package",
             "--workspace",
             "--no-verify",
+            // What is measured is the working tree, committed or not.
+            "--allow-dirty",
             "--locked",
             "--quiet",
         ]);

@@ -26,7 +26,8 @@ pub fn build_script(name: &str) {
         Some(_) => crate::Httpmock::Generate,
         None => crate::Httpmock::Skip,
     };
-    let generated = match crate::generate_in_with(&crate_dir, name, httpmock) {
+    // Unformatted: rustc reads it, people read the snapshots (`cargo xtask regen`).
+    let generated = match crate::generate_for_build(&crate_dir, name, httpmock) {
         Ok(generated) => generated,
         Err(errors) => {
             for error in &errors.0 {

@@ -25,6 +25,8 @@ mod runtime_glue;
 
 use std::path::Path;
 
+use quote::ToTokens;
+
 pub use api_surface::with_hand_written;
 pub use build_script::{build_script, build_script_over_all_specs};
 use vmware_cpn_spec::open_enum::OpenEnum;
@@ -92,6 +94,37 @@ pub fn generate_from_str_with(
     text: &str,
     httpmock: Httpmock,
 ) -> Result<Generated, SpecErrors> {
+    generate_as(surface, text, httpmock, Form::Pretty)
+}
+
+/// How the generated Rust is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Pretty-printed (prettyplease): what people read, in the snapshots and `xtask`.
+    Pretty,
+    /// The token stream's own text, for rustc alone: what a client's build script writes.
+    /// The same tokens as [`Form::Pretty`] without the cost of formatting them (a build
+    /// script is compiled without optimizations, where prettyplease is slow).
+    Tokens,
+}
+
+/// As [`generate_in_with`], for a build script: the code as unformatted tokens, and no API
+/// surface (nobody reads it there).
+pub(crate) fn generate_for_build(
+    root: &Path,
+    name: &str,
+    httpmock: Httpmock,
+) -> Result<Generated, SpecErrors> {
+    let surface = surface(name)?;
+    generate_as(surface, &read_in(root, surface)?, httpmock, Form::Tokens)
+}
+
+fn generate_as(
+    surface: &Surface,
+    text: &str,
+    httpmock: Httpmock,
+    form: Form,
+) -> Result<Generated, SpecErrors> {
     let loaded = LoadedSpec::parse(surface.display_path(), text)?;
     validate(&loaded)?;
     let mut generated_spec = without_hand_written(&loaded.spec);
@@ -99,15 +132,19 @@ pub fn generate_from_str_with(
     let enums = vmware_cpn_spec::open_enum::collect(&loaded, &generated_spec)?;
     let settings = settings(&enums);
     let tokens = progenitor_run::generate_tokens(&loaded, &generated_spec, &settings)?;
-    let code = render(&loaded, tokens, &enums)?;
+    let code = render(&loaded, tokens, &enums, form)?;
     let httpmock = match httpmock {
         Httpmock::Generate => render_httpmock(
             &loaded,
             progenitor_run::httpmock_tokens(&loaded, &generated_spec, &settings)?,
+            form,
         )?,
         Httpmock::Skip => String::new(),
     };
-    let surface_text = api_surface::describe(&loaded.spec);
+    let surface_text = match form {
+        Form::Pretty => api_surface::describe(&loaded.spec),
+        Form::Tokens => String::new(),
+    };
     let example_tests = examples::test_module(&examples::collect(&loaded));
     Ok(Generated {
         code,
@@ -120,6 +157,7 @@ pub fn generate_from_str_with(
 fn render_httpmock(
     loaded: &LoadedSpec,
     tokens: proc_macro2::TokenStream,
+    form: Form,
 ) -> Result<String, SpecErrors> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
@@ -127,7 +165,10 @@ fn render_httpmock(
             format!("the httpmock helpers do not parse: {e}"),
         ))
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(match form {
+        Form::Pretty => prettyplease::unparse(&file),
+        Form::Tokens => file.into_token_stream().to_string(),
+    })
 }
 
 /// The one set of progenitor settings every crate is generated with.
@@ -163,11 +204,12 @@ pub fn settings(enums: &[OpenEnum]) -> progenitor::GenerationSettings {
 }
 
 /// Adds the runtime glue, puts the open enums into the generated `types` module and
-/// pretty-prints the file.
+/// writes the file out in `form`.
 fn render(
     loaded: &LoadedSpec,
     tokens: proc_macro2::TokenStream,
     enums: &[OpenEnum],
+    form: Form,
 ) -> Result<String, SpecErrors> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecErrors::single(SpecError::without_location(
@@ -209,10 +251,44 @@ fn render(
         })?;
         items.extend(item.items);
     }
-    default_extra_maps(&prettyplease::unparse(&file)).map_err(|message| {
+    let text = match form {
+        Form::Pretty => prettyplease::unparse(&file),
+        Form::Tokens => file.into_token_stream().to_string(),
+    };
+    let patched = match form {
+        Form::Pretty => default_extra_maps(&text, PRETTY_EXTRA),
+        Form::Tokens => default_extra_maps(&text, TOKEN_EXTRA),
+    };
+    patched.map_err(|message| {
         SpecErrors::single(SpecError::without_location(loaded.file.clone(), message))
     })
 }
+
+/// The texts [`default_extra_maps`] looks for and writes, in one [`Form`].
+struct ExtraPatch {
+    /// What typify's builders start a required field with, for the `extra` map of unknown
+    /// properties (see keep_unknown).
+    required: &'static str,
+    /// A builder field holding that map.
+    builder_field: &'static str,
+    /// The empty map it starts with instead.
+    empty: &'static str,
+}
+
+/// As prettyplease writes them.
+const PRETTY_EXTRA: ExtraPatch = ExtraPatch {
+    required: EXTRA_REQUIRED,
+    builder_field: EXTRA_BUILDER_FIELD,
+    empty: "extra: Ok(Default::default())",
+};
+
+/// As `TokenStream`'s `Display` writes them (a space between tokens, none inside a group's
+/// empty delimiters).
+const TOKEN_EXTRA: ExtraPatch = ExtraPatch {
+    required: r#"extra : Err ("no value supplied for extra" . to_string ())"#,
+    builder_field: "extra : :: std :: result :: Result <",
+    empty: "extra : Ok (Default :: default ())",
+};
 
 /// What typify's builders start a required field with, for the `extra` map of unknown
 /// properties (see keep_unknown).
@@ -223,17 +299,18 @@ const EXTRA_BUILDER_FIELD: &str = "extra: ::std::result::Result<";
 /// The `extra` map starts empty in every builder instead of being a required field. typify
 /// has no setting for that, so its text is patched; if typify words its default differently,
 /// this fails the build rather than leave every builder demanding an `extra` map.
-fn default_extra_maps(code: &str) -> Result<String, String> {
-    let fields = code.matches(EXTRA_BUILDER_FIELD).count();
-    let defaults = code.matches(EXTRA_REQUIRED).count();
+fn default_extra_maps(code: &str, patch: ExtraPatch) -> Result<String, String> {
+    let fields = code.matches(patch.builder_field).count();
+    let defaults = code.matches(patch.required).count();
     if fields != defaults {
         return Err(format!(
             "{fields} builder(s) hold an `extra` map but {defaults} start it with \
-             `{EXTRA_REQUIRED}`: typify's builder defaults changed, so the patch that starts \
-             them empty (codegen's default_extra_maps) must change with them"
+             `{}`: typify's builder defaults changed, so the patch that starts \
+             them empty (codegen's default_extra_maps) must change with them",
+            patch.required
         ));
     }
-    Ok(code.replace(EXTRA_REQUIRED, "extra: Ok(Default::default())"))
+    Ok(code.replace(patch.required, patch.empty))
 }
 
 #[cfg(test)]
@@ -251,10 +328,40 @@ mod tests {
         assert_eq!(with.code, without.code);
     }
 
+    /// What a build script compiles is what the snapshots show: the same tokens, patched the
+    /// same way, only not formatted.
+    #[test]
+    fn the_build_script_form_is_the_snapshot_code_unformatted() {
+        for name in ["cphub-core", "navigator-msp"] {
+            let surface = surface(name).unwrap();
+            let text = read_in(&vmware_cpn_spec::workspace_root(), surface).unwrap();
+            let pretty = generate_as(surface, &text, Httpmock::Generate, Form::Pretty).unwrap();
+            let tokens = generate_as(surface, &text, Httpmock::Generate, Form::Tokens).unwrap();
+            assert!(pretty.code.contains(PRETTY_EXTRA.empty), "{name}");
+            assert!(tokens.code.contains(TOKEN_EXTRA.empty), "{name}");
+            assert!(
+                !tokens.code.contains("no value supplied for extra"),
+                "{name}"
+            );
+            // Formatted, the unformatted form is the snapshot byte for byte.
+            for (pretty, tokens) in [
+                (&pretty.code, &tokens.code),
+                (&pretty.httpmock, &tokens.httpmock),
+            ] {
+                let tokens: syn::File = syn::parse_str(tokens).unwrap();
+                assert!(
+                    prettyplease::unparse(&tokens) == *pretty,
+                    "{name}: the two forms differ"
+                );
+            }
+            assert_eq!(pretty.example_tests, tokens.example_tests);
+        }
+    }
+
     #[test]
     fn every_extra_map_starts_empty() {
         let code = format!("{EXTRA_BUILDER_FIELD}Map, String>,\n{EXTRA_REQUIRED},");
-        let patched = default_extra_maps(&code).unwrap();
+        let patched = default_extra_maps(&code, PRETTY_EXTRA).unwrap();
         assert!(
             patched.contains("extra: Ok(Default::default())"),
             "{patched}"
@@ -267,7 +374,7 @@ mod tests {
         let code = format!(
             "{EXTRA_BUILDER_FIELD}Map, String>,\nextra: Err(\"extra was never set\".into()),"
         );
-        let error = default_extra_maps(&code).unwrap_err();
+        let error = default_extra_maps(&code, PRETTY_EXTRA).unwrap_err();
         assert!(
             error.contains("typify's builder defaults changed"),
             "{error}"

@@ -22,7 +22,8 @@ where
     T: DeserializeOwned,
 {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: reading the body needs none of them.
+    let headers = std::mem::take(response.headers_mut());
     let sent = response.extensions_mut().remove::<SentSecrets>();
     let body = match response.bytes().await {
         Ok(body) => body,
@@ -57,7 +58,7 @@ where
     E: DeserializeOwned,
 {
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let sent = response.extensions_mut().remove::<SentSecrets>();
     let (body, read_error) = match response.bytes().await {
         Ok(body) => (body, None),
@@ -126,7 +127,7 @@ pub async fn bytes<E>(
     operation: &Operation,
 ) -> Result<(StatusCode, HeaderMap, Bytes), Error<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let sent = response.extensions_mut().remove::<SentSecrets>();
     match response.bytes().await {
         Ok(body) => Ok((status, headers, body)),
@@ -179,9 +180,9 @@ pub fn redact_also(response: &mut reqwest::Response, value: &str) {
     };
     let extensions = response.extensions_mut();
     match extensions.get_mut::<SentSecrets>() {
-        Some(sent) => sent.0.push(value),
+        Some(sent) => sent.push(value),
         None => {
-            extensions.insert(SentSecrets(vec![value]));
+            extensions.insert(SentSecrets::one(value));
         }
     }
 }

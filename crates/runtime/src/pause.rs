@@ -25,6 +25,12 @@ impl SharedPause {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
+    /// Whether a pause is on now: what every request checks before it waits.
+    pub(crate) fn is_on(&self) -> bool {
+        let until = self.until.load(Ordering::Acquire);
+        until != 0 && self.now() < until
+    }
+
     /// Waits out the pause, if one is on (and any extension of it made meanwhile).
     pub(crate) async fn wait(&self) {
         loop {

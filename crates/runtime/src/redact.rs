@@ -106,21 +106,42 @@ pub(crate) fn excerpt(body: &[u8], max_chars: usize) -> String {
 
 /// What a client sent that must not come back in an error: the token or credential of the
 /// request, attached to its response by the runtime (a response extension).
-#[derive(Clone, Default)]
-pub(crate) struct SentSecrets(pub(crate) Vec<HeaderValue>);
+///
+/// Most requests carry one (their token), kept without a `Vec` of its own: the runtime
+/// attaches this to every answer.
+#[derive(Clone)]
+pub(crate) struct SentSecrets {
+    first: HeaderValue,
+    more: Vec<HeaderValue>,
+}
 
 impl SentSecrets {
+    /// `value` alone.
+    pub(crate) fn one(value: HeaderValue) -> SentSecrets {
+        SentSecrets {
+            first: value,
+            more: Vec::new(),
+        }
+    }
+
+    /// Adds `value`.
+    pub(crate) fn push(&mut self, value: HeaderValue) {
+        self.more.push(value);
+    }
+
     /// The values to look for in an answer: each header's token, without its scheme.
     pub(crate) fn values(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().filter_map(|value| {
-            let text = value.to_str().ok()?;
-            let token = match text.split_once(' ') {
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest,
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("basic") => rest,
-                _ => text,
-            };
-            Some(token.trim())
-        })
+        std::iter::once(&self.first)
+            .chain(&self.more)
+            .filter_map(|value| {
+                let text = value.to_str().ok()?;
+                let token = match text.split_once(' ') {
+                    Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest,
+                    Some((scheme, rest)) if scheme.eq_ignore_ascii_case("basic") => rest,
+                    _ => text,
+                };
+                Some(token.trim())
+            })
     }
 }
 

@@ -158,16 +158,20 @@ impl Runtime {
                 .or_insert(reqwest::header::HeaderValue::from_static(accept));
         }
         if operation.takes_token {
-            let header = self
-                .shared
-                .auth
-                .header(&self.shared.http)
-                .await
-                .map_err(SendError::Auth)?;
+            // Most calls find their token at once; the wait for a fetch (or for the cache's
+            // lock) is boxed, so that it does not grow every call's future, which is moved
+            // (copied) a few times on its way to the executor.
+            let header = match self.shared.auth.header_now() {
+                Some(header) => header,
+                None => Box::pin(self.shared.auth.header(&self.shared.http)).await,
+            }
+            .map_err(SendError::Auth)?;
             if let Some((name, value)) = header {
                 request.headers_mut().insert(name, value);
             }
         }
+        // A span costs nothing when no subscriber listens: its fields are only computed
+        // for one that does.
         let span = tracing::info_span!(
             "api_call",
             operation = operation.id,
@@ -177,25 +181,41 @@ impl Runtime {
             attempt = Empty,
             latency_ms = Empty,
         );
-        self.send_with_retries(request, operation)
-            .instrument(span)
-            .await
+        if span.is_disabled() {
+            self.send_with_retries(request, operation, &span).await
+        } else {
+            self.send_with_retries(request, operation, &span)
+                .instrument(span.clone())
+                .await
+        }
     }
 
     async fn send_with_retries(
         &self,
         mut request: reqwest::Request,
         operation: &Operation,
+        span: &tracing::Span,
     ) -> Result<reqwest::Response, SendError> {
         let started = Instant::now();
         let policy = &self.shared.retry;
         let idempotent = RetryPolicy::method_is_retryable(request.method());
+        let renews = operation.takes_token && self.shared.auth.renews();
         let mut attempt = 1;
         let mut refreshed = false;
         loop {
-            let spare = request.try_clone();
-            let sent_token = self.shared.auth.sent_token(request.headers());
-            self.shared.pause.wait().await;
+            // The copy to send again, made only when the policy could send again: a retry
+            // (an idempotent request with attempts left) or a renewed token after a `401`.
+            // Without it, the decision below stops whatever `can_resend` says.
+            let may_resend =
+                (idempotent && attempt < policy.max_attempts) || (renews && !refreshed);
+            let spare = if may_resend {
+                request.try_clone()
+            } else {
+                None
+            };
+            if self.shared.pause.is_on() {
+                Box::pin(self.shared.pause.wait()).await;
+            }
             let sent = sent_secrets(request.headers());
             let result = self.shared.http.execute(request).await;
 
@@ -221,16 +241,18 @@ impl Runtime {
             };
             let decision = policy.decide(attempted, call);
             if decision == Decision::RenewToken
-                && let Some(mut again) = spare.as_ref().and_then(reqwest::Request::try_clone)
-                && let Some(renewed) = self
-                    .shared
-                    .auth
-                    .refresh_after_rejection(&self.shared.http, sent_token.as_ref())
-                    .await
+                && let Some(spare) = spare.as_ref()
+                && let Some(mut again) = spare.try_clone()
+                && let Some(renewed) = Box::pin(self.shared.auth.refresh_after_rejection(
+                    &self.shared.http,
+                    // The token the spare carries is the one just rejected.
+                    self.shared.auth.sent_token(spare.headers()).as_ref(),
+                ))
+                .await
             {
                 // A renewal that fails is the error, not the 401 that asked for it.
                 let (name, value) = renewed.map_err(|error| {
-                    record(&result, attempt, started);
+                    record(span, &result, attempt, started);
                     SendError::Auth(error)
                 })?;
                 // One renewed token, one more try: a second 401 is the answer.
@@ -241,7 +263,7 @@ impl Runtime {
                 continue;
             }
             let (Decision::Retry(delay), Some(spare)) = (decision, spare) else {
-                record(&result, attempt, started);
+                record(span, &result, attempt, started);
                 return match result {
                     Ok(mut response) => {
                         // So that an error built from this answer can scrub what was sent.
@@ -259,7 +281,7 @@ impl Runtime {
                 outcome = %describe(&result),
                 "retrying",
             );
-            tokio::time::sleep(delay).await;
+            Box::pin(tokio::time::sleep(delay)).await;
             attempt += 1;
             request = spare;
         }
@@ -268,10 +290,10 @@ impl Runtime {
 
 /// The credential-bearing headers of a request, kept with its answer. On every call, so only
 /// what marks them cheaply: the sensitive flag (set on the runtime's token headers and by
-/// reqwest's basic auth) and the credential headers' names.
+/// reqwest's basic auth) and the credential headers' names. No `Vec` for the usual one.
 fn sent_secrets(headers: &reqwest::header::HeaderMap) -> Option<SentSecrets> {
     use reqwest::header::{AUTHORIZATION, PROXY_AUTHORIZATION};
-    let values: Vec<_> = headers
+    let mut values = headers
         .iter()
         .filter(|(name, value)| {
             value.is_sensitive()
@@ -279,9 +301,10 @@ fn sent_secrets(headers: &reqwest::header::HeaderMap) -> Option<SentSecrets> {
                 || *name == PROXY_AUTHORIZATION
                 || name.as_str() == "csp-auth-token"
         })
-        .map(|(_, value)| value.clone())
-        .collect();
-    (!values.is_empty()).then_some(SentSecrets(values))
+        .map(|(_, value)| value.clone());
+    let mut sent = SentSecrets::one(values.next()?);
+    values.for_each(|value| sent.push(value));
+    Some(sent)
 }
 
 fn describe(result: &reqwest::Result<reqwest::Response>) -> String {
@@ -291,8 +314,15 @@ fn describe(result: &reqwest::Result<reqwest::Response>) -> String {
     }
 }
 
-fn record(result: &reqwest::Result<reqwest::Response>, attempt: u32, started: Instant) {
-    let span = tracing::Span::current();
+fn record(
+    span: &tracing::Span,
+    result: &reqwest::Result<reqwest::Response>,
+    attempt: u32,
+    started: Instant,
+) {
+    if span.is_disabled() {
+        return;
+    }
     if let Ok(response) = result {
         span.record("status", response.status().as_u16());
     }

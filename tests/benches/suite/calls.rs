@@ -1,6 +1,7 @@
-//! The cost of the SDK on calls: one at a time (`overhead`), and 5,000 with 64 in flight
-//! against the mock in a process of its own (`fan-out`), each against the same requests
-//! written by hand with reqwest and serde.
+//! The cost of the SDK on calls: one at a time (`overhead`), and 5,000 or 50,000 with 64 in
+//! flight against the mock in a process of its own (`fan-out`, `fan-out-50k`), each against
+//! the same requests written by hand with reqwest and serde; wall time, CPU time and
+//! allocations per call of both sides.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -10,7 +11,7 @@ use futures::StreamExt;
 use vmware_cpn_runtime::{Auth, Runtime};
 use vmware_cpn_test_support::ORG;
 
-use crate::{Outcome, alternate, timed};
+use crate::{Alternated, Clock, Outcome, Sample, alternate_sampled, sampled};
 
 const TOKEN: &str = "bench-access-token";
 /// The same request on both sides: the generated client sends the spec's `api-version`.
@@ -18,6 +19,25 @@ const API_VERSION: &str = "1.0";
 
 fn millis(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1e3)
+}
+
+/// A side's median wall and CPU time.
+fn times(sample: &Sample) -> String {
+    format!("{} (CPU {})", millis(sample.wall), millis(sample.cpu))
+}
+
+/// Allocations and CPU time per call of both sides, for the notes.
+fn per_call(run: &Alternated, calls: usize) -> String {
+    let calls = calls as f64;
+    let allocations = |s: &Sample| s.allocations as f64 / calls;
+    let micros = |s: &Sample| s.cpu.as_secs_f64() * 1e6 / calls;
+    format!(
+        "allocations/call: reqwest {:.1}, SDK {:.1}; CPU/call: reqwest {:.2} µs, SDK {:.2} µs",
+        allocations(&run.baseline),
+        allocations(&run.sdk),
+        micros(&run.baseline),
+        micros(&run.sdk)
+    )
 }
 
 /// Serves the guide's organization on 127.0.0.1 from its own thread, so the server's work
@@ -73,8 +93,11 @@ pub(crate) fn overhead() -> Outcome {
     // The same connection pool settings: the runtime's own HTTP client.
     let http = sdk.http_client().clone();
     let url = format!("{base}/cphub/api/core/v1/mgmt/orgs/{ORG}");
+    // The client runs on this thread alone (a current-thread runtime): its CPU clock is the
+    // client's, the server thread's excluded. Allocations are the whole process's, the
+    // server's included (the same requests on both sides).
     let by_hand = || {
-        timed(|| {
+        sampled(Clock::Thread, || {
             client_runtime.block_on(async {
                 for _ in 0..CALLS {
                     let response = http
@@ -93,7 +116,7 @@ pub(crate) fn overhead() -> Outcome {
         })
     };
     let through_sdk = || {
-        timed(|| {
+        sampled(Clock::Thread, || {
             client_runtime.block_on(async {
                 for _ in 0..CALLS {
                     generated
@@ -106,15 +129,19 @@ pub(crate) fn overhead() -> Outcome {
             })
         })
     };
-    let (ratios, a, b) = alternate(41, by_hand, through_sdk);
+    let run = alternate_sampled(41, by_hand, through_sdk);
     Outcome {
         name: "overhead: 1,000 get_organization, one at a time".into(),
-        baseline: format!("reqwest + serde {}", millis(a)),
-        sdk: format!("generated client {}", millis(b)),
-        ratios,
+        baseline: format!("reqwest + serde {}", times(&run.baseline)),
+        sdk: format!("generated client {}", times(&run.sdk)),
+        notes: format!(
+            "loopback axum server on its own thread (its allocations counted on both sides); {}",
+            per_call(&run, CALLS)
+        ),
+        ratios: run.ratios,
+        cpu_ratios: run.cpu_ratios,
         target: 1.05,
         at_most: true,
-        notes: "loopback axum server on its own thread".into(),
     }
 }
 
@@ -135,14 +162,14 @@ pub(crate) fn serve_mock(tenants: usize) {
     });
 }
 
-/// 5,000 `get_organization` calls for 5,000 tenants, 64 in flight, against the mock in a
-/// process of its own: `vmware_cpn_runtime::fan_out` through one runtime (one token exchange for
-/// the whole run) against reqwest + serde with `buffer_unordered` and one exchange.
-pub(crate) fn fan_out() -> Outcome {
-    const TENANTS: usize = 5_000;
+/// `count` `get_organization` calls for as many tenants, 64 in flight, against the mock in
+/// a process of its own: `vmware_cpn_runtime::fan_out` through one runtime (one token exchange
+/// for the whole run) against reqwest + serde with `buffer_unordered` and one exchange.
+/// CPU time and allocations are the client process's.
+pub(crate) fn fan_out(count: usize, repetitions: usize) -> Outcome {
     const IN_FLIGHT: usize = 64;
     let mut mock = Command::new(std::env::current_exe().unwrap())
-        .args(["--serve-mock", &TENANTS.to_string()])
+        .args(["--serve-mock", &count.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -154,7 +181,7 @@ pub(crate) fn fan_out() -> Outcome {
         .unwrap();
     let (base, refresh_token) = line.split_once('\t').unwrap();
     let base = base.to_owned();
-    let tenants: Vec<String> = (0..TENANTS).map(vmware_cpn_mock::tenant_id).collect();
+    let tenants: Vec<String> = (0..count).map(vmware_cpn_mock::tenant_id).collect();
     let client_runtime = tokio::runtime::Runtime::new().unwrap();
     let runtime = Runtime::builder()
         .auth(Auth::csp_refresh_token(&base, refresh_token))
@@ -177,7 +204,7 @@ pub(crate) fn fan_out() -> Outcome {
         answer["accessToken"].as_str().unwrap().to_owned()
     });
     let by_hand = || {
-        timed(|| {
+        sampled(Clock::Process, || {
             client_runtime.block_on(async {
                 let calls = futures::stream::iter(&tenants).map(|tenant| {
                     let request = http
@@ -198,13 +225,13 @@ pub(crate) fn fan_out() -> Outcome {
                     .filter(|result| std::future::ready(matches!(result, Ok(true))))
                     .count()
                     .await;
-                assert_eq!(ok, TENANTS);
+                assert_eq!(ok, count);
             })
         })
     };
     let rss_before = crate::peak_rss_kib();
     let through_sdk = || {
-        timed(|| {
+        sampled(Clock::Process, || {
             client_runtime.block_on(async {
                 let ok = vmware_cpn_runtime::fan_out(&tenants, IN_FLIGHT, |tenant| {
                     client.get_organization().org_id(*tenant).send()
@@ -212,11 +239,11 @@ pub(crate) fn fan_out() -> Outcome {
                 .filter(|(_, result)| std::future::ready(result.is_ok()))
                 .count()
                 .await;
-                assert_eq!(ok, TENANTS);
+                assert_eq!(ok, count);
             })
         })
     };
-    let (ratios, a, b) = alternate(15, by_hand, through_sdk);
+    let run = alternate_sampled(repetitions, by_hand, through_sdk);
     let exchanges = client_runtime.block_on(async {
         let calls: serde_json::Value = http
             .get(format!("{base}/_mock/calls"))
@@ -232,16 +259,18 @@ pub(crate) fn fan_out() -> Outcome {
     drop(mock.stdin.take());
     let _ = mock.wait();
     Outcome {
-        name: format!("fan-out: {TENANTS} get_organization, {IN_FLIGHT} in flight"),
-        baseline: format!("reqwest + serde {}", millis(a)),
-        sdk: format!("vmware_cpn_runtime::fan_out {}", millis(b)),
-        ratios,
+        name: format!("fan-out: {count} get_organization, {IN_FLIGHT} in flight"),
+        baseline: format!("reqwest + serde {}", times(&run.baseline)),
+        sdk: format!("vmware_cpn_runtime::fan_out {}", times(&run.sdk)),
+        notes: format!(
+            "vmware-cpn-mock in its own process; token exchanges: {exchanges} (one by hand, one by the runtime); client peak RSS {:.1} → {:.1} MiB over all runs; {}",
+            rss_before as f64 / 1024.0,
+            rss_after as f64 / 1024.0,
+            per_call(&run, count)
+        ),
+        ratios: run.ratios,
+        cpu_ratios: run.cpu_ratios,
         target: 1.05,
         at_most: true,
-        notes: format!(
-            "vmware-cpn-mock in its own process; token exchanges: {exchanges} (one by hand, one by the runtime); client peak RSS {:.1} → {:.1} MiB over all runs",
-            rss_before as f64 / 1024.0,
-            rss_after as f64 / 1024.0
-        ),
     }
 }

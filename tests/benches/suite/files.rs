@@ -165,6 +165,7 @@ pub(crate) fn csv() -> Outcome {
         ),
         // Speed, not time: baseline time over SDK time.
         ratios: ratios.iter().map(|r| 1.0 / r).collect(),
+        cpu_ratios: Vec::new(),
         target: 0.8,
         at_most: false,
         notes: format!("SDK side alone, peak RSS of the process: {rss} (target ≤ 16 MiB)"),
@@ -255,6 +256,7 @@ pub(crate) fn upload() -> Outcome {
         baseline: format!("read whole, then sent {:.1} ms", a.as_secs_f64() * 1e3),
         sdk: format!("streamed from disk {:.1} ms", b.as_secs_f64() * 1e3),
         ratios,
+        cpu_ratios: Vec::new(),
         target: 1.2,
         at_most: true,
         notes: format!("streamed alone, peak RSS increase: {rss} (target ≤ 16 MiB)"),

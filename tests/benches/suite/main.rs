@@ -15,12 +15,21 @@ mod files;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+/// Counts every allocation of the process, so the call benchmarks can report allocations per
+/// call for both sides.
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
 /// One benchmark's result, as a child prints it on one line.
 struct Outcome {
     name: String,
     baseline: String,
     sdk: String,
     ratios: Vec<f64>,
+    /// The same ratios of CPU time, when measured (the call benchmarks).
+    cpu_ratios: Vec<f64>,
     /// The target and whether the ratio is to stay below (`true`) or above it.
     target: f64,
     at_most: bool,
@@ -29,9 +38,7 @@ struct Outcome {
 
 impl Outcome {
     fn median(&self) -> f64 {
-        let mut sorted = self.ratios.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted[sorted.len() / 2]
+        median(&self.ratios)
     }
 
     fn met(&self) -> bool {
@@ -44,13 +51,17 @@ impl Outcome {
 
     /// One line on stdout, read back by the parent.
     fn emit(&self) {
-        let ratios: Vec<String> = self.ratios.iter().map(|r| format!("{r:.4}")).collect();
+        let list = |ratios: &[f64]| {
+            let ratios: Vec<String> = ratios.iter().map(|r| format!("{r:.4}")).collect();
+            ratios.join(",")
+        };
         println!(
-            "RESULT\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "RESULT\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.name,
             self.baseline,
             self.sdk,
-            ratios.join(","),
+            list(&self.ratios),
+            list(&self.cpu_ratios),
             self.target,
             self.at_most,
             self.notes
@@ -59,15 +70,13 @@ impl Outcome {
 
     fn parse(line: &str) -> Option<Outcome> {
         let mut fields = line.strip_prefix("RESULT\t")?.split('\t');
+        let list = |field: &str| field.split(',').filter_map(|r| r.parse().ok()).collect();
         Some(Outcome {
             name: fields.next()?.to_owned(),
             baseline: fields.next()?.to_owned(),
             sdk: fields.next()?.to_owned(),
-            ratios: fields
-                .next()?
-                .split(',')
-                .filter_map(|r| r.parse().ok())
-                .collect(),
+            ratios: list(fields.next()?),
+            cpu_ratios: list(fields.next()?),
             target: fields.next()?.parse().ok()?,
             at_most: fields.next()?.parse().ok()?,
             notes: fields.next().unwrap_or_default().to_owned(),
@@ -108,6 +117,122 @@ where
     )
 }
 
+fn median(ratios: &[f64]) -> f64 {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+/// `median [low–high]` of some ratios.
+fn spread(ratios: &[f64]) -> String {
+    let low = ratios.iter().copied().fold(f64::MAX, f64::min);
+    let high = ratios.iter().copied().fold(f64::MIN, f64::max);
+    format!("{:.3} [{low:.3}–{high:.3}]", median(ratios))
+}
+
+/// Which CPU clock a [`Sample`] reads: the calling thread's (a client on a current-thread
+/// runtime, beside a server thread in the same process) or the whole process's.
+#[derive(Clone, Copy)]
+pub(crate) enum Clock {
+    Thread,
+    Process,
+}
+
+impl Clock {
+    #[cfg(unix)]
+    fn now(self) -> Duration {
+        use rustix::time::{ClockId, clock_gettime};
+        let id = match self {
+            Clock::Thread => ClockId::ThreadCPUTime,
+            Clock::Process => ClockId::ProcessCPUTime,
+        };
+        let time = clock_gettime(id);
+        Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
+    }
+
+    #[cfg(not(unix))]
+    fn now(self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+/// One run of one side: wall time, CPU time and allocations (of the whole process).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sample {
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Duration,
+    pub(crate) allocations: u64,
+}
+
+/// Runs `work`, measuring it.
+pub(crate) fn sampled(clock: Clock, work: impl FnOnce()) -> Sample {
+    let region = Region::new(GLOBAL);
+    let cpu = clock.now();
+    let started = Instant::now();
+    work();
+    let wall = started.elapsed();
+    let cpu = clock.now().saturating_sub(cpu);
+    Sample {
+        wall,
+        cpu,
+        allocations: region.change().allocations as u64,
+    }
+}
+
+/// Both sides' results over the repetitions of [`alternate_sampled`].
+pub(crate) struct Alternated {
+    /// `sdk / baseline` wall time, per repetition.
+    pub(crate) ratios: Vec<f64>,
+    /// `sdk / baseline` CPU time, per repetition.
+    pub(crate) cpu_ratios: Vec<f64>,
+    /// Each side's median wall time, median CPU time and median allocations.
+    pub(crate) baseline: Sample,
+    pub(crate) sdk: Sample,
+}
+
+/// As [`alternate`], with CPU time and allocations too.
+pub(crate) fn alternate_sampled(
+    repetitions: usize,
+    mut baseline: impl FnMut() -> Sample,
+    mut sdk: impl FnMut() -> Sample,
+) -> Alternated {
+    let (mut a_samples, mut b_samples) = (Vec::new(), Vec::new());
+    for repetition in 0..repetitions {
+        if repetition % 2 == 0 {
+            a_samples.push(baseline());
+            b_samples.push(sdk());
+        } else {
+            b_samples.push(sdk());
+            a_samples.push(baseline());
+        }
+    }
+    let pairs = a_samples.iter().zip(&b_samples);
+    let ratio = |of: fn(&Sample) -> Duration| -> Vec<f64> {
+        pairs
+            .clone()
+            .map(|(a, b)| of(b).as_secs_f64() / of(a).as_secs_f64())
+            .collect()
+    };
+    let middle = |samples: &[Sample]| {
+        let pick = |of: fn(&Sample) -> u128| {
+            let mut values: Vec<u128> = samples.iter().map(of).collect();
+            values.sort();
+            values[values.len() / 2]
+        };
+        Sample {
+            wall: Duration::from_nanos(pick(|s| s.wall.as_nanos()) as u64),
+            cpu: Duration::from_nanos(pick(|s| s.cpu.as_nanos()) as u64),
+            allocations: pick(|s| u128::from(s.allocations)) as u64,
+        }
+    };
+    Alternated {
+        ratios: ratio(|s| s.wall),
+        cpu_ratios: ratio(|s| s.cpu),
+        baseline: middle(&a_samples),
+        sdk: middle(&b_samples),
+    }
+}
+
 /// Times `work`.
 pub(crate) fn timed(work: impl FnOnce()) -> Duration {
     let started = Instant::now();
@@ -128,7 +253,7 @@ pub(crate) fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-const BENCHMARKS: [&str; 4] = ["overhead", "fan-out", "csv", "upload"];
+const BENCHMARKS: [&str; 5] = ["overhead", "fan-out", "fan-out-50k", "csv", "upload"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -157,7 +282,8 @@ fn main() {
 fn run_child(name: &str) {
     let outcome = match name {
         "overhead" => calls::overhead(),
-        "fan-out" => calls::fan_out(),
+        "fan-out" => calls::fan_out(5_000, 15),
+        "fan-out-50k" => calls::fan_out(50_000, 5),
         "csv" => files::csv(),
         "upload" => files::upload(),
         other => panic!("no benchmark {other}; there are {BENCHMARKS:?}"),
@@ -184,21 +310,23 @@ fn spawn(name: &str) -> Option<Outcome> {
 fn print_table(outcomes: &[Outcome]) {
     println!();
     println!(
-        "| benchmark | baseline (median) | SDK (median) | SDK/baseline median [range], n | target | met | notes |"
+        "| benchmark | baseline (median) | SDK (median) | SDK/baseline median [range], n | CPU SDK/baseline median [range] | target | met | notes |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for outcome in outcomes {
-        let low = outcome.ratios.iter().copied().fold(f64::MAX, f64::min);
-        let high = outcome.ratios.iter().copied().fold(f64::MIN, f64::max);
+        let cpu = if outcome.cpu_ratios.is_empty() {
+            "–".to_owned()
+        } else {
+            spread(&outcome.cpu_ratios)
+        };
         println!(
-            "| {} | {} | {} | {:.3} [{:.3}–{:.3}], {} | {} {} | {} | {} |",
+            "| {} | {} | {} | {}, {} | {} | {} {} | {} | {} |",
             outcome.name,
             outcome.baseline,
             outcome.sdk,
-            outcome.median(),
-            low,
-            high,
+            spread(&outcome.ratios),
             outcome.ratios.len(),
+            cpu,
             if outcome.at_most { "≤" } else { "≥" },
             outcome.target,
             if outcome.met() { "yes" } else { "NO" },

@@ -29,8 +29,12 @@ pub(super) struct TokenCache {
 enum State {
     /// No token yet.
     Empty,
-    /// A token (kept as a secret; its header is made for each request).
-    Held { token: Secret, refresh_at: Instant },
+    /// A token's header, made once when it is fetched (marked sensitive) and cloned (a
+    /// reference count) into each request.
+    Held {
+        header: HeaderValue,
+        refresh_at: Instant,
+    },
     /// The token held was answered `401`.
     Rejected,
 }
@@ -78,6 +82,17 @@ impl TokenCache {
         self.scheme
     }
 
+    /// The header of the token held, when it is fit to send and the cache is not busy: the
+    /// synchronous fast path of [`current`](Self::current), which every call takes.
+    pub(super) fn current_now(&self) -> Option<(HeaderName, HeaderValue)> {
+        match &*self.state.try_lock().ok()? {
+            State::Held { header, refresh_at } if Instant::now() < *refresh_at => {
+                Some((self.scheme.header_name(), header.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// The header of a token fit to send, fetched first when the cache holds none.
     pub(super) async fn current(
         &self,
@@ -85,8 +100,8 @@ impl TokenCache {
     ) -> Result<(HeaderName, HeaderValue), AuthError> {
         let mut state = self.state.lock().await;
         let reason = match &*state {
-            State::Held { token, refresh_at } if Instant::now() < *refresh_at => {
-                return self.header(token);
+            State::Held { header, refresh_at } if Instant::now() < *refresh_at => {
+                return Ok((self.scheme.header_name(), header.clone()));
             }
             State::Held { .. } => FetchReason::Expiring,
             State::Empty => FetchReason::Cold,
@@ -113,7 +128,7 @@ impl TokenCache {
             "new token",
         );
         *state = State::Held {
-            token: token.value().clone(),
+            header: header.1.clone(),
             refresh_at,
         };
         Ok(header)
@@ -133,12 +148,8 @@ impl TokenCache {
     /// task already renewed is kept.
     pub(super) async fn invalidate(&self, sent: Option<&HeaderValue>) {
         let mut state = self.state.lock().await;
-        if let State::Held { token, .. } = &*state
-            && sent.is_none_or(|sent| {
-                self.scheme
-                    .header(token)
-                    .is_ok_and(|(_, held)| held == sent)
-            })
+        if let State::Held { header, .. } = &*state
+            && sent.is_none_or(|sent| header == sent)
         {
             *state = State::Rejected;
         }

@@ -98,8 +98,25 @@ pub struct Auth(AuthKind);
 #[derive(Clone, Debug)]
 enum AuthKind {
     None,
-    Fixed { scheme: Scheme, token: Secret },
+    Fixed {
+        scheme: Scheme,
+        token: Secret,
+        /// The token's header value, made once (`None` when the token cannot be one: the
+        /// error then comes with each request, as it would if made there).
+        header: Option<HeaderValue>,
+    },
     Source(Arc<TokenCache>),
+}
+
+impl AuthKind {
+    fn fixed(scheme: Scheme, token: Secret) -> AuthKind {
+        let header = scheme.header(&token).ok().map(|(_, value)| value);
+        AuthKind::Fixed {
+            scheme,
+            token,
+            header,
+        }
+    }
 }
 
 impl Auth {
@@ -111,19 +128,13 @@ impl Auth {
     /// A CSP access token managed by the caller, sent as `csp-auth-token`. Never renewed: a
     /// `401` is the answer.
     pub fn csp_access_token(token: impl Into<Secret>) -> Auth {
-        Auth(AuthKind::Fixed {
-            scheme: Scheme::CspAuthToken,
-            token: token.into(),
-        })
+        Auth(AuthKind::fixed(Scheme::CspAuthToken, token.into()))
     }
 
     /// A VCPP bearer token managed by the caller, sent as `authorization: bearer …`. Never
     /// renewed: a `401` is the answer.
     pub fn bearer_token(token: impl Into<Secret>) -> Auth {
-        Auth(AuthKind::Fixed {
-            scheme: Scheme::Bearer,
-            token: token.into(),
-        })
+        Auth(AuthKind::fixed(Scheme::Bearer, token.into()))
     }
 
     /// An API (refresh) token of a CPHub/Navigator organization, exchanged at
@@ -240,6 +251,24 @@ impl Auth {
         }
     }
 
+    /// [`header`](Self::header) without waiting, when it needs no wait: no authentication, a
+    /// fixed token, or a fresh token in a cache nobody holds. `None` when it needs one.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn header_now(
+        &self,
+    ) -> Option<Result<Option<(HeaderName, HeaderValue)>, AuthError>> {
+        match &self.0 {
+            AuthKind::Source(cache) => cache.current_now().map(|header| Ok(Some(header))),
+            AuthKind::None => Some(Ok(None)),
+            AuthKind::Fixed {
+                scheme,
+                header: Some(value),
+                ..
+            } => Some(Ok(Some((scheme.header_name(), value.clone())))),
+            AuthKind::Fixed { scheme, token, .. } => Some(scheme.header(token).map(Some)),
+        }
+    }
+
     /// The header that authenticates a request now, fetching a token first if the cache
     /// holds none that is fresh. `None` without authentication.
     pub(crate) async fn header(
@@ -248,7 +277,12 @@ impl Auth {
     ) -> Result<Option<(HeaderName, HeaderValue)>, AuthError> {
         match &self.0 {
             AuthKind::None => Ok(None),
-            AuthKind::Fixed { scheme, token } => scheme.header(token).map(Some),
+            AuthKind::Fixed {
+                scheme,
+                header: Some(value),
+                ..
+            } => Ok(Some((scheme.header_name(), value.clone()))),
+            AuthKind::Fixed { scheme, token, .. } => scheme.header(token).map(Some),
             AuthKind::Source(cache) => cache.current(http).await.map(Some),
         }
     }
@@ -260,6 +294,14 @@ impl Auth {
             AuthKind::Source(cache) => headers.get(cache.scheme().header_name()).cloned(),
             _ => None,
         }
+    }
+
+    /// Whether a `401` can be answered with a renewed token ([`refresh_after_rejection`]
+    /// returns `Some`): only a provider with a token source.
+    ///
+    /// [`refresh_after_rejection`]: Self::refresh_after_rejection
+    pub(crate) fn renews(&self) -> bool {
+        matches!(self.0, AuthKind::Source(_))
     }
 
     /// After a `401` to a request sent with `sent`: drops that token and returns the header
