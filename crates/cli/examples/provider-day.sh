@@ -38,8 +38,8 @@ if [[ -z "${CPN_BASE_URL:-}" ]]; then
     export VCPP_CLIENT_ID=${credentials%% / *}
     export VCPP_CLIENT_SECRET=${credentials##* / }
     TOUR_WRITE=1 TOUR_PLACE_ORDER=1
-    # The mock's usage records are from 2019.
-    USAGE_SINCE=2019-01
+    # The mock's usage records are from 2019 (September).
+    USAGE_SINCE=2019-01 USAGE_MONTH=2019-09
 fi
 # Scripts read JSON or single fields; no progress bars in logs.
 export CPN_CONFIG="$work/config.json"
@@ -88,13 +88,18 @@ usage_tenant=$(cpn usage get --field orgId | sed -n 1p)
 # Dates as dates: a month (its first day), a day, RFC 3339 or epoch seconds/milliseconds;
 # cpn sends each report the unit it takes. The report covers up to six months.
 since=${USAGE_SINCE:-$(date -u -d '5 months ago' +%Y-%m 2>/dev/null || date -u -v-5m +%Y-%m)}
+# Every tenant's rows of one month in one table with a `tenant` column (also --format jsonl,
+# and parquet with cpn's `parquet` feature); a failed tenant fails the step.
+month=${USAGE_MONTH:-$(date -u -d 'last month' +%Y-%m 2>/dev/null || date -u -v-1m +%Y-%m)}
+cpn usage export --all-tenants --month "$month" --format csv --output "$work/usage-all.csv"
+exported="$month: $(sed 1d "$work/usage-all.csv" | wc -l) row(s) of every tenant in one CSV"
 if [[ -n "$usage_tenant" ]]; then
     cpn usage get --tenant-id "$usage_tenant" --start-time "$since" >"$work/usage.json"
     cpn usage download --tenant-id "$usage_tenant" --start-time "$since" \
         --output-file "$work/usage.csv"
-    echo "$subscriptions subscription(s); $usage_tenant: CSV of $(wc -l <"$work/usage.csv") line(s)"
+    echo "$subscriptions subscription(s); $usage_tenant: CSV of $(wc -l <"$work/usage.csv") line(s); $exported"
 else
-    echo "$subscriptions subscription(s); no usage reported yet"
+    echo "$subscriptions subscription(s); no usage reported yet; $exported"
 fi
 
 step 5 "open a ticket, attach a file, update"

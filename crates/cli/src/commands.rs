@@ -152,6 +152,8 @@ pub fn command() -> Command {
         let mut cmd = Command::new(group.name)
             .about(group.about)
             .subcommand_required(true);
+        // Commands of their own in an alias group, such as `cpn usage export`.
+        cmd = cmd.subcommands(registry::commands_in(group.name));
         for alias in group.commands {
             let target = alias.target();
             let op = target.op;

@@ -17,7 +17,7 @@ pub enum Serves {
     /// command is the generated one, with the spec's parameters and help, plus this
     /// command's flags; it runs through the crate's hand-written method.
     Operation(Operation),
-    /// A command of its own, `cpn <group> <name>`, in a surface's group.
+    /// A command of its own, `cpn <group> <name>`, in a surface's group or an alias group.
     Command {
         /// The group's subcommand, such as `auth`.
         group: &'static str,

@@ -20,6 +20,7 @@ pub mod config;
 pub mod dates;
 pub mod error;
 pub mod exec;
+pub mod export;
 pub mod handwritten;
 pub mod login;
 pub mod model;
@@ -27,6 +28,7 @@ pub mod output;
 pub mod registry;
 pub mod run;
 pub mod sdk;
+pub mod tenants;
 
 use std::ffi::OsString;
 

@@ -7,6 +7,7 @@ use vmware_cpn_runtime::Operation;
 use crate::client_methods::{
     ExchangeCspApiToken, GetToken, OrderFeed, PlaceOrder, UploadAttachment,
 };
+use crate::export::UsageExport;
 use crate::handwritten::{HandWritten, Serves};
 use crate::login::{Login, Status};
 
@@ -19,6 +20,7 @@ pub const HAND_WRITTEN: &[&dyn HandWritten] = &[
     &OrderFeed,
     &Login,
     &Status,
+    &UsageExport,
 ];
 
 /// The command serving `operation`, one the client crate serves by hand.
@@ -29,7 +31,8 @@ pub fn serving(operation: &Operation) -> Option<&'static dyn HandWritten> {
         .find(|c| matches!(c.serves(), Serves::Operation(o) if o == *operation))
 }
 
-/// The command `cpn <group> <name>` of its own, if one is.
+/// The command `cpn <group> <name>` of its own, if one is (in a surface's group or an alias
+/// group, such as `cpn usage export`).
 pub fn command(group: &str, name: &str) -> Option<&'static dyn HandWritten> {
     HAND_WRITTEN.iter().copied().find(
         |c| matches!(c.serves(), Serves::Command { group: g, name: n } if g == group && n == name),
@@ -94,10 +97,14 @@ mod tests {
     }
 
     #[test]
-    fn commands_of_their_own_are_in_a_surface_group() {
+    fn commands_of_their_own_are_in_a_surface_or_alias_group() {
         for command in HAND_WRITTEN {
             if let Serves::Command { group, .. } = command.serves() {
-                assert!(SURFACES.iter().any(|s| s.command == group), "{group}");
+                assert!(
+                    SURFACES.iter().any(|s| s.command == group)
+                        || crate::aliases::ALIASES.iter().any(|a| a.name == group),
+                    "{group}"
+                );
             }
         }
     }

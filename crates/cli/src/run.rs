@@ -11,10 +11,9 @@ use tokio::io::AsyncWriteExt;
 
 use crate::error::CliError;
 use crate::exec::{Call, Context, call_from, json_answer, send};
-use crate::model::ORG_PARAM;
-use crate::output::list_items;
 use crate::registry;
 use crate::sdk::Target;
+use crate::tenants::{Tenant, list_tenants};
 
 /// Runs the command of an operation with its flags.
 pub async fn run_op(ctx: &Context, target: &Target, m: &ArgMatches) -> Result<(), CliError> {
@@ -341,9 +340,6 @@ async fn all_tenants(
     })
 }
 
-/// A tenant: its id and display name.
-type Tenant = (String, String);
-
 /// What became of one tenant's call.
 enum Done {
     /// Its answer (for a download, the file written).
@@ -354,32 +350,6 @@ enum Done {
 
 async fn is_file(path: &Path) -> bool {
     tokio::fs::metadata(path).await.is_ok_and(|m| m.is_file())
-}
-
-/// The organization's tenants.
-async fn list_tenants(ctx: &Context, call: &Call) -> Result<Vec<Tenant>, CliError> {
-    let list = Target::from_operation(&cphub_core::operations::LIST_TENANTS)
-        .ok_or_else(|| CliError::Other("cpn's model lacks the tenants list".into()))?;
-    let org = call
-        .path
-        .get(ORG_PARAM)
-        .cloned()
-        .or_else(|| ctx.settings.org_id.clone())
-        .ok_or_else(|| CliError::Usage("--org-id is required".into()))?;
-    let mut tenants_call = Call::default();
-    tenants_call.path.insert(ORG_PARAM, org);
-    let answer = json_answer(send(ctx, &list, &tenants_call).await?)
-        .await?
-        .unwrap_or(Value::Null);
-    Ok(list_items(&answer)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|t| {
-            let id = t.get("id")?.as_str()?.to_owned();
-            let name = t.get("displayName").and_then(Value::as_str).unwrap_or("");
-            Some((id, name.to_owned()))
-        })
-        .collect())
 }
 
 fn file_safe(id: &str) -> String {
