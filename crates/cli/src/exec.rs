@@ -505,11 +505,10 @@ pub async fn send(
     if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(response);
     }
-    let request_id = REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|name| response.headers().get(*name)?.to_str().ok())
-        .map(|id| id.chars().take(200).collect());
+    let headers = response.headers().clone();
     let body = response.text().await.unwrap_or_default();
+    let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+    let request_id = vmware_cpn_runtime::request_id(&headers, json.as_ref());
     Err(CliError::from_answer(
         target.op.id,
         status.as_u16(),
@@ -518,16 +517,6 @@ pub async fn send(
         ctx.verbose,
     ))
 }
-
-/// The headers a request id comes in (the runtime's list).
-const REQUEST_ID_HEADERS: &[&str] = &[
-    "x-request-id",
-    "request-id",
-    "x-correlation-id",
-    "correlation-id",
-    "csp-request-id",
-    "x-vmware-request-id",
-];
 
 /// An error body as printed: JSON redacted and compact, anything else as sent.
 fn redacted_text(ctx: &Context, body: String) -> String {

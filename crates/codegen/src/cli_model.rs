@@ -325,11 +325,11 @@ fn is_password(format: &VariantOrUnknownOrEmpty<StringFormat>) -> bool {
     }
 }
 
-/// Names of every component property marked `format: password`: `cpn` redacts them in any
-/// answer it prints.
-fn secret_properties(spec: &openapiv3::OpenAPI) -> Vec<String> {
-    let mut names: Vec<String> = spec
-        .components
+/// Every property of the spec's component object schemas, with its schema.
+fn component_properties(
+    spec: &openapiv3::OpenAPI,
+) -> impl Iterator<Item = (&String, &ReferenceOr<Box<openapiv3::Schema>>)> {
+    spec.components
         .iter()
         .flat_map(|c| c.schemas.values())
         .filter_map(|s| s.as_item())
@@ -338,6 +338,12 @@ fn secret_properties(spec: &openapiv3::OpenAPI) -> Vec<String> {
             _ => None,
         })
         .flat_map(|object| object.properties.iter())
+}
+
+/// Names of every component property marked `format: password`: `cpn` redacts them in any
+/// answer it prints.
+fn secret_properties(spec: &openapiv3::OpenAPI) -> Vec<String> {
+    let mut names: Vec<String> = component_properties(spec)
         .filter(|(_, schema)| {
             resolve_schema(spec, schema).is_some_and(|s| {
                 matches!(&s.schema_kind, SchemaKind::Type(Type::String(s)) if is_password(&s.format))
@@ -414,16 +420,7 @@ fn answers_a_file(spec: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -
 
 /// Every component property that is a time by the time rule, with its unit, by name.
 fn time_properties(spec: &openapiv3::OpenAPI) -> Vec<(String, &'static str)> {
-    let mut times: Vec<(String, &'static str)> = spec
-        .components
-        .iter()
-        .flat_map(|c| c.schemas.values())
-        .filter_map(|s| s.as_item())
-        .filter_map(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => Some(object),
-            _ => None,
-        })
-        .flat_map(|object| object.properties.iter())
+    let mut times: Vec<(String, &'static str)> = component_properties(spec)
         .filter_map(|(name, schema)| {
             let unit = time_unit(resolve_schema(spec, schema)?, name, "", "EpochGuess")?;
             Some((name.clone(), unit))

@@ -58,7 +58,7 @@ pub use auth::{
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use failure::Failure;
 pub use fan_out::fan_out;
-pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers};
+pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers, request_id};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};
 pub use runtime::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder,

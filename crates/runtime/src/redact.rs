@@ -300,7 +300,7 @@ impl Redacted {
 }
 
 /// The request id of an answer: from its headers, else from its JSON body.
-pub(crate) fn request_id(headers: &HeaderMap, json: Option<&Value>) -> Option<String> {
+pub fn request_id(headers: &HeaderMap, json: Option<&Value>) -> Option<String> {
     let from_header = REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok());
