@@ -251,3 +251,23 @@ async fn sleep_ms(ms: u32) {
         tokio::time::sleep(std::time::Duration::from_millis(ms.into())).await;
     }
 }
+
+/// The ways a chunking property feeds `body`: whole, split in two at each of `split_points`
+/// (each at most `body.len()`), and one byte at a time; each with how, for messages.
+pub fn chunkings(
+    body: &[u8],
+    split_points: impl IntoIterator<Item = usize>,
+) -> Vec<(String, Vec<Vec<u8>>)> {
+    let mut ways = vec![("whole".to_owned(), vec![body.to_vec()])];
+    for at in split_points {
+        ways.push((
+            format!("split at {at}"),
+            vec![body[..at].to_vec(), body[at..].to_vec()],
+        ));
+    }
+    ways.push((
+        "one byte at a time".to_owned(),
+        body.chunks(1).map(<[u8]>::to_vec).collect(),
+    ));
+    ways
+}

@@ -119,19 +119,8 @@ impl ChunkedServer {
 
 /// `body` whole, split at each of `splits`, and one byte at a time.
 fn chunkings(body: &[u8], splits: &[prop::sample::Index]) -> Vec<(String, Vec<Vec<u8>>)> {
-    let mut ways = vec![("whole".to_owned(), vec![body.to_vec()])];
-    for split in splits {
-        let at = split.index(body.len() + 1);
-        ways.push((
-            format!("split at {at}"),
-            vec![body[..at].to_vec(), body[at..].to_vec()],
-        ));
-    }
-    ways.push((
-        "one byte at a time".to_owned(),
-        body.chunks(1).map(<[u8]>::to_vec).collect(),
-    ));
-    ways
+    let points = splits.iter().map(|split| split.index(body.len() + 1));
+    vmware_cpn_test_support::chunkings(body, points)
 }
 
 /// The client reads `body` the same however it is chunked, and as `from_atom` reads it
