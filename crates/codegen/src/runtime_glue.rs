@@ -54,12 +54,22 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> Result<proc_macro2::TokenStream, Sp
                     takes_token: #takes_token,
                     accept: #accept,
                     secrets: &[#(#secrets),*],
+                    spec: &super::SPEC,
                 };
             };
             (name, entry)
         })
         .unzip();
+    let name = spec_name(loaded);
+    let spec_file = format!("/specs/{name}.yaml");
     Ok(quote! {
+        /// The spec this client is generated from, as the crate carries it: read at run time
+        /// only by what needs it (drift tracing, `cpn conformance`).
+        pub const SPEC: ::vmware_cpn_runtime::Spec = ::vmware_cpn_runtime::Spec {
+            name: #name,
+            text: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), #spec_file)),
+        };
+
         /// The spec's servers, by their `x-name`: base URLs for [`Client::with_runtime`], and
         /// the URL of each operation that names a server of its own.
         pub mod servers {
@@ -82,6 +92,14 @@ pub(crate) fn tokens(loaded: &LoadedSpec) -> Result<proc_macro2::TokenStream, Sp
             }
         }
     })
+}
+
+/// The spec's name, from its file (`specs/cphub-core.yaml` → `cphub-core`).
+fn spec_name(loaded: &LoadedSpec) -> String {
+    std::path::Path::new(&loaded.file)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The constant an operation id becomes in `operations`: `list_tenants` → `LIST_TENANTS`.

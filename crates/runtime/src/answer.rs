@@ -36,7 +36,10 @@ where
         }
     };
     match serde_json::from_slice(&body) {
-        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+        Ok(value) => {
+            crate::drift::trace(operation, status.as_u16(), &body);
+            Ok(ResponseValue::new(value, status, headers))
+        }
         Err(error) => {
             let (answer, redacted) = keep(operation, status, headers, body, sent.as_ref());
             let message = redacted.decode_message(&error, holds_secrets(operation));

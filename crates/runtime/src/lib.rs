@@ -13,7 +13,10 @@
 //!   for GET, HEAD, PUT and DELETE: a POST or PATCH is never sent twice;
 //! - **timeouts**, per request and per connection;
 //! - a **tracing** span per call (`api_call`: operation, method, path, status, attempt,
-//!   latency), with no token and no body.
+//!   latency), with no token and no body;
+//! - **drift** ([`drift`]): the first answer of an operation that holds a property or an enum
+//!   value its spec does not declare is one warning (target `vmware_cpn::drift`), when a
+//!   subscriber listens for it.
 //!
 //! Every call fails with one type, [`Error`]: what the server said ([`Answer`]: status,
 //! headers, raw body, request id) and the typed error body, or the credential whose exchange
@@ -38,6 +41,7 @@
 
 pub mod answer;
 mod auth;
+pub mod drift;
 mod error;
 mod failure;
 mod fan_out;
@@ -57,6 +61,7 @@ pub use auth::{
 
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use failure::Failure;
+pub use drift::Spec;
 pub use fan_out::fan_out;
 pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers, request_id};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};

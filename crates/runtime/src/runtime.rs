@@ -36,6 +36,8 @@ pub struct Operation {
     /// The spec's `format: password` properties of the operation's answers: an answer that
     /// can hold a secret is redacted before an error keeps it.
     pub secrets: &'static [&'static str],
+    /// The spec the operation is read from, for what reads it at run time ([`crate::drift`]).
+    pub spec: &'static crate::drift::Spec,
 }
 
 impl Operation {
@@ -416,6 +418,10 @@ mod tests {
         takes_token: true,
         accept: None,
         secrets: &[],
+        spec: &crate::drift::Spec {
+            name: "test",
+            text: "",
+        },
     };
 
     #[test]

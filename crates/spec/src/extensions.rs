@@ -6,6 +6,8 @@
 //! - `x-hand-written`: why the generated client cannot serve an operation (a multipart upload,
 //!   a body in two media types, …). Codegen leaves it out of the client, the API surface marks
 //!   it, and the crate serves it in a module of its own.
+//! - `x-read-only`: why an operation whose method could write (a `POST` search) only reads.
+//!   `cpn conformance` calls GETs and these, never anything else.
 //!
 //! A malformed extension is an error naming the file and line, never a silent default.
 
@@ -19,6 +21,9 @@ use crate::{LoadedSpec, SpecError};
 pub const PAGING: &str = "x-paging";
 /// The extension that declares an operation served by hand, with the reason.
 pub const HAND_WRITTEN: &str = "x-hand-written";
+
+/// The extension that declares an operation that only reads, though its method could write.
+pub const READ_ONLY: &str = "x-read-only";
 
 /// How an operation's answers are paged, as its `x-paging` declares:
 ///
@@ -120,6 +125,40 @@ impl OperationRef<'_> {
         })
     }
 
+    /// Whether calling the operation changes nothing: a `GET` or `HEAD`, or one whose spec
+    /// says, with `x-read-only`, that it only reads. What `cpn conformance` may call.
+    pub fn only_reads(&self) -> bool {
+        matches!(self.method, "get" | "head")
+            || self
+                .operation
+                .extensions
+                .get(READ_ONLY)
+                .and_then(|value| value.as_str())
+                .is_some_and(|reason| !reason.trim().is_empty())
+    }
+
+    /// The problem with a present `x-read-only`: a non-empty reason, on a method that could
+    /// write.
+    pub fn read_only_problem(&self, loaded: &LoadedSpec) -> Option<SpecError> {
+        let value = self.operation.extensions.get(READ_ONLY)?;
+        let blank = value.as_str().is_none_or(|reason| reason.trim().is_empty());
+        let message = if blank {
+            format!(
+                "{}: `{READ_ONLY}` must say, as a non-empty string, why the operation only reads",
+                self.label()
+            )
+        } else if matches!(self.method, "get" | "head") {
+            format!(
+                "{}: `{READ_ONLY}` on a {} says what its method already says",
+                self.label(),
+                self.method.to_uppercase()
+            )
+        } else {
+            return None;
+        };
+        Some(loaded.error_at(&["paths", self.path, self.method, READ_ONLY], message))
+    }
+
     fn has_integer_query(&self, spec: &OpenAPI, name: &str) -> bool {
         self.parameters()
             .filter_map(|p| crate::load::resolve_parameter(spec, p))
@@ -192,14 +231,16 @@ pub fn without_hand_written(spec: &OpenAPI) -> OpenAPI {
 }
 
 /// Every problem with the SDK's extensions in a spec, in document order, each with the name
-/// of its lint rule (`hand-written`, `paging`).
+/// of its lint rule (`hand-written`, `paging`, `read-only`, `links`).
 pub fn problems(loaded: &LoadedSpec) -> Vec<(&'static str, SpecError)> {
     operations(&loaded.spec)
         .iter()
         .flat_map(|op| {
             let hand_written = op.hand_written_problem(loaded).map(|e| ("hand-written", e));
             let paging = op.paging(loaded).err().map(|e| ("paging", e));
-            hand_written.into_iter().chain(paging)
+            let read_only = op.read_only_problem(loaded).map(|e| ("read-only", e));
+            hand_written.into_iter().chain(paging).chain(read_only)
         })
+        .chain(crate::links::problems(loaded).into_iter().map(|e| ("links", e)))
         .collect()
 }

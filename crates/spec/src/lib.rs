@@ -8,9 +8,11 @@
 //! Nothing in here panics on a bad spec: every problem is a [`SpecError`] naming the spec file
 //! and, where it can, the line, the path and the method.
 
+pub mod answer_check;
 mod error;
 pub mod error_schema;
 pub mod extensions;
+pub mod links;
 pub mod lint;
 pub mod load;
 pub mod naming;

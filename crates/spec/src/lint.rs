@@ -50,6 +50,15 @@ pub const RULES: &[(&str, &str)] = &[
         "hand-written",
         "an `x-hand-written` says why the generated client cannot serve the operation",
     ),
+    (
+        "read-only",
+        "an `x-read-only` says why an operation whose method could write only reads",
+    ),
+    (
+        "links",
+        "a response's `links` lead to an operation of the spec and its parameters, with \
+         `$response.body#/pointer` or `$request.path.name`",
+    ),
     ("summary", "every operation has a summary"),
     ("description", "every operation has a description"),
     (
