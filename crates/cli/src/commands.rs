@@ -170,6 +170,7 @@ pub fn command() -> Command {
         }
         root = root.subcommand(cmd);
     }
+    root = root.subcommands(registry::root_commands());
     root.subcommand(
         Command::new("completions")
             .about("Print a shell completion script")

@@ -14,6 +14,8 @@ pub const EXIT_AUTH: u8 = 3;
 pub const EXIT_HTTP: u8 = 4;
 /// Exit code: the service could not be reached, or did not answer in time.
 pub const EXIT_NETWORK: u8 = 5;
+/// Exit code: `cpn conformance` found answers that depart from the specs.
+pub const EXIT_DRIFT: u8 = 6;
 
 /// A failed command. Messages never hold a secret: they are built from statuses, error
 /// bodies (redacted) and the runtime's errors, which name credentials but not their values.
@@ -38,6 +40,8 @@ pub enum CliError {
         /// The first failure's exit code.
         code: u8,
     },
+    /// `cpn conformance` found this many departures from the specs (in its report).
+    Drift(usize),
 }
 
 impl CliError {
@@ -51,6 +55,7 @@ impl CliError {
             CliError::Network(_) => EXIT_NETWORK,
             CliError::Other(_) => EXIT_OTHER,
             CliError::Tenants { code, .. } => *code,
+            CliError::Drift(_) => EXIT_DRIFT,
         }
     }
 
@@ -159,6 +164,11 @@ impl fmt::Display for CliError {
             CliError::Http(failure) => write!(f, "{failure}"),
             CliError::Network(m) => write!(f, "cannot reach the service: {m}"),
             CliError::Other(m) => write!(f, "{m}"),
+            CliError::Drift(found) => write!(
+                f,
+                "{found} finding(s): the service's answers depart from the specs; the report \
+                 says where (shapes only, safe to send)"
+            ),
             CliError::Tenants { failed, total, .. } => {
                 write!(f, "{failed} of {total} tenants failed")
             }

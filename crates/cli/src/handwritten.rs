@@ -24,6 +24,11 @@ pub enum Serves {
         /// The command, such as `login`.
         name: &'static str,
     },
+    /// A command of the root, `cpn <name>`, such as `cpn conformance`.
+    Root {
+        /// The command.
+        name: &'static str,
+    },
 }
 
 /// A command written by hand.

@@ -17,6 +17,7 @@ pub mod aliases;
 pub mod client_methods;
 pub mod commands;
 pub mod config;
+pub mod conformance;
 pub mod dates;
 pub mod error;
 pub mod exec;
@@ -88,6 +89,10 @@ async fn dispatch(matches: &ArgMatches) -> Result<(), CliError> {
             .ok_or_else(|| CliError::Usage("no shell".into()))?;
         clap_complete::generate(shell, &mut command(), "cpn", &mut std::io::stdout());
         return Ok(());
+    }
+    if let Some(command) = registry::root_command(group) {
+        let ctx = context(sub)?;
+        return command.run(&ctx, sub).await;
     }
     let Some((name, m)) = sub.subcommand() else {
         return Err(CliError::Usage(format!("`cpn {group}` needs a command")));

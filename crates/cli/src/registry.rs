@@ -7,6 +7,7 @@ use vmware_cpn_runtime::Operation;
 use crate::client_methods::{
     ExchangeCspApiToken, GetToken, OrderFeed, PlaceOrder, UploadAttachment,
 };
+use crate::conformance::Conformance;
 use crate::export::UsageExport;
 use crate::handwritten::{HandWritten, Serves};
 use crate::login::{Login, Status};
@@ -21,6 +22,7 @@ pub const HAND_WRITTEN: &[&dyn HandWritten] = &[
     &Login,
     &Status,
     &UsageExport,
+    &Conformance,
 ];
 
 /// The command serving `operation`, one the client crate serves by hand.
@@ -37,6 +39,25 @@ pub fn command(group: &str, name: &str) -> Option<&'static dyn HandWritten> {
     HAND_WRITTEN.iter().copied().find(
         |c| matches!(c.serves(), Serves::Command { group: g, name: n } if g == group && n == name),
     )
+}
+
+/// The command `cpn <name>` of the root, if one is (`cpn conformance`).
+pub fn root_command(name: &str) -> Option<&'static dyn HandWritten> {
+    HAND_WRITTEN
+        .iter()
+        .copied()
+        .find(|c| matches!(c.serves(), Serves::Root { name: n } if n == name))
+}
+
+/// The commands of the root, built.
+pub fn root_commands() -> Vec<Command> {
+    HAND_WRITTEN
+        .iter()
+        .filter_map(|c| match c.serves() {
+            Serves::Root { name } => Some(c.command(Command::new(name))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The commands of their own in the group `group`, built.
