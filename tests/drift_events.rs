@@ -49,11 +49,24 @@ async fn the_first_drift_of_each_place_is_one_warning_without_its_value() {
     }
 
     let text = lines.text();
-    let events: Vec<&str> = text.lines().filter(|l| l.contains("vmware_cpn::drift")).collect();
-    assert_eq!(events.len(), 2, "one per place and kind, not per call:\n{text}");
-    assert!(events.iter().all(|e| e.contains("WARN") && e.contains("list_tenants")));
+    let events: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("vmware_cpn::drift"))
+        .collect();
+    assert_eq!(
+        events.len(),
+        2,
+        "one per place and kind, not per call:\n{text}"
+    );
     assert!(
-        events.iter().any(|e| e.contains("path=\"/*/status\"") && e.contains("unknown-enum-value")),
+        events
+            .iter()
+            .all(|e| e.contains("WARN") && e.contains("list_tenants"))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("path=\"/*/status\"") && e.contains("unknown-enum-value")),
         "{text}"
     );
     assert!(
@@ -62,7 +75,12 @@ async fn the_first_drift_of_each_place_is_one_warning_without_its_value() {
             .any(|e| e.contains("path=\"/*/loyaltyTier\"") && e.contains("undeclared-property")),
         "{text}"
     );
-    for value in ["HIBERNATING", "GOLD-VALUE", "SECRETLY", "ACCESS-DRIFT-TOKEN"] {
+    for value in [
+        "HIBERNATING",
+        "GOLD-VALUE",
+        "SECRETLY",
+        "ACCESS-DRIFT-TOKEN",
+    ] {
         assert!(!text.contains(value), "{value} logged:\n{text}");
     }
 }
@@ -74,8 +92,21 @@ async fn an_answer_the_spec_declares_is_silent() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let (base, server) = start().await;
-    let clean = Canned::json(200, json!([{"id": "t-1", "status": "DISABLED", "metaData": {"k": "v"}}]));
+    let clean = Canned::json(
+        200,
+        json!([{"id": "t-1", "status": "DISABLED", "metaData": {"k": "v"}}]),
+    );
     server.on("GET", &tenants(), [clean]);
-    client(&base).await.list_tenants().org_id(ORG).send().await.unwrap();
-    assert!(!lines.text().contains("vmware_cpn::drift"), "{}", lines.text());
+    client(&base)
+        .await
+        .list_tenants()
+        .org_id(ORG)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !lines.text().contains("vmware_cpn::drift"),
+        "{}",
+        lines.text()
+    );
 }

@@ -116,7 +116,11 @@ impl HandWritten for Conformance {
 }
 
 async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
-    let chosen: Vec<&String> = m.get_many::<String>("surface").into_iter().flatten().collect();
+    let chosen: Vec<&String> = m
+        .get_many::<String>("surface")
+        .into_iter()
+        .flatten()
+        .collect();
     let surfaces: Vec<&'static SurfaceModel> = model::SURFACES
         .iter()
         .filter(|s| chosen.is_empty() || chosen.iter().any(|c| *c == s.command || *c == s.name))
@@ -129,7 +133,10 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
     {
         given.entry(ORG_PARAM.to_owned()).or_insert(org);
     }
-    let max_calls = m.get_one::<usize>("max-calls").copied().unwrap_or(DEFAULT_MAX_CALLS);
+    let max_calls = m
+        .get_one::<usize>("max-calls")
+        .copied()
+        .unwrap_or(DEFAULT_MAX_CALLS);
     let mut run = Run {
         ctx,
         given,
@@ -144,7 +151,10 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         let target = Target::of(surface, candidate)
             .ok_or_else(|| CliError::Other(format!("{}: no client", surface.name)))?;
         let loaded = target.operation.spec.parsed().ok_or_else(|| {
-            CliError::Other(format!("the spec {} the client carries does not parse", surface.name))
+            CliError::Other(format!(
+                "the spec {} the client carries does not parse",
+                surface.name
+            ))
         })?;
         run.report.spec(surface.name, &loaded.spec.info.version);
         for op in vmware_cpn_spec::load::operations(&loaded.spec) {
@@ -165,7 +175,8 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         for (target, loaded, op) in pending {
             match run.call_of(&target, loaded, &op) {
                 Ok(_) if run.report.calls() >= max_calls => {
-                    run.report.not_called(NotCalled::of(&target, "the --max-calls bound was reached"));
+                    run.report
+                        .not_called(NotCalled::of(&target, "the --max-calls bound was reached"));
                 }
                 Ok(call) => {
                     run.check(&target, loaded, &op, call).await?;
@@ -295,7 +306,8 @@ impl Run<'_> {
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(_) => {
-                self.report.not_called(NotCalled::of(target, "the answer was cut short"));
+                self.report
+                    .not_called(NotCalled::of(target, "the answer was cut short"));
                 return Ok(());
             }
         };
@@ -309,10 +321,11 @@ impl Run<'_> {
             self.report.finding(Row::of(target, status, finding));
         }
         self.report.called(Called::of(target, status));
-        if (200..300).contains(&status) && content_type.as_deref().is_some_and(is_json) {
-            if let Ok(json) = serde_json::from_slice::<Value>(&body) {
-                self.follow(target, loaded, op, status, &json, &call);
-            }
+        if (200..300).contains(&status)
+            && content_type.as_deref().is_some_and(is_json)
+            && let Ok(json) = serde_json::from_slice::<Value>(&body)
+        {
+            self.follow(target, loaded, op, status, &json, &call);
         }
         Ok(())
     }
@@ -332,7 +345,9 @@ impl Run<'_> {
             let values: Option<Vec<(String, String)>> = link
                 .parameters
                 .iter()
-                .map(|(name, source)| Some(((*name).to_owned(), source.value(json, &request_path)?)))
+                .map(|(name, source)| {
+                    Some(((*name).to_owned(), source.value(json, &request_path)?))
+                })
                 .collect();
             let Some(values) = values else { continue };
             let known = self

@@ -49,7 +49,9 @@ impl Spec {
     /// a client checks that it does).
     pub fn parsed(&self) -> Option<&'static LoadedSpec> {
         static PARSED: Mutex<Vec<(&str, Option<&LoadedSpec>)>> = Mutex::new(Vec::new());
-        let mut parsed = PARSED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut parsed = PARSED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, spec)) = parsed.iter().find(|(name, _)| *name == self.name) {
             return *spec;
         }
@@ -74,12 +76,7 @@ pub(crate) fn trace(operation: &Operation, status: u16, body: &[u8]) {
         return;
     };
     let Some(schema) = declared_response(&loaded.spec, op.operation, status)
-        .and_then(|response| {
-            response
-                .content
-                .iter()
-                .find(|(media, _)| is_json(media))
-        })
+        .and_then(|response| response.content.iter().find(|(media, _)| is_json(media)))
         .and_then(|(_, media)| media.schema.as_ref())
     else {
         return;
@@ -112,9 +109,12 @@ pub(crate) fn trace(operation: &Operation, status: u16, body: &[u8]) {
     }
 }
 
+/// An operation, a place in its answers and a kind of drift: reported once.
+type Reported = (&'static str, String, FindingKind);
+
 /// Whether this operation, place and kind are reported for the first time in this process.
 fn first_time(operation: &'static str, path: &str, kind: FindingKind) -> bool {
-    static SEEN: OnceLock<Mutex<HashSet<(&str, String, FindingKind)>>> = OnceLock::new();
+    static SEEN: OnceLock<Mutex<HashSet<Reported>>> = OnceLock::new();
     let mut seen = SEEN
         .get_or_init(Default::default)
         .lock()

@@ -59,9 +59,9 @@ pub use auth::{
     Token, TokenFuture, TokenRequest, TokenSource, VCPP_DEFAULT_LIFETIME, exchange_token,
 };
 
+pub use drift::Spec;
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use failure::Failure;
-pub use drift::Spec;
 pub use fan_out::fan_out;
 pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers, request_id};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};

@@ -221,7 +221,12 @@ components:
     #[test]
     fn a_clean_answer_has_no_findings() {
         let body = r#"[{"id": "secret-id-1", "state": "ON", "tags": {"tenant-77": 3}}]"#;
-        let found = check(200, Some("application/json; charset=utf-8"), &["x-total"], body);
+        let found = check(
+            200,
+            Some("application/json; charset=utf-8"),
+            &["x-total"],
+            body,
+        );
         assert!(found.is_empty(), "{found:?}");
         assert!(check(204, None, &[], "").is_empty());
         assert!(check(404, Some("application/json"), &[], r#"{"message": "no"}"#).is_empty());
@@ -229,7 +234,8 @@ components:
 
     #[test]
     fn each_kind_is_found_at_its_path_with_no_value() {
-        let body = r#"[{"id": 7, "state": "DIMMED", "color": "crimson", "tags": {"tenant-77": "x"}}, {}]"#;
+        let body =
+            r#"[{"id": 7, "state": "DIMMED", "color": "crimson", "tags": {"tenant-77": "x"}}, {}]"#;
         let mut found = check(200, Some("application/json"), &[], body);
         found.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
         assert_eq!(
@@ -249,7 +255,10 @@ components:
         }
         // An enum value is a fact about the shape, shown; the id's type, not the id.
         assert_eq!(found[4].seen, "\"DIMMED\"");
-        assert_eq!((found[3].expected.as_str(), found[3].seen.as_str()), ("a string", "an integer"));
+        assert_eq!(
+            (found[3].expected.as_str(), found[3].seen.as_str()),
+            ("a string", "an integer")
+        );
     }
 
     #[test]
@@ -260,7 +269,10 @@ components:
         );
         let found = check(200, Some("text/html"), &["x-total"], "<p>");
         assert_eq!(found[0].kind, FindingKind::UndeclaredContentType);
-        assert_eq!((found[0].expected.as_str(), found[0].seen.as_str()), ("application/json", "text/html"));
+        assert_eq!(
+            (found[0].expected.as_str(), found[0].seen.as_str()),
+            ("application/json", "text/html")
+        );
         assert_eq!(
             kinds(&check(200, Some("application/json"), &["x-total"], "{oops")),
             vec![(String::new(), FindingKind::NotJson)]

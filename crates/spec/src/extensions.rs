@@ -241,6 +241,10 @@ pub fn problems(loaded: &LoadedSpec) -> Vec<(&'static str, SpecError)> {
             let read_only = op.read_only_problem(loaded).map(|e| ("read-only", e));
             hand_written.into_iter().chain(paging).chain(read_only)
         })
-        .chain(crate::links::problems(loaded).into_iter().map(|e| ("links", e)))
+        .chain(
+            crate::links::problems(loaded)
+                .into_iter()
+                .map(|e| ("links", e)),
+        )
         .collect()
 }

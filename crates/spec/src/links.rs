@@ -35,7 +35,11 @@ pub enum Source<'a> {
 impl Source<'_> {
     /// The value, as text (a number as its digits), from an answer's body and the request's
     /// path parameters; `None` when the place is absent or not a string or number.
-    pub fn value(&self, body: &Value, request_path: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    pub fn value(
+        &self,
+        body: &Value,
+        request_path: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
         match self {
             Source::ResponseBody(pointer) => match body.pointer(pointer)? {
                 Value::String(text) if !text.is_empty() => Some(text.clone()),
@@ -50,8 +54,7 @@ impl Source<'_> {
 /// The links of the answer `status` (`"200"`) of `operation`; an unreadable one is left out
 /// here and is the lint's to report.
 pub fn links<'a>(spec: &'a OpenAPI, operation: &OperationRef<'a>, status: u16) -> Vec<Link<'a>> {
-    let Some(response) =
-        crate::answer_check::declared_response(spec, operation.operation, status)
+    let Some(response) = crate::answer_check::declared_response(spec, operation.operation, status)
     else {
         return Vec::new();
     };
@@ -77,15 +80,12 @@ fn read<'a>(name: &'a str, link: &'a ReferenceOr<openapiv3::Link>) -> Result<Lin
                 .strip_prefix("path.")
                 .or_else(|| parameter.strip_prefix("query."))
                 .unwrap_or(parameter);
-            let source = expression
-                .as_str()
-                .and_then(source)
-                .ok_or_else(|| {
-                    format!(
-                        "parameter `{parameter}`: {expression} is not `$response.body#/pointer` \
+            let source = expression.as_str().and_then(source).ok_or_else(|| {
+                format!(
+                    "parameter `{parameter}`: {expression} is not `$response.body#/pointer` \
                          nor `$request.path.name`"
-                    )
-                })?;
+                )
+            })?;
             Ok((name, source))
         })
         .collect::<Result<_, String>>()?;
@@ -98,7 +98,8 @@ fn read<'a>(name: &'a str, link: &'a ReferenceOr<openapiv3::Link>) -> Result<Lin
 
 fn source(expression: &str) -> Option<Source<'_>> {
     if let Some(pointer) = expression.strip_prefix("$response.body#") {
-        return (pointer.is_empty() || pointer.starts_with('/')).then_some(Source::ResponseBody(pointer));
+        return (pointer.is_empty() || pointer.starts_with('/'))
+            .then_some(Source::ResponseBody(pointer));
     }
     let name = expression.strip_prefix("$request.path.")?;
     (!name.is_empty()).then_some(Source::RequestPath(name))
@@ -117,7 +118,15 @@ pub fn problems(loaded: &LoadedSpec) -> Vec<SpecError> {
             };
             let status = status.to_string();
             for (name, link) in &response.links {
-                let keys = ["paths", op.path, op.method, "responses", &status, "links", name];
+                let keys = [
+                    "paths",
+                    op.path,
+                    op.method,
+                    "responses",
+                    &status,
+                    "links",
+                    name,
+                ];
                 let at = |message: String| {
                     loaded.error_at(&keys, format!("{}: link `{name}`: {message}", op.label()))
                 };
@@ -141,18 +150,26 @@ fn link_problems(spec: &OpenAPI, from: &OperationRef<'_>, link: &Link<'_>) -> Ve
     let mut problems = Vec::new();
     for (name, source) in &link.parameters {
         if parameter_names(spec, &target).all(|n| n != *name) {
-            problems.push(format!("`{}` takes no parameter `{name}`", link.operation_id));
+            problems.push(format!(
+                "`{}` takes no parameter `{name}`",
+                link.operation_id
+            ));
         }
         if let Source::RequestPath(path_name) = source
             && !from.path.contains(&format!("{{{path_name}}}"))
         {
-            problems.push(format!("`$request.path.{path_name}`: the path has no such parameter"));
+            problems.push(format!(
+                "`$request.path.{path_name}`: the path has no such parameter"
+            ));
         }
     }
     problems
 }
 
-fn parameter_names<'a>(spec: &'a OpenAPI, op: &'a OperationRef<'a>) -> impl Iterator<Item = &'a str> {
+fn parameter_names<'a>(
+    spec: &'a OpenAPI,
+    op: &'a OperationRef<'a>,
+) -> impl Iterator<Item = &'a str> {
     op.parameters()
         .filter_map(|p| resolve_parameter(spec, p))
         .map(|p| p.parameter_data_ref().name.as_str())
@@ -167,7 +184,10 @@ mod tests {
         let body = serde_json::json!({"results": [{"id": "s-1", "n": 7}]});
         let path = |name: &str| (name == "orgId").then(|| "o-1".to_owned());
         let value = |e: &str| source(e).and_then(|s| s.value(&body, &path));
-        assert_eq!(value("$response.body#/results/0/id").as_deref(), Some("s-1"));
+        assert_eq!(
+            value("$response.body#/results/0/id").as_deref(),
+            Some("s-1")
+        );
         assert_eq!(value("$response.body#/results/0/n").as_deref(), Some("7"));
         assert_eq!(value("$response.body#/results/1/id"), None);
         assert_eq!(value("$request.path.orgId").as_deref(), Some("o-1"));

@@ -28,7 +28,11 @@ pub fn problems(spec: &OpenAPI, schema: &ReferenceOr<impl AsSchema>, value: &Val
 }
 
 /// Every way `value` departs from `schema`, as findings that hold no value of the answer.
-pub fn findings(spec: &OpenAPI, schema: &ReferenceOr<impl AsSchema>, value: &Value) -> Vec<Finding> {
+pub fn findings(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<impl AsSchema>,
+    value: &Value,
+) -> Vec<Finding> {
     check(spec, schema, value, false)
 }
 

@@ -207,12 +207,14 @@ impl Report {
                 "seen": row.seen,
             })
         });
-        let called = self.called.iter().map(|c| {
-            json!({"spec": c.spec, "operation": c.operation, "status": c.status})
-        });
-        let not_called = self.not_called.iter().map(|n| {
-            json!({"spec": n.spec, "operation": n.operation, "why": n.why})
-        });
+        let called = self
+            .called
+            .iter()
+            .map(|c| json!({"spec": c.spec, "operation": c.operation, "status": c.status}));
+        let not_called = self
+            .not_called
+            .iter()
+            .map(|n| json!({"spec": n.spec, "operation": n.operation, "why": n.why}));
         let specs: Vec<Value> = self
             .specs
             .iter()
