@@ -1,6 +1,7 @@
 //! The mock's control endpoints under `/_mock/`, so tools that start it from the command
-//! line (in any language) can inject faults, expire tokens and read call counts, as the
-//! library's `MockServer` methods do. They are outside every spec's paths and need no token.
+//! line (in any language) can inject faults, expire tokens, read call counts and make
+//! answers drift, as the library's `MockServer` methods do. They are outside every spec's
+//! paths and need no token.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -89,6 +90,10 @@ pub(crate) fn routes() -> Router<App> {
         .route("/_mock/faults", delete(clear_faults))
         .route("/_mock/expire-tokens", post(expire_tokens))
         .route("/_mock/calls", get(calls))
+        .route(
+            "/_mock/drift",
+            post(add_drift).get(drifts).delete(clear_drift),
+        )
 }
 
 async fn add_fault(State(app): State<App>, body: axum::body::Bytes) -> Response {
@@ -129,4 +134,39 @@ async fn expire_tokens(State(app): State<App>) -> StatusCode {
 /// `GET /_mock/calls`: how many requests each operation received.
 async fn calls(State(app): State<App>) -> Json<BTreeMap<String, usize>> {
     Json(app.journal.all_calls())
+}
+
+/// `POST /_mock/drift`: `{"operation": "list_tenants", "kind": "unknown-enum-value"}`, the
+/// kind by its name in findings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DriftRequest {
+    operation: String,
+    kind: String,
+}
+
+async fn add_drift(State(app): State<App>, body: axum::body::Bytes) -> Response {
+    let bad = |message: String| {
+        ErrorBody::at_path("/_mock/drift").error(StatusCode::BAD_REQUEST, message)
+    };
+    let request: DriftRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => return bad(format!("not a drift: {e}")),
+    };
+    let set = crate::drift::kind(&request.kind)
+        .and_then(|kind| app.drifts.set(app.specs, &request.operation, kind));
+    match set {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(message) => bad(message),
+    }
+}
+
+/// `GET /_mock/drift`: each drifting operation and its kind.
+async fn drifts(State(app): State<App>) -> Json<BTreeMap<String, String>> {
+    Json(app.drifts.all())
+}
+
+async fn clear_drift(State(app): State<App>) -> StatusCode {
+    app.drifts.clear();
+    StatusCode::NO_CONTENT
 }

@@ -14,6 +14,9 @@
 //!   credentials for a bearer token. A missing, unknown or expired token gets a `401`.
 //! - **Faults on demand:** latency, an error status with `Retry-After`, a dropped connection,
 //!   a malformed body ([`Fault`]).
+//! - **Drift on demand:** a chosen operation answers out of its spec in one way, a
+//!   [`FindingKind`] ([`MockServer::drift`]), so a conformance checker or a client's drift
+//!   tracing can be tested against it.
 //! - **Bad requests** get the status and error body the spec declares (`400` with the
 //!   surface's `ErrorResponse`), never a panic.
 //!
@@ -34,14 +37,42 @@
 //! ```
 //!
 //! From the command line: `cargo run -p vmware-cpn-mock -- --port 8080`. The control endpoints
-//! under `/_mock/` do there what [`MockServer::inject`], [`MockServer::expire_tokens`] and
-//! [`MockServer::calls`] do here:
+//! under `/_mock/` do there what [`MockServer::inject`], [`MockServer::expire_tokens`],
+//! [`MockServer::calls`] and [`MockServer::drift`] do here:
 //!
 //! - `POST /_mock/faults` with `{"operation": "list_tenants", "times": 2, "fault":
 //!   {"status": 503, "retryAfter": 1}}` (or `{"latencyMs": 500}`, `{"dropConnection": true}`,
 //!   `{"malformedBody": true}`); `DELETE /_mock/faults` clears them;
 //! - `POST /_mock/expire-tokens`;
-//! - `GET /_mock/calls`: requests received per operation.
+//! - `GET /_mock/calls`: requests received per operation;
+//! - `POST /_mock/drift` with `{"operation": "list_tenants", "kind": "unknown-enum-value"}`:
+//!   `204`, or `400` naming why for an unknown operation or kind, or a kind the operation's
+//!   success answers cannot show; `GET /_mock/drift` answers `{"list_tenants":
+//!   "unknown-enum-value"}`, `DELETE /_mock/drift` clears them all. `--drift
+//!   list_tenants=unknown-enum-value` (repeatable) sets one at start; a bad one is a usage
+//!   error (exit code 2).
+//!
+//! # Drift
+//!
+//! Every success JSON answer of a drifting operation departs from its spec in exactly the
+//! one way its kind names (one operation, one kind; a new one replaces it), until cleared:
+//!
+//! - `undeclared-property`: the first object, depth first in document order, whose schema
+//!   refuses undeclared properties gains `"driftedProperty": "drifted"`;
+//! - `unknown-enum-value`: the first string of an `enum` becomes `"DRIFTED_VALUE"`;
+//! - `wrong-type`: the first property whose value is a string (a plain one before one of an
+//!   `enum`), a number, an integer or a boolean gets the integer `12345`, the string
+//!   `"12345"` or the string `"true"` (an array's items are left alone);
+//! - `missing-required`: the first required property present is removed;
+//! - `undeclared-status`: `203`, else the first other status the operation does not declare
+//!   that can carry the same body (206 to 299, then 200 to 202), same body and headers;
+//! - `undeclared-content-type`: `Content-Type: text/plain; charset=utf-8` (or
+//!   `application/octet-stream` where `text/plain` is declared), same status and body.
+//!
+//! Values are walked with their schemas (`$ref` followed, each part of an `allOf`, the first
+//! alternative of a `oneOf`/`anyOf` the value fits), and a change is kept only if the spec
+//! crate's checker then finds exactly that one departure more; an answer with no such place
+//! (an empty list) is sent unchanged. Error answers never drift.
 
 // Handlers answer `Result<Response, Response>`: the error is an answer sent once per call,
 // so boxing it would cost an allocation for nothing.
@@ -58,6 +89,7 @@ mod call;
 mod config;
 mod conform;
 mod control;
+mod drift;
 mod error_body;
 mod faults;
 mod journal;
@@ -75,6 +107,7 @@ pub use config::Config;
 pub use faults::Fault;
 pub use journal::JournalEntry;
 pub use scale::tenant_id;
+pub use vmware_cpn_spec::schema_check::FindingKind;
 
 /// Why the mock could not start.
 #[derive(Debug)]
@@ -111,6 +144,7 @@ pub(crate) struct Shared {
     pub(crate) tokens: Mutex<tokens::Tokens>,
     pub(crate) faults: faults::Faults,
     pub(crate) journal: journal::Journal,
+    pub(crate) drifts: drift::Drifts,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -176,6 +210,7 @@ impl MockServer {
             specs,
             store: Mutex::new(store),
             faults: faults::Faults::default(),
+            drifts: drift::Drifts::default(),
         });
         let router = routes::router(app.clone()).map_err(MockError::Spec)?;
         let bind_error = |error| MockError::Bind { address, error };
@@ -300,6 +335,25 @@ impl MockServer {
     /// Removes the faults not yet consumed.
     pub fn clear_faults(&self) {
         self.app.faults.clear();
+    }
+
+    /// The kinds of drift [`drift`](Self::drift) makes: undeclared-property,
+    /// unknown-enum-value, wrong-type, missing-required, undeclared-status and
+    /// undeclared-content-type.
+    pub const DRIFT_KINDS: &'static [FindingKind] = drift::KINDS;
+
+    /// Makes every success JSON answer of the operation `operation` depart from its spec in
+    /// exactly the one way `kind` names (see [the crate's docs](crate#drift)), until
+    /// [`clear_drift`](Self::clear_drift); a later kind for the same operation replaces it.
+    /// An error names why when no spec has the operation, the mock makes no drift of that
+    /// kind, or the operation's success answers cannot show it.
+    pub fn drift(&self, operation: &str, kind: FindingKind) -> Result<(), String> {
+        self.app.drifts.set(self.app.specs, operation, kind)
+    }
+
+    /// Makes every operation answer by its spec again.
+    pub fn clear_drift(&self) {
+        self.app.drifts.clear();
     }
 
     /// Every request served so far with its answer, when [`Config::record_journal`] is on (else

@@ -3,8 +3,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use clap::Parser;
-use vmware_cpn_mock::{Config, MockServer};
+use clap::{CommandFactory, Parser};
+use vmware_cpn_mock::{Config, FindingKind, MockServer};
 
 /// A stateful fake of the CPHub/Navigator and VCPP APIs, seeded from specs/*.yaml.
 #[derive(Parser)]
@@ -28,6 +28,11 @@ struct Arguments {
     /// Make the CSV usage report this many rows long, streamed.
     #[arg(long)]
     usage_report_rows: Option<u64>,
+    /// Make every success answer of OPERATION depart from its spec in one way, KIND:
+    /// undeclared-property, unknown-enum-value, wrong-type, missing-required,
+    /// undeclared-status or undeclared-content-type (repeatable; one kind per operation).
+    #[arg(long = "drift", value_name = "OPERATION=KIND", value_parser = drift)]
+    drift: Vec<(String, FindingKind)>,
     /// Log every injected fault and connection error.
     #[arg(long)]
     verbose: bool,
@@ -64,6 +69,20 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         config = config.refresh_token(token);
     }
     let mock = MockServer::bind(SocketAddr::new(arguments.host, arguments.port), config).await?;
+    for (operation, kind) in &arguments.drift {
+        // Whether the operation can show the kind is known from the specs the mock embeds: a
+        // drift it refuses is a usage error, as one clap refuses is.
+        if let Err(message) = mock.drift(operation, *kind) {
+            Arguments::command()
+                .error(
+                    clap::error::ErrorKind::ValueValidation,
+                    format!(
+                        "invalid value '{operation}={kind}' for '--drift <OPERATION=KIND>': {message}"
+                    ),
+                )
+                .exit();
+        }
+    }
     println!("mock serving on {}", mock.base_url());
     println!("  CPHub/Navigator base URL: {}", mock.base_url());
     println!("  VCPP base URL:            {}", mock.vcpp_base_url());
@@ -79,4 +98,26 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     );
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+/// `--drift OPERATION=KIND`: the kind by its name in findings.
+fn drift(value: &str) -> Result<(String, FindingKind), String> {
+    let (operation, kind) = value
+        .split_once('=')
+        .ok_or_else(|| "expected OPERATION=KIND, such as list_tenants=wrong-type".to_owned())?;
+    if operation.is_empty() {
+        return Err("the operation is missing before '='".to_owned());
+    }
+    let known = kind
+        .parse::<FindingKind>()
+        .ok()
+        .filter(|kind| MockServer::DRIFT_KINDS.contains(kind));
+    let Some(kind) = known else {
+        let names: Vec<&str> = MockServer::DRIFT_KINDS.iter().map(|k| k.as_str()).collect();
+        return Err(format!(
+            "no kind of drift {kind:?}; one of {}",
+            names.join(", ")
+        ));
+    };
+    Ok((operation.to_owned(), kind))
 }

@@ -53,7 +53,10 @@ pub(crate) fn router(app: App) -> Result<Router, String> {
                     .layer(from_fn_with_state(app.clone(), crate::journal::record))
                     .layer(from_fn_with_state(app.clone(), crate::faults::apply))
                     .layer(from_fn_with_state(app.clone(), require_token))
-                    .layer(from_fn_with_state(app.clone(), crate::conform::check)),
+                    .layer(from_fn_with_state(app.clone(), crate::conform::check))
+                    // Innermost: the handler's own answer drifts, and the journal records
+                    // what was sent.
+                    .layer(from_fn_with_state(app.clone(), crate::drift::apply)),
             );
             router = router.route(&path, route);
         }

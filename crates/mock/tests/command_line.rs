@@ -3,44 +3,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use common::binary::serve;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use vmware_cpn_runtime::{Auth, RetryPolicy, Runtime};
-
-/// The mock binary, stopped when dropped.
-struct Served {
-    child: Child,
-    base_url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(arguments: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vmware-cpn-mock"))
-        .args(arguments)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base_url = first
-        .trim()
-        .strip_prefix("mock serving on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
-        .to_owned();
-    Served { child, base_url }
-}
 
 #[tokio::test]
 async fn the_command_line_mock_serves_and_obeys_its_control_endpoints() {

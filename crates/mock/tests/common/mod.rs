@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test file uses a part of it
 
+pub mod binary;
 pub mod conformance;
 
 use vmware_cpn_mock::MockServer;
