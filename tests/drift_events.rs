@@ -110,3 +110,49 @@ async fn an_answer_the_spec_declares_is_silent() {
         lines.text()
     );
 }
+
+#[tokio::test]
+async fn the_drifting_mock_is_reported_by_the_client_that_keeps_its_data() {
+    use vmware_cpn_mock::{FindingKind, MockServer};
+
+    let lines = Captured::default();
+    let subscriber = lines.subscriber(tracing::Level::WARN).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mock = MockServer::start().await.unwrap();
+    mock.drift("list_org_services", FindingKind::UndeclaredProperty)
+        .unwrap();
+    let runtime = Runtime::builder()
+        .auth(Auth::csp_refresh_token(
+            mock.base_url(),
+            mock.refresh_token(),
+        ))
+        .build()
+        .unwrap();
+    let client = cphub_core::Client::with_runtime(mock.base_url(), runtime);
+    let services = client
+        .list_org_services()
+        .org_id(mock.provider_org())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        serde_json::to_string(&*services)
+            .unwrap()
+            .contains("a value of the drifted property"),
+        "the data is kept"
+    );
+    let text = lines.text();
+    let events: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("vmware_cpn::drift"))
+        .collect();
+    assert_eq!(events.len(), 1, "{text}");
+    assert!(
+        events[0].contains("list_org_services")
+            && events[0].contains("path=\"/*/driftedProperty\"")
+            && events[0].contains("undeclared-property"),
+        "{text}"
+    );
+    assert!(!text.contains("a value of the drifted property"), "{text}");
+}

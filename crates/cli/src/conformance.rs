@@ -30,6 +30,9 @@ use report::{Called, NotCalled, Report, Row};
 /// `cpn conformance`.
 pub struct Conformance;
 
+/// Why an operation was not called once the bound is reached.
+const BOUND_REACHED: &str = "the --max-calls bound was reached";
+
 /// How many calls a run makes at most, unless `--max-calls` says otherwise.
 const DEFAULT_MAX_CALLS: usize = 200;
 
@@ -175,8 +178,7 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         for (target, loaded, op) in pending {
             match run.call_of(&target, loaded, &op) {
                 Ok(_) if run.report.calls() >= max_calls => {
-                    run.report
-                        .not_called(NotCalled::of(&target, "the --max-calls bound was reached"));
+                    run.report.not_called(NotCalled::of(&target, BOUND_REACHED));
                 }
                 Ok(call) => {
                     run.check(&target, loaded, &op, call).await?;
@@ -190,15 +192,15 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
             break;
         }
     }
+    let bounded = run.report.calls() >= max_calls;
     for (target, loaded, op) in &pending {
         if let Err(missing) = run.call_of(target, loaded, op) {
-            run.report.not_called(NotCalled::of(
-                target,
-                &format!(
-                    "no answer called leads to {}; give --param {}=VALUE",
-                    missing, missing
-                ),
-            ));
+            let why = if bounded {
+                BOUND_REACHED.to_owned()
+            } else {
+                format!("no answer called leads to {missing}; give --param {missing}=VALUE")
+            };
+            run.report.not_called(NotCalled::of(target, &why));
         }
     }
     let format = m.get_one::<String>("format").map(String::as_str);

@@ -58,7 +58,7 @@
 //! one way its kind names (one operation, one kind; a new one replaces it), until cleared:
 //!
 //! - `undeclared-property`: the first object, depth first in document order, whose schema
-//!   refuses undeclared properties gains `"driftedProperty": "drifted"`;
+//!   refuses undeclared properties gains `"driftedProperty": "a value of the drifted property"`;
 //! - `unknown-enum-value`: the first string of an `enum` becomes `"DRIFTED_VALUE"`;
 //! - `wrong-type`: the first property whose value is a string (a plain one before one of an
 //!   `enum`), a number, an integer or a boolean gets the integer `12345`, the string

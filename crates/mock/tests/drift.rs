@@ -279,7 +279,10 @@ async fn the_drifted_answers_are_what_the_docs_say() {
     mock.drift("list_tenants", FindingKind::UndeclaredProperty)
         .unwrap();
     let tenants: Value = serde_json::from_slice(&probe.receive("list_tenants").await.body).unwrap();
-    assert_eq!(tenants[0]["driftedProperty"], "drifted");
+    assert_eq!(
+        tenants[0]["driftedProperty"],
+        "a value of the drifted property"
+    );
     assert!(
         tenants[1].get("driftedProperty").is_none(),
         "only the first object"

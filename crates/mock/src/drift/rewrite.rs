@@ -15,6 +15,8 @@ use super::closed;
 
 /// The property an undeclared-property answer gains.
 const DRIFTED_PROPERTY: &str = "driftedProperty";
+/// The value of that property: data, which no report may show.
+const DRIFTED_PROPERTY_VALUE: &str = "a value of the drifted property";
 /// The value an unknown-enum-value answer shows.
 const DRIFTED_VALUE: &str = "DRIFTED_VALUE";
 
@@ -102,7 +104,9 @@ impl Change {
             Change::Add(at) => value
                 .pointer_mut(at)
                 .and_then(Value::as_object_mut)
-                .map(|object| object.insert(DRIFTED_PROPERTY.to_owned(), "drifted".into()))
+                .map(|object| {
+                    object.insert(DRIFTED_PROPERTY.to_owned(), DRIFTED_PROPERTY_VALUE.into())
+                })
                 .is_some(),
             Change::Set(at, new) => value
                 .pointer_mut(at)
@@ -309,7 +313,7 @@ components:
         let changed = drift_as("Open", value, FindingKind::UndeclaredProperty).unwrap();
         assert_eq!(
             changed,
-            json!({"node": {"name": "n", DRIFTED_PROPERTY: "drifted"}})
+            json!({"node": {"name": "n", DRIFTED_PROPERTY: DRIFTED_PROPERTY_VALUE}})
         );
         assert_eq!(
             drift_as("Open", json!({}), FindingKind::UndeclaredProperty),
