@@ -4,7 +4,7 @@
 //! each answer is checked with the spec crate's checker (`answer_check`): its status, media
 //! type, required headers and body. Nothing that writes is ever called.
 //!
-//! The report ([`report`]) holds shapes only, never a value of an answer: what it says can be
+//! The report (`conformance/report.rs`) holds shapes only, never a value of an answer: what it says can be
 //! pasted into an issue.
 
 mod report;
