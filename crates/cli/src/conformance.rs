@@ -24,7 +24,7 @@ use crate::error::CliError;
 use crate::exec::{Call, Context, request};
 use crate::handwritten::{HandWritten, Serves};
 use crate::model::{self, Location, ORG_PARAM, SurfaceModel};
-use crate::sdk::Target;
+use crate::sdk::{Service, Target};
 use report::{Called, NotCalled, Report, Row};
 
 /// `cpn conformance`.
@@ -145,6 +145,8 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         given,
         linked: HashMap::new(),
         report: Report::new(max_calls),
+        missing_credentials: None,
+        uncredentialed: Vec::new(),
     };
     let mut pending = Vec::new();
     for surface in surfaces {
@@ -197,6 +199,8 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         if let Err(missing) = run.call_of(target, loaded, op) {
             let why = if bounded {
                 BOUND_REACHED.to_owned()
+            } else if run.uncredentialed.contains(&target.client.service) {
+                no_credentials(target.client.service)
             } else {
                 format!("no answer called leads to {missing}; give --param {missing}=VALUE")
             };
@@ -213,9 +217,14 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
             .map_err(|e| CliError::Other(format!("cannot write {file}: {e}")))?,
         None => print!("{text}"),
     }
-    match run.report.findings() {
-        0 => Ok(()),
-        found => Err(CliError::Drift(found)),
+    match (
+        run.report.findings(),
+        run.report.calls(),
+        run.missing_credentials,
+    ) {
+        (0, 0, Some(message)) => Err(CliError::Auth(message)),
+        (0, _, _) => Ok(()),
+        (found, _, _) => Err(CliError::Drift(found)),
     }
 }
 
@@ -240,6 +249,10 @@ struct Run<'c> {
     /// Values the answers' links lead to, by (spec, operation) and parameter name.
     linked: HashMap<(&'static str, String), BTreeMap<String, String>>,
     report: Report,
+    /// Why a service was left out for want of credentials, if one was.
+    missing_credentials: Option<String>,
+    /// The services left out for want of credentials.
+    uncredentialed: Vec<Service>,
 }
 
 impl Run<'_> {
@@ -279,7 +292,20 @@ impl Run<'_> {
         op: &OperationRef<'static>,
         call: Call,
     ) -> Result<(), CliError> {
-        let (base, runtime) = self.ctx.endpoint(target)?;
+        let (base, runtime) = match self.ctx.endpoint(target) {
+            Ok(endpoint) => endpoint,
+            // A service without credentials is left out, not the whole run: a provider may
+            // hold Navigator credentials and no VCPP ones. Its message names no value.
+            Err(CliError::Auth(message)) => {
+                let service = target.client.service;
+                self.report
+                    .not_called(NotCalled::of(target, &no_credentials(service)));
+                self.uncredentialed.push(service);
+                self.missing_credentials.get_or_insert(message);
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        };
         let sent = request(runtime.http_client(), &base, target, &call)?;
         let response = match runtime.send(sent, target.operation).await {
             Ok(response) => response,
@@ -361,6 +387,15 @@ impl Run<'_> {
             }
         }
     }
+}
+
+/// Why the operations of `service` were not called.
+fn no_credentials(service: Service) -> String {
+    let name = match service {
+        Service::Navigator => "Navigator",
+        Service::Vcpp => "VCPP",
+    };
+    format!("no {name} credentials")
 }
 
 /// The body a read-only operation is sent with: the spec's example, or none when the body is

@@ -299,3 +299,44 @@ fn the_report_goes_to_a_file() {
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.starts_with("# cpn conformance report"), "{written}");
 }
+
+#[test]
+fn a_service_without_credentials_is_left_out_and_none_at_all_is_an_error() {
+    let env = Env::start();
+    let out = env
+        .bare()
+        .env("CPN_BASE_URL", env.mock.base_url())
+        .env("CPN_REFRESH_TOKEN", env.mock.refresh_token())
+        .env("CPN_ORG_ID", env.mock.provider_org())
+        .env("VCPP_BASE_URL", env.mock.vcpp_base_url())
+        .args(["conformance", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&String::from_utf8(out.stdout).unwrap());
+    let vcpp: Vec<&Value> = report["notCalled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["spec"] == "vcpp")
+        .collect();
+    assert!(!vcpp.is_empty() && vcpp.iter().all(|n| n["why"] == "no VCPP credentials"));
+
+    let out = env
+        .bare()
+        .env("VCPP_BASE_URL", env.mock.vcpp_base_url())
+        .args(["conformance", "--surface", "vcpp"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
