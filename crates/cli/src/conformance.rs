@@ -150,27 +150,9 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
     };
     let mut pending = Vec::new();
     for surface in surfaces {
-        let Some(candidate) = surface.operations.first() else {
-            continue;
-        };
-        let target = Target::of(surface, candidate)
-            .ok_or_else(|| CliError::Other(format!("{}: no client", surface.name)))?;
-        let loaded = target.operation.spec.parsed().ok_or_else(|| {
-            CliError::Other(format!(
-                "the spec {} the client carries does not parse",
-                surface.name
-            ))
-        })?;
-        run.report.spec(surface.name, &loaded.spec.info.version);
-        for op in vmware_cpn_spec::load::operations(&loaded.spec) {
-            if !op.only_reads() || !op.takes_token(&loaded.spec) {
-                continue;
-            }
-            let model_op = model::operation(surface, op.id())
-                .and_then(|o| Target::of(surface, o))
-                .ok_or_else(|| CliError::Other(format!("{}: not in cpn's model", op.id())))?;
-            pending.push((model_op, loaded, op));
-        }
+        let (name, version, candidates) = candidates(surface)?;
+        run.report.spec(name, version);
+        pending.extend(candidates);
     }
     // Rounds: an operation is called once the values of its parameters are known, from the
     // flags or from the answers called before it; stop when a round calls nothing.
@@ -228,6 +210,39 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
     }
 }
 
+/// An operation `cpn conformance` may call: its command, its spec and the spec's operation.
+type Candidate = (Target, &'static LoadedSpec, OperationRef<'static>);
+
+/// The spec of `surface` (its name and version) and its operations safe to call, in the
+/// spec's order: those that only read and take the provider's token (not the token
+/// exchanges).
+fn candidates(
+    surface: &'static SurfaceModel,
+) -> Result<(&'static str, &'static str, Vec<Candidate>), CliError> {
+    let first = surface
+        .operations
+        .first()
+        .and_then(|op| Target::of(surface, op))
+        .ok_or_else(|| CliError::Other(format!("{}: no client", surface.name)))?;
+    let loaded = first.operation.spec.parsed().ok_or_else(|| {
+        CliError::Other(format!(
+            "the spec {} the client carries does not parse",
+            surface.name
+        ))
+    })?;
+    let mut found = Vec::new();
+    for op in vmware_cpn_spec::load::operations(&loaded.spec) {
+        if !op.only_reads() || !op.takes_token(&loaded.spec) {
+            continue;
+        }
+        let target = model::operation(surface, op.id())
+            .and_then(|o| Target::of(surface, o))
+            .ok_or_else(|| CliError::Other(format!("{}: not in cpn's model", op.id())))?;
+        found.push((target, loaded, op));
+    }
+    Ok((surface.name, &loaded.spec.info.version, found))
+}
+
 /// `--param NAME=VALUE`, by name.
 fn given_values(m: &ArgMatches) -> Result<HashMap<String, String>, CliError> {
     m.get_many::<String>("param")
@@ -237,7 +252,8 @@ fn given_values(m: &ArgMatches) -> Result<HashMap<String, String>, CliError> {
             pair.split_once('=')
                 .filter(|(name, _)| !name.is_empty())
                 .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .ok_or_else(|| CliError::Usage(format!("--param takes NAME=VALUE, not {pair:?}")))
+                // The value is not echoed: it may be an id the user keeps to themselves.
+                .ok_or_else(|| CliError::Usage("--param takes NAME=VALUE".into()))
         })
         .collect()
 }
