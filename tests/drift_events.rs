@@ -156,3 +156,30 @@ async fn the_drifting_mock_is_reported_by_the_client_that_keeps_its_data() {
     );
     assert!(!text.contains("a value of the drifted property"), "{text}");
 }
+
+#[tokio::test]
+async fn an_error_body_that_drifts_is_reported_too() {
+    let lines = Captured::default();
+    let subscriber = lines.subscriber(tracing::Level::WARN).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (base, server) = start().await;
+    let error = json!({"message": "no such org", "statusCode": 404, "retryHint": "LATER-VALUE"});
+    server.on("GET", &tenants(), [Canned::json(404, error)]);
+    let failed = client(&base)
+        .await
+        .list_tenants()
+        .org_id(ORG)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(failed.status().map(|s| s.as_u16()), Some(404));
+    let text = lines.text();
+    assert!(
+        text.lines().any(|l| l.contains("vmware_cpn::drift")
+            && l.contains("path=\"/retryHint\"")
+            && l.contains("list_tenants")),
+        "{text}"
+    );
+    assert!(!text.contains("LATER-VALUE"), "{text}");
+}

@@ -70,7 +70,10 @@ where
     let (answer, redacted) = keep(operation, status, headers, body, sent.as_ref());
     // Typed from the redacted body, so the typed error holds no secret either.
     let (typed, decode_error) = match serde_json::from_slice::<E>(&answer.body) {
-        Ok(typed) => (Some(typed), None),
+        Ok(typed) => {
+            crate::drift::trace(operation, status.as_u16(), &answer.body);
+            (Some(typed), None)
+        }
         Err(error) => (None, Some(error)),
     };
     let body_error = read_error.or_else(|| {

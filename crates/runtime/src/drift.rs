@@ -64,7 +64,8 @@ impl Spec {
     }
 }
 
-/// Checks a JSON success answer of `operation` when a subscriber listens for drift.
+/// Checks a JSON answer of `operation` (a success, or an error body that decoded) when a
+/// subscriber listens for drift.
 pub(crate) fn trace(operation: &Operation, status: u16, body: &[u8]) {
     if !tracing::enabled!(target: DRIFT_TARGET, tracing::Level::WARN) {
         return;
