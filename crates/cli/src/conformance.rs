@@ -324,7 +324,7 @@ impl Run<'_> {
         };
         let sent = request(runtime.http_client(), &base, target, &call)?;
         let response = match runtime.send(sent, target.operation).await {
-            Ok(response) => response,
+            Ok(received) => received.into_response(),
             Err(SendError::Auth(error)) => return Err(CliError::Auth(error.to_string())),
             Err(SendError::Transport(error)) => {
                 // The error's text names the URL, ids and all: only its kind is reported.

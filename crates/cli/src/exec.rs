@@ -500,7 +500,9 @@ pub async fn send(
         .map_err(|e| match e {
             vmware_cpn_runtime::SendError::Auth(auth) => CliError::Auth(auth.to_string()),
             vmware_cpn_runtime::SendError::Transport(error) => CliError::from(error),
-        })?;
+        })?
+        // cpn redacts what it prints by the specs' secrets and its printer's rules.
+        .into_response();
     let status = response.status();
     if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(response);

@@ -179,10 +179,8 @@ fn operation_id(stmt: &syn::Stmt) -> Result<String, String> {
 fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {
     let body = unblock(&arm.body);
     let typed_success: syn::Expr = syn::parse_quote!(ResponseValue::from_response(response).await);
-    let kept: [syn::Expr; 2] = [
-        syn::parse_quote!(Ok(ResponseValue::empty(response))),
-        syn::parse_quote!(Ok(ResponseValue::stream(response))),
-    ];
+    let empty: syn::Expr = syn::parse_quote!(Ok(ResponseValue::empty(response)));
+    let stream: syn::Expr = syn::parse_quote!(Ok(ResponseValue::stream(response)));
     let new_body: syn::Expr = if is_error_answer(body) {
         syn::parse_quote!(Err(::vmware_cpn_runtime::answer::error(
             response, &operation
@@ -190,8 +188,11 @@ fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {
         .await))
     } else if *body == typed_success {
         syn::parse_quote!(::vmware_cpn_runtime::answer::json(response, &operation).await)
-    } else if kept.contains(body) {
-        return Ok(());
+    } else if *body == empty {
+        syn::parse_quote!(::vmware_cpn_runtime::answer::empty(response, &operation).await)
+    } else if *body == stream {
+        // A stream is read by the caller, who builds no error from it.
+        syn::parse_quote!(Ok(ResponseValue::stream(response.into_response())))
     } else {
         return Err(format!(
             "an answer arm this SDK does not know: {} => {}",

@@ -8,23 +8,23 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::Operation;
 use crate::error::{Answer, ApiError, BodyError, Error, InvalidAnswer};
 use crate::redact::{Redacted, SentSecrets, redact_body, request_id};
+use crate::{Operation, Received};
 
 /// A JSON success answer, typed; a body that does not decode is [`Error::InvalidAnswer`]
 /// with the answer kept.
 pub async fn json<T, E>(
-    mut response: reqwest::Response,
+    received: Received,
     operation: &Operation,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
     T: DeserializeOwned,
 {
+    let (mut response, sent) = received.into_parts();
     let status = response.status();
     // Taken, not cloned: reading the body needs none of them.
     let headers = std::mem::take(response.headers_mut());
-    let sent = response.extensions_mut().remove::<SentSecrets>();
     let body = match response.bytes().await {
         Ok(body) => body,
         Err(error) => {
@@ -56,13 +56,13 @@ where
 
 /// A failed answer (an error status, or one the spec does not list): [`Error::Api`] with the
 /// answer kept whole and the typed error body when it decodes.
-pub async fn error<E>(mut response: reqwest::Response, operation: &Operation) -> Error<E>
+pub async fn error<E>(received: Received, operation: &Operation) -> Error<E>
 where
     E: DeserializeOwned,
 {
+    let (mut response, sent) = received.into_parts();
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let sent = response.extensions_mut().remove::<SentSecrets>();
     let (body, read_error) = match response.bytes().await {
         Ok(body) => (body, None),
         Err(error) => (Bytes::new(), Some(BodyError::read(error))),
@@ -97,44 +97,44 @@ where
 
 /// An answer without a body on success; [`error`] otherwise.
 pub async fn empty<E>(
-    response: reqwest::Response,
+    received: Received,
     operation: &Operation,
 ) -> Result<ResponseValue<()>, Error<E>>
 where
     E: DeserializeOwned,
 {
-    if response.status().is_success() {
-        Ok(ResponseValue::empty(response))
+    if received.status().is_success() {
+        Ok(ResponseValue::empty(received.into_response()))
     } else {
-        Err(error(response, operation).await)
+        Err(error(received, operation).await)
     }
 }
 
 /// A JSON answer: typed on success, [`error`] otherwise.
 pub async fn json_or_error<T, E>(
-    response: reqwest::Response,
+    received: Received,
     operation: &Operation,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
     T: DeserializeOwned,
     E: DeserializeOwned,
 {
-    if response.status().is_success() {
-        json(response, operation).await
+    if received.status().is_success() {
+        json(received, operation).await
     } else {
-        Err(error(response, operation).await)
+        Err(error(received, operation).await)
     }
 }
 
 /// Reads a whole answer for a hand-written parser; a cut body is
 /// [`Error::InvalidAnswer`]. Pair with [`invalid`] when the parser refuses it.
 pub async fn bytes<E>(
-    mut response: reqwest::Response,
+    received: Received,
     operation: &Operation,
 ) -> Result<(StatusCode, HeaderMap, Bytes), Error<E>> {
+    let (mut response, sent) = received.into_parts();
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let sent = response.extensions_mut().remove::<SentSecrets>();
     match response.bytes().await {
         Ok(body) => Ok((status, headers, body)),
         Err(error) => Err(Error::InvalidAnswer(InvalidAnswer {
@@ -179,16 +179,13 @@ fn keep(
 }
 
 /// Also scrubs `value` (a secret the caller put in the request itself, such as the client
-/// secret of a hand-written token exchange) from any error built from `response`.
-pub fn redact_also(response: &mut reqwest::Response, value: &str) {
+/// secret of a hand-written token exchange) from any error built from `received`.
+pub fn redact_also(received: &mut Received, value: &str) {
     let Ok(value) = reqwest::header::HeaderValue::from_str(value) else {
         return;
     };
-    let extensions = response.extensions_mut();
-    match extensions.get_mut::<SentSecrets>() {
+    match received.sent_mut() {
         Some(sent) => sent.push(value),
-        None => {
-            extensions.insert(SentSecrets::one(value));
-        }
+        none => *none = Some(SentSecrets::one(value)),
     }
 }

@@ -66,7 +66,7 @@ pub use fan_out::fan_out;
 pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers, request_id};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};
 pub use runtime::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Runtime, RuntimeBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Operation, Received, Runtime, RuntimeBuilder,
     http_client_builder,
 };
 pub use secret::Secret;

@@ -105,7 +105,7 @@ pub(crate) fn excerpt(body: &[u8], max_chars: usize) -> String {
 }
 
 /// What a client sent that must not come back in an error: the token or credential of the
-/// request, attached to its response by the runtime (a response extension).
+/// request, kept beside its response by the runtime ([`crate::Received`]).
 ///
 /// Most requests carry one (their token), kept without a `Vec` of its own: the runtime
 /// attaches this to every answer.

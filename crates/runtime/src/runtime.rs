@@ -72,6 +72,50 @@ impl Operation {
     }
 }
 
+/// An answer as [`Runtime::send`] received it: the response, and the credentials its request
+/// carried, so that an error built from it by [`crate::answer`] scrubs them whatever the
+/// server echoes. It reads as the response (`Deref`); [`Received::into_response`] gives the
+/// response itself, for a body read by hand.
+pub struct Received {
+    response: reqwest::Response,
+    sent: Option<SentSecrets>,
+}
+
+impl Received {
+    /// The response, without what the request carried: an error built from it by hand
+    /// scrubs only what the operation's spec marks secret.
+    pub fn into_response(self) -> reqwest::Response {
+        self.response
+    }
+
+    /// The response and the credentials the request carried, for [`crate::answer`].
+    pub(crate) fn into_parts(self) -> (reqwest::Response, Option<SentSecrets>) {
+        (self.response, self.sent)
+    }
+
+    /// The credentials the request carried, for [`crate::answer::redact_also`].
+    pub(crate) fn sent_mut(&mut self) -> &mut Option<SentSecrets> {
+        &mut self.sent
+    }
+}
+
+impl std::ops::Deref for Received {
+    type Target = reqwest::Response;
+
+    fn deref(&self) -> &reqwest::Response {
+        &self.response
+    }
+}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The credentials are left out, not redacted: their count says nothing either.
+        f.debug_struct("Received")
+            .field("response", &self.response)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Shared by every client built from it: cloning is cheap, and clones share the HTTP
 /// connection pool and the token cache, so one login serves every surface.
 #[derive(Clone, Debug)]
@@ -152,7 +196,7 @@ impl Runtime {
         &self,
         mut request: reqwest::Request,
         operation: &Operation,
-    ) -> Result<reqwest::Response, SendError> {
+    ) -> Result<Received, SendError> {
         if let Some(accept) = operation.accept {
             request
                 .headers_mut()
@@ -197,7 +241,7 @@ impl Runtime {
         mut request: reqwest::Request,
         operation: &Operation,
         span: &tracing::Span,
-    ) -> Result<reqwest::Response, SendError> {
+    ) -> Result<Received, SendError> {
         let started = Instant::now();
         let policy = &self.shared.retry;
         let idempotent = RetryPolicy::method_is_retryable(request.method());
@@ -266,14 +310,11 @@ impl Runtime {
             }
             let (Decision::Retry(delay), Some(spare)) = (decision, spare) else {
                 record(span, &result, attempt, started);
+                // With what was sent, so that an error built from this answer can scrub it;
+                // beside the response, not in its extensions, which would allocate a map on
+                // every call.
                 return match result {
-                    Ok(mut response) => {
-                        // So that an error built from this answer can scrub what was sent.
-                        if let Some(sent) = sent {
-                            response.extensions_mut().insert(sent);
-                        }
-                        Ok(response)
-                    }
+                    Ok(response) => Ok(Received { response, sent }),
                     Err(error) => Err(SendError::Transport(error)),
                 };
             };

@@ -135,7 +135,8 @@ impl Client {
         &self,
         query: &OrderFeedQuery,
         accept: &'static str,
-    ) -> Result<(reqwest::Response, vmware_cpn_runtime::Operation), Error<ErrorResponse>> {
+    ) -> Result<(vmware_cpn_runtime::Received, vmware_cpn_runtime::Operation), Error<ErrorResponse>>
+    {
         let mut request = self
             .client()
             .get(
