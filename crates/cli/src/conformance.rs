@@ -189,10 +189,17 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
             run.report.not_called(NotCalled::of(target, &why));
         }
     }
-    let format = m.get_one::<String>("format").map(String::as_str);
-    let text = match format {
-        Some("json") => run.report.json(),
-        _ => run.report.markdown(),
+    // `--format json`, or the global `--output json` when `--format` is not given.
+    let chosen = m.value_source("format") == Some(clap::parser::ValueSource::CommandLine);
+    let json = match m.get_one::<String>("format").map(String::as_str) {
+        Some("json") => true,
+        _ if !chosen => ctx.printer.format == Some(crate::output::Format::Json),
+        _ => false,
+    };
+    let text = if json {
+        run.report.json()
+    } else {
+        run.report.markdown()
     };
     match m.get_one::<String>("report") {
         Some(file) => std::fs::write(file, text)

@@ -287,6 +287,18 @@ fn a_given_parameter_is_called_and_never_printed() {
 }
 
 #[test]
+fn the_global_output_flag_asks_for_json_unless_format_says_otherwise() {
+    let env = Env::start();
+    let (_, report) = conformance(&env, &["--surface", "core", "-o", "json"]);
+    assert_eq!(json(&report)["findings"], Value::Array(vec![]));
+    let (_, report) = conformance(
+        &env,
+        &["--surface", "core", "-o", "json", "--format", "markdown"],
+    );
+    assert!(report.starts_with("# cpn conformance report"), "{report}");
+}
+
+#[test]
 fn the_report_goes_to_a_file() {
     let env = Env::start();
     let file = env.dir.path().join("conformance.md");
