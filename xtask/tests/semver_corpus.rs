@@ -93,6 +93,9 @@ impl Scratch {
         let surface = Surface { name: "widgets" };
         let generated = vmware_cpn_codegen::generate_from_str(&surface, spec)
             .unwrap_or_else(|e| panic!("the case's spec does not generate: {e}"));
+        // The crate carries its spec, as every client crate does: the generated `SPEC` reads it.
+        std::fs::create_dir_all(self.dir.join("specs")).unwrap();
+        std::fs::write(self.dir.join("specs/widgets.yaml"), spec).unwrap();
         std::fs::write(
             self.dir.join("src/lib.rs"),
             format!(
