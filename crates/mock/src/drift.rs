@@ -18,7 +18,7 @@ use axum::response::Response;
 use openapiv3::{
     AdditionalProperties, MediaType, OpenAPI, Operation, ReferenceOr, SchemaKind, Type,
 };
-use vmware_cpn_spec::answer_check::{declared_response, is_json};
+use vmware_cpn_spec::answer_check::{declared_response, is_json, media_matches};
 use vmware_cpn_spec::load::{AsSchema, resolve_response, resolve_schema};
 use vmware_cpn_spec::schema_check::FindingKind;
 
@@ -215,24 +215,6 @@ fn undeclared_media(spec: &OpenAPI, operation: &Operation, status: u16) -> Optio
     })
 }
 
-/// Whether the declared media type (`text/*` and `*/*` included) takes `media`.
-fn media_matches(declared: &str, media: &str) -> bool {
-    let essence = |media: &str| {
-        media
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let (declared, media) = (essence(declared), essence(media));
-    match declared.split_once('/') {
-        Some(("*", "*")) => true,
-        Some((kind, "*")) => media.split_once('/').is_some_and(|(k, _)| k == kind),
-        _ => declared == media,
-    }
-}
-
 /// Whether a schema, read without a value, has a place that can show a body kind of drift.
 struct Shows<'a> {
     spec: &'a OpenAPI,
@@ -280,9 +262,17 @@ impl Shows<'_> {
                         Some(AdditionalProperties::Schema(extra)) if self.shows(extra.as_ref(), true)
                     )
             }
-            SchemaKind::AllOf { all_of: parts }
-            | SchemaKind::OneOf { one_of: parts }
-            | SchemaKind::AnyOf { any_of: parts } => {
+            SchemaKind::AllOf { all_of: parts } => {
+                parts.iter().any(|part| self.shows(part, property))
+            }
+            // Without a required property, a value can fit another alternative (`{}` fits
+            // any form whose properties are all optional): no finding, so no drift offered.
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+                if kind == FindingKind::MissingRequired =>
+            {
+                false
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 parts.iter().any(|part| self.shows(part, property))
             }
             _ => false,

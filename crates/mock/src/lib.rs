@@ -63,7 +63,8 @@
 //! - `wrong-type`: the first property whose value is a string (a plain one before one of an
 //!   `enum`), a number, an integer or a boolean gets the integer `12345`, the string
 //!   `"12345"` or the string `"true"` (an array's items are left alone);
-//! - `missing-required`: the first required property present is removed;
+//! - `missing-required`: the first required property present is removed (one inside a
+//!   `oneOf`/`anyOf` form is not offered: without it, the value may fit another form);
 //! - `undeclared-status`: `203`, else the first other status the operation does not declare
 //!   that can carry the same body (206 to 299, then 200 to 202), same body and headers;
 //! - `undeclared-content-type`: `Content-Type: text/plain; charset=utf-8` (or

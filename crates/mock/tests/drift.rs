@@ -511,3 +511,26 @@ fn a_bad_drift_flag_is_a_usage_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[tokio::test]
+async fn a_required_property_only_inside_a_one_of_form_is_not_offered() {
+    // `list_org_services` answers a `oneOf` whose envelope form requires `Service`; without
+    // it, `{}` fits the bare-service form, so no finding could show: refused, not accepted
+    // and silently sent unchanged.
+    let mock = vmware_cpn_mock::MockServer::start().await.unwrap();
+    let refused = mock
+        .drift(
+            "list_org_services",
+            vmware_cpn_mock::FindingKind::MissingRequired,
+        )
+        .unwrap_err();
+    assert!(
+        refused.contains("cannot show missing-required"),
+        "{refused}"
+    );
+    mock.drift(
+        "get_access_token",
+        vmware_cpn_mock::FindingKind::MissingRequired,
+    )
+    .unwrap();
+}

@@ -146,8 +146,11 @@ fn media_seen(content_type: Option<&str>) -> String {
     }
 }
 
-fn media_matches(declared: &str, seen: &str) -> bool {
+/// Whether the declared media type (`text/*` and `*/*` included) takes `seen`, parameters
+/// (`; charset=…`) aside.
+pub fn media_matches(declared: &str, seen: &str) -> bool {
     let declared = essence(declared);
+    let seen = essence(seen);
     match declared.split_once('/') {
         Some(("*", "*")) => true,
         Some((kind, "*")) => seen.split_once('/').is_some_and(|(k, _)| k == kind),
