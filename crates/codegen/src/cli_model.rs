@@ -33,6 +33,7 @@ use openapiv3::{
     ParameterSchemaOrContent, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use quote::{format_ident, quote};
 
 use vmware_cpn_spec::load::{
@@ -66,7 +67,8 @@ pub fn source_in(root: &std::path::Path) -> Result<String, SpecErrors> {
             format!("the CLI model does not parse: {e}"),
         ))
     })?;
-    Ok(prettyplease::unparse(&file))
+    // Unformatted: rustc alone reads it (a build script's output).
+    Ok(file.into_token_stream().to_string())
 }
 
 fn surface_tokens(surface: &Surface, loaded: &LoadedSpec) -> Result<TokenStream, SpecErrors> {

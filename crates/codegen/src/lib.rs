@@ -1,15 +1,18 @@
 //! Code generation for the SDK's client crates: the one crate that runs progenitor.
 //!
 //! One library, used by every client crate's `build.rs`, by `xtask` and by the snapshot tests,
-//! so all three always see the same code. [`generate`] loads `specs/<name>.yaml` (through
+//! so all three always see the same code. It loads `specs/<name>.yaml` (through
 //! `vmware-cpn-spec`), validates it, applies the one set of progenitor settings
-//! ([`settings`]), makes every server-sent enum forward compatible and pretty-prints the
-//! result. progenitor is pinned exactly in the workspace manifest, so one spec gives one API
-//! whoever builds it.
+//! ([`settings`]) and makes every server-sent enum forward compatible. A build script
+//! (`build_script`) writes the result unformatted, for rustc; with the `pretty` feature,
+//! `generate` and its siblings pretty-print it and describe the API surface, for people (the
+//! snapshots, `xtask`), so a client's build compiles no formatter. progenitor is pinned
+//! exactly in the workspace manifest, so one spec gives one API whoever builds it.
 //!
 //! Nothing in here panics on a bad spec: every problem is a [`SpecError`] naming the spec file
 //! and, where it can, the line, the path and the method.
 
+#[cfg(feature = "pretty")]
 mod api_surface;
 mod build_script;
 pub mod cli_model;
@@ -27,6 +30,7 @@ use std::path::Path;
 
 use quote::ToTokens;
 
+#[cfg(feature = "pretty")]
 pub use api_surface::with_hand_written;
 pub use build_script::{build_script, build_script_over_all_specs};
 use vmware_cpn_spec::open_enum::OpenEnum;
@@ -42,7 +46,7 @@ pub struct Generated {
     pub code: String,
     /// One line per operation: `METHOD path → fn name(params) → success / error`, or for a
     /// hand-written one `METHOD path → id: hand-written (reason)`, under which
-    /// [`with_hand_written`] lists the methods that serve it.
+    /// `with_hand_written` lists the methods that serve it.
     pub surface: String,
     /// A test module with one round-trip test per JSON example of the spec.
     pub example_tests: String,
@@ -62,16 +66,19 @@ pub enum Httpmock {
     Skip,
 }
 
+#[cfg(feature = "pretty")]
 /// Loads, validates and generates the client of `specs/<name>.yaml`.
 pub fn generate(name: &str) -> Result<Generated, SpecErrors> {
     generate_in(&vmware_cpn_spec::workspace_root(), name)
 }
 
+#[cfg(feature = "pretty")]
 /// As [`generate`], reading `<root>/specs/<name>.yaml` (xtask's `--root`, and its tests).
 pub fn generate_in(root: &Path, name: &str) -> Result<Generated, SpecErrors> {
     generate_in_with(root, name, Httpmock::Generate)
 }
 
+#[cfg(feature = "pretty")]
 /// As [`generate_in`], generating the httpmock helpers or not.
 pub fn generate_in_with(
     root: &Path,
@@ -82,12 +89,14 @@ pub fn generate_in_with(
     generate_from_str_with(surface, &read_in(root, surface)?, httpmock)
 }
 
+#[cfg(feature = "pretty")]
 /// Generates from spec text already in memory; `surface` names the file in errors and
 /// says which operations are served by hand.
 pub fn generate_from_str(surface: &Surface, text: &str) -> Result<Generated, SpecErrors> {
     generate_from_str_with(surface, text, Httpmock::Generate)
 }
 
+#[cfg(feature = "pretty")]
 /// As [`generate_from_str`], generating the httpmock helpers or not.
 pub fn generate_from_str_with(
     surface: &Surface,
@@ -100,15 +109,17 @@ pub fn generate_from_str_with(
 /// How the generated Rust is written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
-    /// Pretty-printed (prettyplease): what people read, in the snapshots and `xtask`.
+    /// Pretty-printed (prettyplease): what people read, in the snapshots and `xtask`. Only
+    /// with the `pretty` feature, so a client's build compiles no formatter.
+    #[cfg(feature = "pretty")]
     Pretty,
     /// The token stream's own text, for rustc alone: what a client's build script writes.
-    /// The same tokens as [`Form::Pretty`] without the cost of formatting them (a build
+    /// The same tokens as `Form::Pretty` without the cost of formatting them (a build
     /// script is compiled without optimizations, where prettyplease is slow).
     Tokens,
 }
 
-/// As [`generate_in_with`], for a build script: the code as unformatted tokens, and no API
+/// As `generate_in_with`, for a build script: the code as unformatted tokens, and no API
 /// surface (nobody reads it there).
 pub(crate) fn generate_for_build(
     root: &Path,
@@ -142,6 +153,7 @@ fn generate_as(
         Httpmock::Skip => String::new(),
     };
     let surface_text = match form {
+        #[cfg(feature = "pretty")]
         Form::Pretty => api_surface::describe(&loaded.spec),
         Form::Tokens => String::new(),
     };
@@ -166,6 +178,7 @@ fn render_httpmock(
         ))
     })?;
     Ok(match form {
+        #[cfg(feature = "pretty")]
         Form::Pretty => prettyplease::unparse(&file),
         Form::Tokens => file.into_token_stream().to_string(),
     })
@@ -252,10 +265,12 @@ fn render(
         items.extend(item.items);
     }
     let text = match form {
+        #[cfg(feature = "pretty")]
         Form::Pretty => prettyplease::unparse(&file),
         Form::Tokens => file.into_token_stream().to_string(),
     };
     let patched = match form {
+        #[cfg(feature = "pretty")]
         Form::Pretty => default_extra_maps(&text, PRETTY_EXTRA),
         Form::Tokens => default_extra_maps(&text, TOKEN_EXTRA),
     };
@@ -276,6 +291,7 @@ struct ExtraPatch {
 }
 
 /// As prettyplease writes them.
+#[cfg(feature = "pretty")]
 const PRETTY_EXTRA: ExtraPatch = ExtraPatch {
     required: EXTRA_REQUIRED,
     builder_field: EXTRA_BUILDER_FIELD,
@@ -292,8 +308,10 @@ const TOKEN_EXTRA: ExtraPatch = ExtraPatch {
 
 /// What typify's builders start a required field with, for the `extra` map of unknown
 /// properties (see keep_unknown).
+#[cfg(feature = "pretty")]
 const EXTRA_REQUIRED: &str = r#"extra: Err("no value supplied for extra".to_string())"#;
 /// A builder field holding that map.
+#[cfg(feature = "pretty")]
 const EXTRA_BUILDER_FIELD: &str = "extra: ::std::result::Result<";
 
 /// The `extra` map starts empty in every builder instead of being a required field. typify
@@ -313,7 +331,7 @@ fn default_extra_maps(code: &str, patch: ExtraPatch) -> Result<String, String> {
     Ok(code.replace(patch.required, patch.empty))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "pretty"))]
 mod tests {
     use super::*;
 
