@@ -22,7 +22,7 @@ use vmware_cpn_spec::load::{BodyOf, OperationRef};
 
 use crate::error::CliError;
 use crate::exec::{Call, Context, request};
-use crate::handwritten::{HandWritten, Serves};
+use crate::handwritten::{HandWritten, Serves, org_id, org_id_arg};
 use crate::model::{self, Location, ORG_PARAM, SurfaceModel};
 use crate::sdk::{Service, Target};
 use report::{Called, NotCalled, Report, Row};
@@ -88,12 +88,7 @@ impl HandWritten for Conformance {
                          oauthAppId=… (repeatable; never printed)",
                     ),
             )
-            .arg(
-                Arg::new("org-id")
-                    .long("org-id")
-                    .value_name("ID")
-                    .help("The provider organization (default: the profile's)"),
-            )
+            .arg(org_id_arg())
             .arg(
                 Arg::new("format")
                     .long("format")
@@ -129,11 +124,7 @@ async fn run(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         .filter(|s| chosen.is_empty() || chosen.iter().any(|c| *c == s.command || *c == s.name))
         .collect();
     let mut given = given_values(m)?;
-    if let Some(org) = m
-        .get_one::<String>("org-id")
-        .cloned()
-        .or_else(|| ctx.settings.org_id.clone())
-    {
+    if let Some(org) = org_id(ctx, m) {
         given.entry(ORG_PARAM.to_owned()).or_insert(org);
     }
     let max_calls = m

@@ -34,7 +34,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{CliError, from_client_error};
 use crate::exec::{Call, Context};
-use crate::handwritten::{HandWritten, Serves};
+use crate::handwritten::{HandWritten, Serves, org_id, org_id_arg};
 use crate::model::ORG_PARAM;
 
 /// `cpn usage export`.
@@ -82,12 +82,7 @@ impl HandWritten for UsageExport {
                     .required(true)
                     .help("Every tenant of the organization (the only mode for now)"),
             )
-            .arg(
-                Arg::new("org-id")
-                    .long("org-id")
-                    .value_name("ID")
-                    .help("The provider organization (default: the profile's)"),
-            )
+            .arg(org_id_arg())
             .arg(
                 Arg::new("month")
                     .long("month")
@@ -161,11 +156,7 @@ async fn export(ctx: &Context, m: &ArgMatches) -> Result<(), CliError> {
         .transpose()?;
     let output = PathBuf::from(m.get_one::<String>("output").cloned().unwrap_or_default());
     let concurrency = m.get_one::<u16>("concurrency").copied().unwrap_or(4) as usize;
-    let org = m
-        .get_one::<String>("org-id")
-        .cloned()
-        .or_else(|| ctx.settings.org_id.clone())
-        .ok_or_else(|| CliError::Usage("--org-id is required".into()))?;
+    let org = org_id(ctx, m).ok_or_else(|| CliError::Usage("--org-id is required".into()))?;
 
     let target = cphub_billing::operations::DOWNLOAD_USAGE_REPORT;
     let target = crate::sdk::Target::from_operation(&target)

@@ -3,7 +3,7 @@
 //! listed once in the registry (`registry.rs`), from which the command tree takes its flags and the
 //! flags no generated parameter may take.
 
-use clap::{ArgMatches, Command};
+use clap::{Arg, ArgMatches, Command};
 use futures::future::LocalBoxFuture;
 use vmware_cpn_runtime::Operation;
 
@@ -46,4 +46,19 @@ pub trait HandWritten: Sync {
         ctx: &'a Context,
         m: &'a ArgMatches,
     ) -> LocalBoxFuture<'a, Result<(), CliError>>;
+}
+
+/// `--org-id`, for a command of its own that works in the provider organization.
+pub fn org_id_arg() -> Arg {
+    Arg::new("org-id")
+        .long("org-id")
+        .value_name("ID")
+        .help("The provider organization (default: the profile's)")
+}
+
+/// The organization `--org-id` names, else the profile's.
+pub fn org_id(ctx: &Context, m: &ArgMatches) -> Option<String> {
+    m.get_one::<String>("org-id")
+        .cloned()
+        .or_else(|| ctx.settings.org_id.clone())
 }

@@ -206,7 +206,7 @@ fn response_type(
         let json = response
             .content
             .iter()
-            .find(|(m, _)| m.starts_with("application/json"));
+            .find(|(m, _)| vmware_cpn_spec::answer_check::is_json(m));
         let ty = match (json, response.content.is_empty()) {
             (Some((_, media)), _) => media
                 .schema

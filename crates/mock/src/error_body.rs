@@ -60,7 +60,7 @@ fn error_schema(spec: &OpenAPI) -> Option<&Schema> {
                 let media = response
                     .content
                     .iter()
-                    .find(|(media, _)| media.starts_with("application/json"))?;
+                    .find(|(media, _)| vmware_cpn_spec::answer_check::is_json(media))?;
                 resolve_schema(spec, media.1.schema.as_ref()?)
             })
     })

@@ -186,7 +186,7 @@ impl OperationRef<'_> {
                 response
                     .content
                     .iter()
-                    .find(|(media, _)| media.starts_with("application/json"))
+                    .find(|(media, _)| crate::answer_check::is_json(media))
                     .and_then(|(_, media)| media.schema.as_ref())
             });
         answer.is_some_and(|schema| holds_items(spec, schema, items, true))
