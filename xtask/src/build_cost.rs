@@ -5,6 +5,10 @@
 //! as published (its build.rs runs `vmware-cpn-codegen` on the spec it carries) and with the
 //! same generated code written out as source files (no build.rs, no build-dependencies). The
 //! ratio of the two times, per round, is the price of generating at build time.
+//!
+//! Each build writes cargo's `--timings` report; from the last round's pair it prints the
+//! compilation units only the generated side builds, with their seconds: where the price
+//! goes (progenitor's own dependencies, or ours).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,6 +55,7 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
     write_out_generated_code(root, &written)?;
 
     let mut ratios = Vec::with_capacity(rounds);
+    let mut units = None;
     println!("round  generated at build time  written out  ratio");
     for round in 1..=rounds {
         // Alternate which side goes first, so a drift in the machine's load hits both.
@@ -62,6 +67,7 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
         let a = clean_build(first)?;
         let b = clean_build(second)?;
         let (with_build_rs, without) = if round % 2 == 1 { (a, b) } else { (b, a) };
+        units = Some((timed_units(&generated), timed_units(&written)));
         let ratio = with_build_rs.as_secs_f64() / without.as_secs_f64();
         ratios.push(ratio);
         println!(
@@ -78,7 +84,78 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
         ratios[0],
         ratios[ratios.len() - 1]
     );
+    match units {
+        Some((Ok(generated), Ok(written))) => print_extra_units(&generated, &written),
+        Some((Err(e), _) | (_, Err(e))) => println!("no breakdown by unit: {e}"),
+        None => {}
+    }
     Ok(())
+}
+
+/// One compilation unit of cargo's timing report: crate, version, target (" build-script",
+/// …) and seconds.
+#[derive(serde::Deserialize)]
+struct Unit {
+    name: String,
+    version: String,
+    target: String,
+    duration: f64,
+}
+
+/// The units of a side's last build, from the data cargo embeds in its `--timings` HTML
+/// report (the only stable form of it: `--timings=json` is unstable).
+fn timed_units(side: &Path) -> Result<Vec<Unit>, String> {
+    let report = side
+        .join("target")
+        .join("cargo-timings")
+        .join("cargo-timing.html");
+    let html = read(&report)?;
+    let data = html
+        .split_once("const UNIT_DATA = ")
+        .and_then(|(_, rest)| rest.split_once(";\n"))
+        .map(|(data, _)| data)
+        .ok_or_else(|| {
+            format!(
+                "{}: no UNIT_DATA (cargo's report changed)",
+                report.display()
+            )
+        })?;
+    serde_json::from_str(data).map_err(|e| format!("{}: UNIT_DATA: {e}", report.display()))
+}
+
+/// The units the generated side builds and the written-out side does not, largest first, and
+/// what both sides' units add up to (CPU seconds: cargo runs several at once).
+fn print_extra_units(generated: &[Unit], written: &[Unit]) {
+    let key = |unit: &Unit| (unit.name.clone(), unit.version.clone(), unit.target.clone());
+    let mut in_written: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for unit in written {
+        *in_written.entry(key(unit)).or_default() += 1;
+    }
+    let mut extra: Vec<&Unit> = Vec::new();
+    for unit in generated {
+        match in_written.get_mut(&key(unit)) {
+            Some(count) if *count > 0 => *count -= 1,
+            _ => extra.push(unit),
+        }
+    }
+    extra.sort_by(|a, b| b.duration.total_cmp(&a.duration));
+    let sum = |units: &mut dyn Iterator<Item = f64>| units.sum::<f64>();
+    let extra_total = sum(&mut extra.iter().map(|u| u.duration));
+    println!(
+        "units of the last round: generated side {:.1}s in {} units, written out {:.1}s in {}; \
+         only on the generated side, {:.1}s:",
+        sum(&mut generated.iter().map(|u| u.duration)),
+        generated.len(),
+        sum(&mut written.iter().map(|u| u.duration)),
+        written.len(),
+        extra_total
+    );
+    for unit in extra {
+        println!(
+            "  {:>6.2}s  {} {}{}",
+            unit.duration, unit.name, unit.version, unit.target
+        );
+    }
 }
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -171,7 +248,7 @@ fn clean_build(side: &Path) -> Result<Duration, String> {
             .current_dir(side)
             .env("CARGO_TARGET_DIR", &target)
             .env_remove("RUSTFLAGS")
-            .args(["build", "--quiet"]),
+            .args(["build", "--quiet", "--timings"]),
         "cargo build",
     )?;
     Ok(started.elapsed())
