@@ -105,8 +105,10 @@ fn rewrite_send(block: &mut syn::Block) -> Result<(), String> {
     block.stmts.splice(
         start..start + 4,
         [
-            syn::parse_quote!(let operation = super::operations::#constant;),
-            syn::parse_quote!(let response = client.inner.send(request, &operation).await?;),
+            // A reference to the constant, promoted to a static: the future holds a pointer
+            // rather than a copy of the operation.
+            syn::parse_quote!(let operation = &super::operations::#constant;),
+            syn::parse_quote!(let response = client.inner.send(request, operation).await?;),
         ],
     );
     block.stmts.remove(info);
@@ -183,13 +185,13 @@ fn rewrite_arm(arm: &mut syn::Arm) -> Result<(), String> {
     let stream: syn::Expr = syn::parse_quote!(Ok(ResponseValue::stream(response)));
     let new_body: syn::Expr = if is_error_answer(body) {
         syn::parse_quote!(Err(::vmware_cpn_runtime::answer::error(
-            response, &operation
+            response, operation
         )
         .await))
     } else if *body == typed_success {
-        syn::parse_quote!(::vmware_cpn_runtime::answer::json(response, &operation).await)
+        syn::parse_quote!(::vmware_cpn_runtime::answer::json(response, operation).await)
     } else if *body == empty {
-        syn::parse_quote!(::vmware_cpn_runtime::answer::empty(response, &operation).await)
+        syn::parse_quote!(::vmware_cpn_runtime::answer::empty(response, operation).await)
     } else if *body == stream {
         // A stream is read by the caller, who builds no error from it.
         syn::parse_quote!(Ok(ResponseValue::stream(response.into_response())))
