@@ -29,6 +29,7 @@ mod open_enum;
 mod paging;
 mod progenitor_run;
 mod runtime_glue;
+mod url_glue;
 
 use std::path::Path;
 

@@ -47,6 +47,7 @@ mod failure;
 mod fan_out;
 mod jwt;
 pub mod paging;
+mod path;
 mod pause;
 pub mod presets;
 mod redact;
@@ -63,6 +64,7 @@ pub use drift::Spec;
 pub use error::{Answer, ApiError, BodyError, Error, InvalidAnswer, SendError};
 pub use failure::Failure;
 pub use fan_out::fan_out;
+pub use path::push_path_segment;
 pub use redact::{MIN_SEARCHED_SECRET_LEN, RedactedHeaders, redacted_headers, request_id};
 pub use retry::{Attempted, CallState, Decision, RetryPolicy, retry_after};
 pub use runtime::{

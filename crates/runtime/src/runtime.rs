@@ -61,7 +61,7 @@ impl Operation {
             let close = open + rest[open..].find('}').ok_or_else(mismatch)?;
             let value = given.next().ok_or_else(mismatch)?;
             url.push_str(&rest[..open]);
-            url.push_str(&progenitor_client::encode_path(value));
+            crate::push_path_segment(&mut url, value);
             rest = &rest[close + 1..];
         }
         url.push_str(rest);
