@@ -30,7 +30,7 @@ pub(crate) fn rewrite(file: &mut syn::File) -> Result<(), String> {
             match item {
                 syn::ImplItem::Fn(function) if function.sig.ident == "send" => {
                     rewrite_send(&mut function.block)?;
-                    crate::url_glue::rewrite(&mut function.block)?;
+                    crate::request_glue::rewrite(&mut function.block)?;
                 }
                 _ => {}
             }

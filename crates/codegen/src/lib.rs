@@ -28,8 +28,8 @@ mod non_exhaustive;
 mod open_enum;
 mod paging;
 mod progenitor_run;
+mod request_glue;
 mod runtime_glue;
-mod url_glue;
 
 use std::path::Path;
 

@@ -23,6 +23,32 @@ fn client(server: &MockServer) -> Client {
     Client::with_runtime(&server.base_url(), csp_runtime())
 }
 
+/// The path parameter percent-encoded as one segment, and the spec's version as
+/// `api-version`, set on the request itself (not merged from a map of its own).
+#[tokio::test]
+async fn get_organization_sends_its_id_encoded_and_the_specs_api_version() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        csp_token(
+            when.method(httpmock::Method::GET)
+                .path("/cphub/api/core/v1/mgmt/orgs/org%201%2F%C3%A9")
+                .header("api-version", spec().version())
+                .header("accept", "application/json"),
+        );
+        then.status(200)
+            .json_body(json!({ "id": "org 1/é", "orgType": "TENANT" }));
+    });
+
+    let organization = client(&server)
+        .get_organization()
+        .org_id("org 1/é")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(organization.id.as_deref(), Some("org 1/é"));
+    mock.assert_async().await;
+}
+
 #[tokio::test]
 async fn create_tenant_sends_the_documented_request_and_types_the_answer() {
     let server = MockServer::start_async().await;

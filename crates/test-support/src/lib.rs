@@ -92,6 +92,11 @@ impl Spec {
         Spec { loaded }
     }
 
+    /// The spec's `info.version`: what every request sends as `api-version`.
+    pub fn version(&self) -> &str {
+        &self.loaded.spec.info.version
+    }
+
     /// The example of the JSON request body of `operation_id` (the first in file order, if
     /// it has several).
     pub fn request_example(&self, operation_id: &str) -> Value {
