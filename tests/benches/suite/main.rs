@@ -283,7 +283,7 @@ fn run_child(name: &str) {
     let outcome = match name {
         "overhead" => calls::overhead(),
         "fan-out" => calls::fan_out(5_000, 15),
-        "fan-out-50k" => calls::fan_out(50_000, 5),
+        "fan-out-50k" => calls::fan_out(50_000, 9),
         "csv" => files::csv(),
         "upload" => files::upload(),
         other => panic!("no benchmark {other}; there are {BENCHMARKS:?}"),
