@@ -11,7 +11,8 @@
 
 use quote::ToTokens;
 
-/// Rewrites `file` in place; the message names what was not recognised.
+/// Rewrites `file` in place, each `send` with how it builds its request
+/// ([`request_glue`](crate::request_glue)) too; the message names what was not recognised.
 pub(crate) fn rewrite(file: &mut syn::File) -> Result<(), String> {
     reexport_error(file)?;
     let builder = file
