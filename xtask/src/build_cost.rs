@@ -94,7 +94,7 @@ pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
 
 /// One compilation unit of cargo's timing report: crate, version, target (" build-script",
 /// …) and seconds.
-#[derive(serde::Deserialize)]
+#[derive(Debug, serde::Deserialize)]
 struct Unit {
     name: String,
     version: String,
@@ -102,30 +102,29 @@ struct Unit {
     duration: f64,
 }
 
-/// The units of a side's last build, from the data cargo embeds in its `--timings` HTML
-/// report (the only stable form of it: `--timings=json` is unstable).
+/// The units of a side's last build, from its `--timings` HTML report.
 fn timed_units(side: &Path) -> Result<Vec<Unit>, String> {
     let report = side
         .join("target")
         .join("cargo-timings")
         .join("cargo-timing.html");
-    let html = read(&report)?;
+    unit_data(&read(&report)?).map_err(|e| format!("{}: {e}", report.display()))
+}
+
+/// The units cargo embeds in its `--timings` HTML report as `const UNIT_DATA = [...];`: the
+/// only stable form of them (`--timings=json` is unstable).
+fn unit_data(html: &str) -> Result<Vec<Unit>, String> {
     let data = html
         .split_once("const UNIT_DATA = ")
         .and_then(|(_, rest)| rest.split_once(";\n"))
         .map(|(data, _)| data)
-        .ok_or_else(|| {
-            format!(
-                "{}: no UNIT_DATA (cargo's report changed)",
-                report.display()
-            )
-        })?;
-    serde_json::from_str(data).map_err(|e| format!("{}: UNIT_DATA: {e}", report.display()))
+        .ok_or("no UNIT_DATA (cargo's report changed)")?;
+    serde_json::from_str(data).map_err(|e| format!("UNIT_DATA: {e}"))
 }
 
-/// The units the generated side builds and the written-out side does not, largest first, and
-/// what both sides' units add up to (CPU seconds: cargo runs several at once).
-fn print_extra_units(generated: &[Unit], written: &[Unit]) {
+/// The units of `generated` that `written` does not build (each of its units matching one),
+/// largest first.
+fn only_in<'a>(generated: &'a [Unit], written: &[Unit]) -> Vec<&'a Unit> {
     let key = |unit: &Unit| (unit.name.clone(), unit.version.clone(), unit.target.clone());
     let mut in_written: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
     for unit in written {
@@ -139,16 +138,22 @@ fn print_extra_units(generated: &[Unit], written: &[Unit]) {
         }
     }
     extra.sort_by(|a, b| b.duration.total_cmp(&a.duration));
-    let sum = |units: &mut dyn Iterator<Item = f64>| units.sum::<f64>();
-    let extra_total = sum(&mut extra.iter().map(|u| u.duration));
+    extra
+}
+
+/// The units only the generated side builds, and what both sides' units add up to (CPU
+/// seconds: cargo runs several at once).
+fn print_extra_units(generated: &[Unit], written: &[Unit]) {
+    let total = |units: &[Unit]| units.iter().map(|u| u.duration).sum::<f64>();
+    let extra = only_in(generated, written);
     println!(
         "units of the last round: generated side {:.1}s in {} units, written out {:.1}s in {}; \
          only on the generated side, {:.1}s:",
-        sum(&mut generated.iter().map(|u| u.duration)),
+        total(generated),
         generated.len(),
-        sum(&mut written.iter().map(|u| u.duration)),
+        total(written),
         written.len(),
-        extra_total
+        extra.iter().map(|u| u.duration).sum::<f64>()
     );
     for unit in extra {
         println!(
@@ -272,4 +277,61 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 fn copy_dir(from: &Path, to: &PathBuf) -> Result<(), String> {
     status(Command::new("cp").arg("-r").arg(from).arg(to), "cp -r")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Unit, only_in, unit_data};
+
+    fn unit(name: &str, target: &str, duration: f64) -> Unit {
+        Unit {
+            name: name.into(),
+            version: "1.0.0".into(),
+            target: target.into(),
+            duration,
+        }
+    }
+
+    #[test]
+    fn the_units_are_read_from_cargos_timing_report() {
+        let html = "<script>\nconst UNIT_DATA = [{\"i\":0,\"name\":\"syn\",\"version\":\"2.0.1\",\
+            \"mode\":\"todo\",\"target\":\"\",\"start\":0.5,\"duration\":3.25}];\nconst CONCURRENCY_DATA = [];\n";
+        let units = unit_data(html).unwrap();
+        assert_eq!(units.len(), 1);
+        assert_eq!(
+            (
+                units[0].name.as_str(),
+                units[0].version.as_str(),
+                units[0].duration
+            ),
+            ("syn", "2.0.1", 3.25)
+        );
+        let error = unit_data("<html>no data</html>").unwrap_err();
+        assert!(error.contains("no UNIT_DATA"), "{error}");
+    }
+
+    #[test]
+    fn only_the_generated_sides_own_units_are_extra_largest_first() {
+        let generated = [
+            unit("syn", "", 3.0),
+            unit("syn", "", 2.0),
+            unit("regex", "", 1.5),
+            unit("cphub-core", " build-script", 0.5),
+            unit("typify-impl", "", 2.5),
+        ];
+        let written = [unit("syn", "", 3.1), unit("cphub-core", "", 1.0)];
+        let extra: Vec<(&str, f64)> = only_in(&generated, &written)
+            .iter()
+            .map(|u| (u.name.as_str(), u.duration))
+            .collect();
+        assert_eq!(
+            extra,
+            [
+                ("typify-impl", 2.5),
+                ("syn", 2.0),
+                ("regex", 1.5),
+                ("cphub-core", 0.5)
+            ]
+        );
+    }
 }
