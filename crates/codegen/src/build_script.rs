@@ -59,9 +59,9 @@ pub fn build_script(name: &str) {
 }
 
 /// The body of a `build.rs` that writes `OUT_DIR/<out_file>` from all six specs (the copies
-/// the calling crate carries in `specs/`): `cpn`'s command model (`cli_model::source_in`,
-/// feature `cli-model`) and the mock's handler traits (`mock_handlers::source_in`, feature
-/// `mock-handlers`). On a bad spec it prints
+/// the calling crate carries in `specs/`): `cpn`'s command model
+/// ([`cli_model::source_in`](crate::cli_model::source_in)) and the mock's handler traits
+/// ([`mock_handlers::source_in`](crate::mock_handlers::source_in)). On a bad spec it prints
 /// each problem with its file and line and exits with status 1.
 pub fn build_script_over_all_specs(
     out_file: &str,
