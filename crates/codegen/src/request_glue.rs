@@ -26,11 +26,7 @@ fn rewrite_url(block: &mut syn::Block) -> Result<(), String> {
         .stmts
         .iter_mut()
         .find_map(|stmt| match stmt {
-            syn::Stmt::Local(local)
-                if matches!(&local.pat, syn::Pat::Ident(name) if name.ident == "url") =>
-            {
-                local.init.as_mut()
-            }
+            syn::Stmt::Local(local) if binds(local, "url") => local.init.as_mut(),
             _ => None,
         })
         .ok_or("a `send` without progenitor's `let url`")?;
@@ -107,8 +103,7 @@ fn rewrite_fixed_headers(block: &mut syn::Block) {
     let mut appends = Vec::new();
     for (i, stmt) in block.stmts.iter().enumerate() {
         match stmt {
-            syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Ident(name) if name.ident == "header_map") =>
-            {
+            syn::Stmt::Local(local) if binds(local, "header_map") => {
                 declared = Some(i);
             }
             syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_))
@@ -194,8 +189,12 @@ fn static_name(expr: &syn::Expr) -> Option<String> {
 
 /// Whether `stmt` is the `let mut request = …` that builds the request.
 fn is_request(stmt: &syn::Stmt) -> bool {
-    matches!(stmt, syn::Stmt::Local(local)
-        if matches!(&local.pat, syn::Pat::Ident(name) if name.ident == "request"))
+    matches!(stmt, syn::Stmt::Local(local) if binds(local, "request"))
+}
+
+/// Whether `local` is `let name = …` (or `let mut name`).
+fn binds(local: &syn::Local, name: &str) -> bool {
+    matches!(&local.pat, syn::Pat::Ident(pat) if pat.ident == name)
 }
 
 /// Whether the identifier `name` appears anywhere in `stmt`.
